@@ -1,0 +1,116 @@
+"""Plain data of quizapp: decks, cards, study items, ratings. No I/O, no Textual.
+
+A *card* is what a deck author writes (one YAML entry). A *study item* is what a
+learner is scheduled on: one per card, except cloze cards, which give one item per
+deletion (`ord` 1, 2, …). Items are keyed by (deck id, card id, ord); progress is
+stored against that key, so editing a card's text keeps its progress.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class CardType(enum.StrEnum):
+    BASIC = "basic"  # self-graded: front, then the back is revealed
+    TYPED = "typed"  # the learner types an answer; numbers compare as numbers
+    MCQ = "mcq"  # one or several correct options, each option with a reason
+    CLOZE = "cloze"  # a sentence with {{deletions}}; each deletion is its own study item
+
+
+class Rating(enum.IntEnum):
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+RATING_LABELS: dict[Rating, str] = {
+    Rating.AGAIN: "Again",
+    Rating.HARD: "Hard",
+    Rating.GOOD: "Good",
+    Rating.EASY: "Easy",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document that cards quote."""
+
+    id: str
+    title: str
+    author: str = ""
+    publisher: str = ""
+    date: str = ""  # as written in the deck (ISO date preferred)
+    url: str = ""
+    file: str = ""  # path relative to the deck file; lets `decks check` verify quotes
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a card's fact comes from: a source id, the verbatim quote, the reference number."""
+
+    source_id: str
+    quote: str
+    ref: str = ""  # the document's own reference marker, e.g. "[47]"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    text: str
+    correct: bool = False
+    why: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClozeDeletion:
+    ord: int  # 1-based; the study item's ord
+    answer: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    deck_id: str
+    id: str
+    type: CardType
+    prompt: str = ""  # basic/typed/mcq question; cloze: optional context line
+    answer: str = ""  # basic back / typed canonical answer
+    accept: tuple[str, ...] = ()  # typed: other accepted answers
+    choices: tuple[Choice, ...] = ()  # mcq
+    text: str = ""  # cloze: the sentence with {{…}} deletions
+    explanation: str = ""
+    tags: tuple[str, ...] = ()
+    source: SourceRef | None = None
+    line: int = 0  # 1-based line of the card in its deck file (0: unknown)
+
+    @property
+    def multiple(self) -> bool:
+        """True for an mcq with more than one correct option."""
+        return sum(1 for c in self.choices if c.correct) > 1
+
+
+@dataclass(slots=True)
+class Deck:
+    id: str
+    title: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    sources: dict[str, Source] = field(default_factory=dict)
+    cards: list[Card] = field(default_factory=list)
+    path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemKey:
+    """The key progress is stored under."""
+
+    deck_id: str
+    card_id: str
+    ord: int = 0  # 0 for non-cloze cards; the deletion number for cloze
+
+    def __str__(self) -> str:
+        base = f"{self.deck_id}/{self.card_id}"
+        return f"{base}#c{self.ord}" if self.ord else base
