@@ -1,0 +1,137 @@
+"""The `quizapp` command line (click). Bare `quizapp` opens the TUI.
+
+Errors the user can act on (bad decks, database problems) are printed as one clear
+message with exit status 1 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from quizapp import __version__
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from quizapp.store.sync import SyncReport
+
+
+@dataclass
+class AppContext:
+    """What every command shares: the database path(s) and the deck folders."""
+
+    db_paths: list[Path] = field(default_factory=list)
+    extra_deck_dirs: list[Path] = field(default_factory=list)
+    _db: Database | None = None
+
+    @property
+    def db_path(self) -> Path:
+        from quizapp.paths import default_db_path
+
+        return self.db_paths[0] if self.db_paths else default_db_path()
+
+    def deck_dirs(self) -> list[Path]:
+        from quizapp.decks.discovery import bundled_decks_dir
+        from quizapp.paths import env_deck_dirs
+
+        dirs = [bundled_decks_dir(), *env_deck_dirs(), *self.extra_deck_dirs]
+        seen: set[Path] = set()
+        out: list[Path] = []
+        for d in dirs:
+            key = d.resolve() if d.exists() else d
+            if key not in seen:
+                seen.add(key)
+                out.append(d)
+        return out
+
+    def db(self) -> Database:
+        if self._db is None:
+            from quizapp.store import open_database
+
+            self._db = open_database(self.db_path)
+        return self._db
+
+    def sync(self, *, quiet: bool = False) -> SyncReport:
+        """Bring deck files into the store; print deck problems (the rest still loads)."""
+        from quizapp.store.sync import sync_paths
+
+        report = sync_paths(self.db(), self.deck_dirs())
+        if report.problems and not quiet:
+            click.echo(f"{len(report.problems)} problem(s) in deck files (run `quizapp decks "
+                       "check` for details); those decks were skipped:", err=True)
+            for p in report.problems[:5]:
+                click.echo(f"  {p}", err=True)
+        return report
+
+
+pass_ctx = click.make_pass_decorator(AppContext)
+
+
+class QuizappGroup(click.Group):
+    """Turns known errors into clean messages."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from quizapp.decks.errors import DeckError
+        from quizapp.store.db import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except (StoreError, DeckError) as e:
+            raise click.ClickException(str(e)) from None
+
+
+@click.group(cls=QuizappGroup, invoke_without_command=True)
+@click.version_option(__version__, prog_name="quizapp")
+@click.option(
+    "--db", "db_paths", multiple=True, type=click.Path(path_type=Path),
+    help="Progress database file (default: the user data dir, or $QUIZAPP_HOME).",
+)
+@click.option(
+    "--decks", "deck_dirs", multiple=True, type=click.Path(path_type=Path),
+    help="Extra deck folder or file (repeatable; $QUIZAPP_DECKS adds more).",
+)
+@click.option("--learner", default=None, help="Learner to open the TUI as.")
+@click.pass_context
+def cli(ctx: click.Context, db_paths: tuple[Path, ...], deck_dirs: tuple[Path, ...],
+        learner: str | None) -> None:
+    """quizapp — study medical question decks in the terminal.
+
+    Bare `quizapp` opens the study app. `quizapp study --plain` studies line by line.
+    """
+    ctx.obj = AppContext(db_paths=list(db_paths), extra_deck_dirs=list(deck_dirs))
+    if ctx.invoked_subcommand is None:
+        _open_tui(ctx.obj, learner)
+
+
+def _open_tui(app_ctx: AppContext, learner: str | None) -> None:
+    try:
+        from quizapp.tui.app import run_app
+    except ImportError:
+        click.echo("The study app is not available in this build; study line by line with:\n"
+                   "  quizapp study --plain")
+        return
+    db = app_ctx.db()
+    run_app(db=db, deck_dirs=app_ctx.deck_dirs(), learner_name=learner)
+
+
+def main() -> None:
+    try:
+        cli(prog_name="quizapp")
+    except KeyboardInterrupt:
+        sys.stderr.write("\nInterrupted.\n")
+        sys.exit(130)
+
+
+def color_enabled(stream: object = None) -> bool:
+    stream = stream or sys.stdout
+    return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
+
+
+# Sub-commands register themselves on `cli` (imported last: they import this module).
+from quizapp.commands import backup, decks, learners, study  # noqa: E402, F401

@@ -1,0 +1,71 @@
+"""`quizapp decks list|check|add-ids`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from quizapp.cli import AppContext, cli, pass_ctx
+
+
+@cli.group()
+def decks() -> None:
+    """List, check and prepare deck files."""
+
+
+@decks.command("list")
+@click.option("--learner", default=None, help="Learner whose counts to show (default: OS user).")
+@pass_ctx
+def list_decks(app: AppContext, learner: str | None) -> None:
+    """The decks found, with due / learning / new counts for the learner."""
+    from quizapp.store.learners import ensure_learner
+    from quizapp.store.queries import deck_counts
+
+    report = app.sync()
+    db = app.db()
+    who = ensure_learner(db, learner)
+    rows = deck_counts(db, who, report.deck_ids)
+    if not rows:
+        click.echo("No decks found. Add a folder with --decks DIR or $QUIZAPP_DECKS.")
+        return
+    click.echo(f"Decks for {who.name}:")
+    width = max(len(r.deck_id) for r in rows)
+    click.echo(f"  {'deck'.ljust(width)}  {'due':>5} {'learn':>5} {'new':>5} {'cards':>6}  title")
+    for r in rows:
+        click.echo(
+            f"  {r.deck_id.ljust(width)}  {r.due:>5} {r.learning:>5} {r.new:>5} "
+            f"{r.total:>6}  {r.title}"
+        )
+
+
+@decks.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Validate deck files and folders, and verify every quote against its source.
+
+    Exit status 1 on any problem, 0 when clean.
+    """
+    from quizapp.decks.check import check_paths
+
+    loaded, problems = check_paths(paths)
+    for p in problems:
+        click.echo(str(p), err=True)
+    cards = sum(len(d.cards) for d in loaded)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found; {len(loaded)} deck(s) valid.", err=True)
+        raise SystemExit(1)
+    click.echo(f"OK: {len(loaded)} deck(s), {cards} card(s), every quote found in its source.")
+
+
+@decks.command("add-ids")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def add_ids(file: Path) -> None:
+    """Write an id for every card that lacks one (comments and order are kept)."""
+    from quizapp.decks.add_ids import add_missing_ids
+
+    added = add_missing_ids(file)
+    if added:
+        click.echo(f"Added {len(added)} id(s) to {file}: {', '.join(added)}")
+    else:
+        click.echo(f"Every card in {file} already has an id.")

@@ -1,0 +1,479 @@
+"""Read Anki packages (`.apkg` / `.colpkg`) into plain data, without Anki.
+
+Both package formats are read:
+
+* legacy: ``collection.anki21`` (or ``collection.anki2``) is a plain SQLite file
+  (schema 11: note types and decks as JSON in the ``col`` row), the ``media`` member is
+  a JSON map ``{"0": "name.png", …}`` and media members are stored as is;
+* current: a ``meta`` member (protobuf ``PackageMetadata``, version 3 = latest) says
+  the collection is ``collection.anki21b``, a zstd-compressed SQLite file (schema 18:
+  ``notetypes``, ``fields``, ``templates``, ``decks`` tables); the ``media`` member is a
+  zstd-compressed protobuf ``MediaEntries`` list (entry *i* is zip member ``"i"``), and
+  every media member is zstd-compressed too.
+
+Current packages also carry a dummy ``collection.anki2`` ("please update Anki") for
+old clients; the ``meta`` member decides which collection is real.
+
+The zip is treated as hostile: member names with absolute paths or ``..`` are refused,
+total uncompressed size and compression ratio are capped, and the SQLite file is opened
+read-only from a private temporary copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+import zstandard
+
+Progress = Callable[[int, int], None]
+
+MAX_TOTAL_UNCOMPRESSED = 2 * 1024**3  # 2 GiB over all members
+MAX_RATIO = 200  # uncompressed / compressed, per member (only checked above 1 MiB)
+_RATIO_FLOOR = 1024**2
+_COPY_CHUNK = 1024**2
+
+FIELD_SEP = "\x1f"
+
+
+class AnkiImportError(Exception):
+    """A package that cannot be read; the message says what is wrong and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiNotetype:
+    id: int
+    name: str
+    fields: tuple[str, ...]
+    is_cloze: bool
+    templates: tuple[tuple[str, str, str], ...] = ()  # (name, question format, answer format)
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiNote:
+    id: int
+    guid: str
+    mid: int
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiCard:
+    id: int
+    nid: int
+    did: int  # the home deck (odid when the card sits in a filtered deck)
+    ord: int
+    type: int  # 0 new, 1 learning, 2 review, 3 relearning
+    queue: int  # -3/-2 buried, -1 suspended, 0 new, 1 learning, 2 review, 3 day-learn
+    due: int
+    ivl: int
+    factor: int
+    reps: int = 0
+    lapses: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiReview:
+    id: int  # epoch milliseconds of the review
+    cid: int
+    ease: int  # 1-4 (0: manual reschedule)
+    ivl: int  # days if > 0, seconds if < 0
+    last_ivl: int
+    factor: int
+    time: int  # milliseconds taken
+    type: int  # 0 learn, 1 review, 2 relearn, 3 filtered, 4 manual, 5 rescheduled
+
+
+@dataclass(slots=True)
+class AnkiPackage:
+    path: Path
+    version: int  # 1 collection.anki2, 2 collection.anki21, 3 collection.anki21b
+    schema: int  # the collection's `col.ver`
+    notetypes: dict[int, AnkiNotetype] = field(default_factory=dict)
+    decks: dict[int, str] = field(default_factory=dict)  # id → "Parent::Child"
+    notes: list[AnkiNote] = field(default_factory=list)
+    cards: list[AnkiCard] = field(default_factory=list)
+    revlog: list[AnkiReview] = field(default_factory=list)
+    media: dict[str, str] = field(default_factory=dict)  # media file name → zip member
+
+    def open_media(self, name: str) -> IO[bytes]:
+        """A readable stream of a media file (decompressed); raises KeyError if absent."""
+        member = self.media[name]
+        zf = zipfile.ZipFile(self.path)
+        raw = zf.open(member)
+        if self.version >= 3:
+            return _ClosingStream(zstandard.ZstdDecompressor().stream_reader(raw), zf)
+        return _ClosingStream(raw, zf)
+
+    def copy_media(self, name: str, dest: Path, *, max_bytes: int = MAX_TOTAL_UNCOMPRESSED) -> int:
+        """Copy media file `name` to `dest` (atomically); returns the bytes written."""
+        written = 0
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".media-")
+        try:
+            with os.fdopen(fd, "wb") as out, self.open_media(name) as src:
+                while chunk := src.read(_COPY_CHUNK):
+                    written += len(chunk)
+                    if written > max_bytes:
+                        raise AnkiImportError(f"media file {name!r} is larger than allowed")
+                    out.write(chunk)
+            os.replace(tmp, dest)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return written
+
+
+class _ClosingStream:
+    """A read stream that closes its zip file too."""
+
+    def __init__(self, stream: IO[bytes] | zstandard.ZstdDecompressionReader, zf: zipfile.ZipFile):
+        self._stream = stream
+        self._zf = zf
+
+    def read(self, n: int = -1) -> bytes:
+        return self._stream.read(n)
+
+    def close(self) -> None:
+        self._stream.close()
+        self._zf.close()
+
+    def __enter__(self) -> _ClosingStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --- minimal protobuf wire-format reading (just what the package format needs) ---
+
+
+def _varint(buf: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        if pos >= len(buf):
+            raise ValueError("truncated varint")
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return result, pos
+        shift += 7
+        if shift > 63:
+            raise ValueError("varint too long")
+
+
+def _proto_fields(buf: bytes) -> Iterator[tuple[int, int | bytes]]:
+    """(field number, value) pairs: varints as int, length-delimited as bytes."""
+    pos = 0
+    while pos < len(buf):
+        key, pos = _varint(buf, pos)
+        num, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _varint(buf, pos)
+            yield num, value
+        elif wire == 2:
+            size, pos = _varint(buf, pos)
+            if pos + size > len(buf):
+                raise ValueError("truncated field")
+            yield num, buf[pos : pos + size]
+            pos += size
+        elif wire == 1:
+            pos += 8
+        elif wire == 5:
+            pos += 4
+        else:
+            raise ValueError(f"unsupported wire type {wire}")
+
+
+def _proto_first(buf: bytes, number: int, default: int | bytes) -> int | bytes:
+    for num, value in _proto_fields(buf):
+        if num == number:
+            return value
+    return default
+
+
+# --- zip safety ---
+
+
+def _check_members(zf: zipfile.ZipFile) -> None:
+    total = 0
+    for info in zf.infolist():
+        name = info.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
+            raise AnkiImportError(
+                f"refusing unsafe member {name!r} in the package (absolute path or '..'); "
+                "the file is corrupt or malicious"
+            )
+        total += info.file_size
+        if total > MAX_TOTAL_UNCOMPRESSED:
+            raise AnkiImportError(
+                "the package unpacks to more than 2 GiB; refusing it (possible zip bomb)"
+            )
+        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise AnkiImportError(
+                f"member {name!r} is compressed more than {MAX_RATIO}:1; refusing it "
+                "(possible zip bomb)"
+            )
+
+
+def _extract_to(zf: zipfile.ZipFile, member: str, dest: Path, *, zstd: bool) -> None:
+    written = 0
+    with zf.open(member) as raw, open(dest, "wb") as out:
+        src: IO[bytes] | zstandard.ZstdDecompressionReader = (
+            zstandard.ZstdDecompressor().stream_reader(raw) if zstd else raw
+        )
+        while chunk := src.read(_COPY_CHUNK):
+            written += len(chunk)
+            if written > MAX_TOTAL_UNCOMPRESSED:
+                raise AnkiImportError(
+                    f"{member} decompresses to more than 2 GiB; refusing it (possible zip bomb)"
+                )
+            out.write(chunk)
+
+
+# --- reading ---
+
+
+def read_apkg(path: str | os.PathLike[str], *, progress: Progress | None = None) -> AnkiPackage:
+    """Read an Anki package (.apkg or .colpkg, legacy or current format).
+
+    `progress(done, total)` is called while notes, cards and reviews are read.
+    Raises AnkiImportError with a clear message for anything unreadable.
+    """
+    path = Path(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise AnkiImportError(f"{path}: no such file") from None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise AnkiImportError(
+            f"{path}: not an Anki package (not a zip file: {exc}); export it again from Anki "
+            "with File › Export › Anki Deck Package"
+        ) from None
+    with zf:
+        _check_members(zf)
+        names = set(zf.namelist())
+        version = _package_version(zf, names, path)
+        member = {1: "collection.anki2", 2: "collection.anki21", 3: "collection.anki21b"}[version]
+        if member not in names:
+            raise AnkiImportError(
+                f"{path}: the package has no collection inside (expected {member}); "
+                "it is not an Anki deck package or it is damaged"
+            )
+        media = _media_map(zf, names, version, path)
+        with tempfile.TemporaryDirectory(prefix="quizapp-apkg-") as tmp:
+            db_path = Path(tmp) / "collection.sqlite"
+            try:
+                _extract_to(zf, member, db_path, zstd=version >= 3)
+            except zstandard.ZstdError as exc:
+                raise AnkiImportError(
+                    f"{path}: {member} is not valid zstd data ({exc}); the package is damaged"
+                ) from None
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise AnkiImportError(f"{path}: cannot unpack {member}: {exc}") from None
+            pkg = AnkiPackage(path=path, version=version, schema=0, media=media)
+            _read_collection(db_path, pkg, progress)
+            # the connection is closed; the temp dir goes away here
+    return pkg
+
+
+def _package_version(zf: zipfile.ZipFile, names: set[str], path: Path) -> int:
+    if "meta" in names:
+        try:
+            raw = zf.read("meta")
+            value = _proto_first(raw, 1, 0)
+        except (ValueError, zipfile.BadZipFile, OSError) as exc:
+            raise AnkiImportError(f"{path}: unreadable package metadata ({exc})") from None
+        if not isinstance(value, int) or value not in (1, 2, 3):
+            raise AnkiImportError(
+                f"{path}: unsupported package version {value!r}; it was made by a newer Anki. "
+                "Export it again with 'Support older Anki versions' ticked"
+            )
+        return value
+    if "collection.anki21" in names:
+        return 2
+    if "collection.anki2" in names:
+        return 1
+    if "collection.anki21b" in names:
+        return 3
+    raise AnkiImportError(
+        f"{path}: the zip has no Anki collection inside (no collection.anki2, "
+        "collection.anki21 or collection.anki21b); it is not an Anki deck package"
+    )
+
+
+def _media_map(zf: zipfile.ZipFile, names: set[str], version: int, path: Path) -> dict[str, str]:
+    if "media" not in names:
+        return {}
+    try:
+        raw = zf.read("media")
+        if version >= 3:
+            data = zstandard.ZstdDecompressor().decompressobj().decompress(raw)
+            media: dict[str, str] = {}
+            for index, (num, entry) in enumerate(
+                (n, v) for n, v in _proto_fields(data) if n == 1
+            ):
+                del num
+                if not isinstance(entry, bytes):
+                    continue
+                name = _proto_first(entry, 1, b"")
+                member = _proto_first(entry, 255, index)
+                if isinstance(name, bytes) and name:
+                    media[name.decode("utf-8", "replace")] = str(member)
+            return media
+        mapping = json.loads(raw.decode("utf-8") or "{}")
+        if not isinstance(mapping, dict):
+            raise ValueError("media list is not a mapping")
+        return {str(v): str(k) for k, v in mapping.items()}
+    except (ValueError, zstandard.ZstdError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
+        raise AnkiImportError(f"{path}: the media list is damaged ({exc})") from None
+
+
+def _read_collection(db_path: Path, pkg: AnkiPackage, progress: Progress | None) -> None:
+    uri = db_path.resolve().as_uri() + "?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise AnkiImportError(f"{pkg.path}: cannot open the collection: {exc}") from None
+    con.text_factory = lambda b: b.decode("utf-8", "replace")
+    # Anki collates names with a custom `unicase` collation; define it so queries work.
+    con.create_collation("unicase", lambda a, b: (a.casefold() > b.casefold()) - (a.casefold() < b.casefold()))
+    try:
+        row = con.execute("SELECT ver FROM col").fetchone()
+        pkg.schema = int(row[0]) if row else 0
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "notetypes" in tables:
+            _read_new_schema(con, pkg)
+        else:
+            _read_legacy_schema(con, pkg)
+        _read_rows(con, pkg, progress)
+    except sqlite3.DatabaseError as exc:
+        raise AnkiImportError(
+            f"{pkg.path}: the collection inside is not a readable SQLite database ({exc}); "
+            "the package is corrupt"
+        ) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AnkiImportError(f"{pkg.path}: the collection has unexpected content ({exc})") from None
+    finally:
+        con.close()
+
+
+def _read_new_schema(con: sqlite3.Connection, pkg: AnkiPackage) -> None:
+    fields: dict[int, list[tuple[int, str]]] = {}
+    for ntid, ord_, name in con.execute("SELECT ntid, ord, name FROM fields"):
+        fields.setdefault(ntid, []).append((ord_, name))
+    templates: dict[int, list[tuple[int, str, str, str]]] = {}
+    for ntid, ord_, name, config in con.execute("SELECT ntid, ord, name, config FROM templates"):
+        q = a = b""
+        for num, value in _proto_fields(bytes(config)):
+            if num == 1 and isinstance(value, bytes):
+                q = value
+            elif num == 2 and isinstance(value, bytes):
+                a = value
+        templates.setdefault(ntid, []).append(
+            (ord_, name, q.decode("utf-8", "replace"), a.decode("utf-8", "replace"))
+        )
+    for ntid, name, config in con.execute("SELECT id, name, config FROM notetypes"):
+        kind = _proto_first(bytes(config), 1, 0)
+        pkg.notetypes[ntid] = AnkiNotetype(
+            id=ntid,
+            name=name,
+            fields=tuple(n for _, n in sorted(fields.get(ntid, []))),
+            is_cloze=kind == 1,
+            templates=tuple((n, q, a) for _, n, q, a in sorted(templates.get(ntid, []))),
+        )
+    for did, name in con.execute("SELECT id, name FROM decks"):
+        pkg.decks[did] = name.replace(FIELD_SEP, "::")
+
+
+def _read_legacy_schema(con: sqlite3.Connection, pkg: AnkiPackage) -> None:
+    row = con.execute("SELECT models, decks FROM col").fetchone()
+    if row is None:
+        raise ValueError("the col table is empty")
+    models = json.loads(row[0] or "{}")
+    decks = json.loads(row[1] or "{}")
+    for model in models.values():
+        ntid = int(model["id"])
+        pkg.notetypes[ntid] = AnkiNotetype(
+            id=ntid,
+            name=str(model.get("name", "")),
+            fields=tuple(
+                str(f["name"]) for f in sorted(model.get("flds", []), key=lambda f: f.get("ord", 0))
+            ),
+            is_cloze=int(model.get("type", 0)) == 1,
+            templates=tuple(
+                (str(t.get("name", "")), str(t.get("qfmt", "")), str(t.get("afmt", "")))
+                for t in sorted(model.get("tmpls", []), key=lambda t: t.get("ord", 0))
+            ),
+        )
+    for deck in decks.values():
+        pkg.decks[int(deck["id"])] = str(deck.get("name", ""))
+
+
+def _read_rows(con: sqlite3.Connection, pkg: AnkiPackage, progress: Progress | None) -> None:
+    counts = [
+        con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("notes", "cards", "revlog")
+    ]
+    total = sum(counts)
+    done = 0
+    step = 2000
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
+    for i, (nid, guid, mid, tags, flds) in enumerate(
+        con.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"), start=1
+    ):
+        pkg.notes.append(
+            AnkiNote(
+                id=nid,
+                guid=str(guid),
+                mid=mid,
+                fields=tuple(str(flds).split(FIELD_SEP)),
+                tags=tuple(t for t in str(tags).split() if t),
+            )
+        )
+        if i % step == 0:
+            tick(step)
+    tick(counts[0] % step)
+    for i, r in enumerate(
+        con.execute(
+            "SELECT id, nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord, type, queue, "
+            "CASE WHEN odid != 0 THEN odue ELSE due END, ivl, factor, reps, lapses "
+            "FROM cards ORDER BY nid, ord"
+        ),
+        start=1,
+    ):
+        pkg.cards.append(AnkiCard(*r))
+        if i % step == 0:
+            tick(step)
+    tick(counts[1] % step)
+    for i, r in enumerate(
+        con.execute(
+            "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id"
+        ),
+        start=1,
+    ):
+        pkg.revlog.append(AnkiReview(*r))
+        if i % step == 0:
+            tick(step)
+    tick(counts[2] % step)

@@ -1,0 +1,118 @@
+"""Write a `Deck` as a deck file in quizapp's format (docs/deck-format.md).
+
+Every text value is written as a YAML string: PyYAML's safe dumper quotes any scalar
+that would otherwise read back as a boolean, number, date or null (`No`, `1:30`, `35`),
+multi-line text uses a literal block. Keys come in a fixed order; the file is written
+to a temporary file beside the target and renamed over it (atomic on POSIX and Windows).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from quizapp.model import Card, CardType, Deck
+
+try:  # the C emitter is much faster on large imports
+    _BaseDumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseDumper = yaml.SafeDumper
+
+
+class _DeckDumper(_BaseDumper):  # type: ignore[misc,valid-type]
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_DeckDumper.add_representer(str, _str_representer)
+
+def card_to_dict(card: Card) -> dict[str, Any]:
+    """A card as an ordered mapping (id, type, prompt, answer, accept, choices, text, …)."""
+    out: dict[str, Any] = {"id": card.id, "type": str(card.type)}
+    if card.prompt or card.type in (CardType.BASIC, CardType.TYPED, CardType.MCQ):
+        out["prompt"] = card.prompt
+    if card.type in (CardType.BASIC, CardType.TYPED):
+        out["answer"] = card.answer
+    if card.type is CardType.TYPED and card.accept:
+        out["accept"] = list(card.accept)
+    if card.type is CardType.MCQ:
+        choices = []
+        for ch in card.choices:
+            item: dict[str, Any] = {"text": ch.text}
+            if ch.correct:
+                item["correct"] = True
+            item["why"] = ch.why
+            choices.append(item)
+        out["choices"] = choices
+    if card.type is CardType.CLOZE:
+        out["text"] = card.text
+    out["explanation"] = card.explanation
+    if card.tags:
+        out["tags"] = list(card.tags)
+    if card.source is not None:
+        src: dict[str, Any] = {"id": card.source.source_id, "quote": card.source.quote}
+        if card.source.ref:
+            src["ref"] = card.source.ref
+        out["source"] = src
+    return out
+
+
+def deck_to_dict(deck: Deck) -> dict[str, Any]:
+    out: dict[str, Any] = {"format": 1, "id": deck.id, "title": deck.title}
+    if deck.description:
+        out["description"] = deck.description
+    if deck.tags:
+        out["tags"] = list(deck.tags)
+    if deck.sources:
+        sources: dict[str, Any] = {}
+        for sid, s in deck.sources.items():
+            entry: dict[str, Any] = {"title": s.title}
+            for key in ("author", "publisher", "date", "url", "file"):
+                value = getattr(s, key)
+                if value:
+                    entry[key] = value
+            sources[sid] = entry
+        out["sources"] = sources
+    out["cards"] = [card_to_dict(c) for c in deck.cards]
+    return out
+
+
+def dump_deck_yaml(deck: Deck) -> str:
+    body: str = yaml.dump(
+        deck_to_dict(deck),
+        Dumper=_DeckDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+    return body
+
+
+def write_deck_yaml(deck: Deck, path: str | os.PathLike[str]) -> Path:
+    """Write `deck` to `path` atomically; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = dump_deck_yaml(deck)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path

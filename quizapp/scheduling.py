@@ -1,0 +1,162 @@
+"""A thin adapter over py-fsrs (FSRS-6).
+
+Scheduling state is kept in the store as plain numbers (`MemoryState`); this module
+turns it into `fsrs.Card`s and back. All datetimes are timezone-aware UTC. A clock that
+moves backwards is treated as "no time passed" (never a negative interval).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from fsrs import Card as FsrsCard
+from fsrs import Rating as FsrsRating
+from fsrs import Scheduler, State
+
+from quizapp.model import Rating
+
+LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
+RELEARNING_STEPS = (timedelta(minutes=10),)
+MATURE_DAYS = 21
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryState:
+    """A learner's scheduling state of one study item (None fields: never reviewed)."""
+
+    state: int | None = None  # fsrs.State value; None = new
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+    @property
+    def is_new(self) -> bool:
+        return self.state is None
+
+    @property
+    def interval_days(self) -> float:
+        if self.due is None or self.last_review is None:
+            return 0.0
+        return max(0.0, (self.due - self.last_review).total_seconds() / 86400)
+
+
+def ms_to_dt(ms: int | None) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def dt_to_ms(dt: datetime | None) -> int | None:
+    return None if dt is None else round(dt.timestamp() * 1000)
+
+
+def utc(dt: datetime) -> datetime:
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime: quizapp works with timezone-aware UTC times")
+    return dt.astimezone(UTC)
+
+
+class FsrsScheduler:
+    """Per-learner scheduler: desired retention, optional fitted parameters, fuzz."""
+
+    def __init__(
+        self,
+        desired_retention: float = 0.9,
+        parameters: Sequence[float] | None = None,
+        *,
+        fuzz: bool = True,
+        maximum_interval: int = 36500,
+    ) -> None:
+        kwargs: dict[str, object] = {
+            "desired_retention": desired_retention,
+            "learning_steps": LEARNING_STEPS,
+            "relearning_steps": RELEARNING_STEPS,
+            "maximum_interval": maximum_interval,
+            "enable_fuzzing": fuzz,
+        }
+        if parameters:
+            kwargs["parameters"] = tuple(parameters)
+        self._scheduler = Scheduler(**kwargs)  # type: ignore[arg-type]
+        self.desired_retention = desired_retention
+
+    def _to_fsrs(self, card_pk: int, mem: MemoryState, now: datetime) -> FsrsCard:
+        if mem.is_new:
+            return FsrsCard(card_id=card_pk, due=now)
+        return FsrsCard(
+            card_id=card_pk,
+            state=State(mem.state),
+            step=mem.step,
+            stability=mem.stability,
+            difficulty=mem.difficulty,
+            due=mem.due or now,
+            last_review=mem.last_review,
+        )
+
+    def review(
+        self, card_pk: int, mem: MemoryState, rating: Rating, now: datetime,
+        *, cap: datetime | None = None,
+    ) -> MemoryState:
+        """The state after answering with `rating` at `now` (due capped at `cap` if given)."""
+        now = utc(now)
+        if mem.last_review and now < mem.last_review:
+            now = mem.last_review  # clock went backwards: treat as no time elapsed
+        card, _log = self._scheduler.review_card(
+            self._to_fsrs(card_pk, mem, now), FsrsRating(int(rating)), review_datetime=now
+        )
+        due = card.due
+        if cap is not None and due > cap and cap > now:
+            due = cap
+        lapses = mem.lapses + (
+            1 if rating == Rating.AGAIN and mem.state == State.Review.value else 0
+        )
+        return MemoryState(
+            state=card.state.value,
+            step=card.step,
+            stability=card.stability,
+            difficulty=card.difficulty,
+            due=due,
+            last_review=card.last_review or now,
+            reps=mem.reps + 1,
+            lapses=lapses,
+        )
+
+    def preview(
+        self, card_pk: int, mem: MemoryState, now: datetime, *, cap: datetime | None = None
+    ) -> dict[Rating, MemoryState]:
+        """What each grade would give, for showing intervals on the grade keys."""
+        return {r: self.review(card_pk, mem, r, now, cap=cap) for r in Rating}
+
+    def retrievability(self, mem: MemoryState, now: datetime) -> float | None:
+        """Predicted probability of recall at `now` (None for a new card)."""
+        if mem.is_new or mem.stability is None or mem.last_review is None:
+            return None
+        now = max(utc(now), mem.last_review)
+        card = self._to_fsrs(0, mem, now)
+        return float(self._scheduler.get_card_retrievability(card, current_datetime=now))
+
+
+def format_interval(delta: timedelta) -> str:
+    """Anki-style short interval: '<1m', '10m', '3h', '4d', '2.1mo', '1.5y'."""
+    seconds = max(0.0, delta.total_seconds())
+    if seconds < 60:
+        return "<1m"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
+
+
+def with_due(mem: MemoryState, due: datetime) -> MemoryState:
+    return replace(mem, due=due)

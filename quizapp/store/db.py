@@ -1,0 +1,167 @@
+"""Opening the progress database safely.
+
+* A path that exists but is not an SQLite file, a corrupt file, or a file written by a
+  newer quizapp is refused with a clear `StoreError`; nothing is created over it.
+* WAL journal, a busy timeout (a second process waits instead of failing), foreign keys.
+* Before migrating an existing database, a rotating backup is written beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from quizapp.store.migrations import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+BACKUPS_KEPT = 3
+
+
+class StoreError(Exception):
+    """A database problem explained for the user (never a traceback)."""
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a quizapp database; pass --db FILE")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as e:
+        raise StoreError(f"cannot read {path}: {e.strerror}") from e
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is not an SQLite database (it was left untouched); "
+            "pass --db with another file name"
+        )
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """An sqlite3 connection with quizapp's pragmas; autocommit off is handled by callers."""
+    if readonly:
+        conn = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
+    else:
+        conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            check_same_thread=False,
+        )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def open_database(path: Path, *, create: bool = True) -> Database:
+    """Open (and create or migrate) the database at `path`, or raise StoreError."""
+    path = Path(path)
+    _check_file(path)
+    existed = path.exists() and path.stat().st_size > 0
+    if not existed and not create:
+        raise StoreError(f"no database at {path}")
+    if not existed:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"cannot create the folder for {path}: {e.strerror}") from e
+    try:
+        conn = connect(path)
+        db = Database(conn)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if existed:
+            quick = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if quick != "ok":
+                conn.close()
+                raise StoreError(
+                    f"{path} is damaged ({quick}); restore a backup "
+                    f"(quizapp keeps some beside it as {path.name}.bak-*) — nothing was changed"
+                )
+        if version > SCHEMA_VERSION or _unknown_migrations(db):
+            conn.close()
+            raise StoreError(
+                f"{path} was written by a newer quizapp (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade quizapp — the file was left untouched"
+            )
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if migrations.pending(db):
+            if existed and _has_tables(db):
+                backup(conn, _next_backup_path(path))
+            migrations.apply(db)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.DatabaseError as e:
+        msg = str(e)
+        if "readonly" in msg or "read-only" in msg:
+            raise StoreError(f"{path} is read-only; quizapp needs to write progress there") from e
+        if "disk is full" in msg or "database or disk is full" in msg:
+            raise StoreError(f"the disk holding {path} is full; free some space") from e
+        if "file is not a database" in msg or "malformed" in msg:
+            raise StoreError(
+                f"{path} is not a readable quizapp database ({msg}); it was left untouched"
+            ) from e
+        raise StoreError(f"cannot open {path}: {msg}") from e
+    except OSError as e:
+        raise StoreError(f"cannot open {path}: {e.strerror or e}") from e
+    return db
+
+
+def _has_tables(db: Database) -> bool:
+    return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type='table' LIMIT 1").fetchone())
+
+
+def _unknown_migrations(db: Database) -> bool:
+    if not db["_sqlite_migrations"].exists():
+        return False
+    names = {m.name for m in migrations.applied(db)}
+    return bool(names - KNOWN_MIGRATIONS)
+
+
+def _next_backup_path(path: Path) -> Path:
+    """Rotate `<db>.bak-1..N`, newest first, and return the slot for a new backup."""
+    for i in range(BACKUPS_KEPT, 1, -1):
+        older = path.with_name(f"{path.name}.bak-{i - 1}")
+        if older.exists():
+            os.replace(older, path.with_name(f"{path.name}.bak-{i}"))
+    return path.with_name(f"{path.name}.bak-1")
+
+
+def backup(conn: sqlite3.Connection, dest: Path) -> Path:
+    """Copy the live database to `dest` with SQLite's online backup API (safe while in use)."""
+    dest = Path(dest)
+    tmp = dest.with_name(dest.name + ".tmp")
+    if tmp.exists():
+        tmp.unlink()
+    target = sqlite3.connect(str(tmp))
+    try:
+        conn.backup(target)
+    finally:
+        target.close()
+    os.replace(tmp, dest)
+    return dest
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT: one write transaction, rolled back on error.
+
+    IMMEDIATE takes the write lock up front so two writers queue on the busy timeout
+    instead of one failing with "database is locked" half-way through.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

@@ -1,0 +1,115 @@
+"""Schema of the progress store, as an ordered list of sqlite-utils migrations.
+
+Never edit an applied migration: add a new one. `SCHEMA_VERSION` is the number of
+migrations and is mirrored in `PRAGMA user_version`, so a database written by a newer
+quizapp is recognised (and refused) before anything touches it.
+
+Times are integers: milliseconds since the Unix epoch, UTC.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("quizapp")
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE learners (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            created_at INTEGER NOT NULL,
+            desired_retention REAL NOT NULL DEFAULT 0.9,
+            new_per_day INTEGER NOT NULL DEFAULT 20,
+            reviews_per_day INTEGER NOT NULL DEFAULT 200,
+            rollover_hour INTEGER NOT NULL DEFAULT 4,
+            theme TEXT NOT NULL DEFAULT '',
+            fsrs_params TEXT,            -- JSON list of 21 floats, NULL = defaults
+            settings TEXT NOT NULL DEFAULT '{}'  -- JSON: everything else
+        );
+
+        -- One row per deck id. The file columns let start-up skip unchanged files.
+        CREATE TABLE decks (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',      -- JSON list
+            sources TEXT NOT NULL DEFAULT '{}',   -- JSON: source id -> source fields
+            path TEXT NOT NULL DEFAULT '',
+            file_size INTEGER NOT NULL DEFAULT 0,
+            file_mtime_ns INTEGER NOT NULL DEFAULT 0,
+            file_hash TEXT NOT NULL DEFAULT '',
+            card_count INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            synced_at INTEGER NOT NULL DEFAULT 0
+        );
+
+        -- One row per study item: (deck, card, ord); ord 0 = the card, n = cloze deletion n.
+        CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            deck_id TEXT NOT NULL,
+            card_id TEXT NOT NULL,
+            ord INTEGER NOT NULL DEFAULT 0,
+            type TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            tags TEXT NOT NULL DEFAULT ' ',       -- ' tag1 tag2 ' for LIKE '% tag %'
+            search TEXT NOT NULL DEFAULT '',      -- lower-cased text for browse search
+            data TEXT NOT NULL,                   -- JSON of the card as loaded
+            position INTEGER NOT NULL DEFAULT 0,  -- order of the card in its deck
+            UNIQUE (deck_id, card_id, ord)
+        );
+        CREATE INDEX cards_deck ON cards (deck_id, active);
+
+        -- A learner's scheduling state of an item. No row, or state NULL: new.
+        CREATE TABLE card_state (
+            learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            card_pk INTEGER NOT NULL REFERENCES cards(id),
+            state INTEGER,             -- 1 learning, 2 review, 3 relearning (fsrs.State)
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due INTEGER,
+            last_review INTEGER,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            buried_until INTEGER NOT NULL DEFAULT 0,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            leech INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (learner_id, card_pk)
+        ) WITHOUT ROWID;
+        CREATE INDEX card_state_due ON card_state (learner_id, due);
+
+        -- Append-only review log. state_before is the card_state row before the answer
+        -- (JSON, NULL when there was none), so undo restores it exactly.
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            card_pk INTEGER NOT NULL REFERENCES cards(id),
+            reviewed_at INTEGER NOT NULL,
+            rating INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL DEFAULT 0,
+            response TEXT NOT NULL DEFAULT '',
+            correct INTEGER,           -- 1/0 for auto-graded answers, NULL for self-graded
+            state_before TEXT,
+            undo_extra TEXT,           -- JSON: other rows the answer changed (buried siblings)
+            state INTEGER NOT NULL,    -- state after the answer
+            stability REAL,
+            difficulty REAL,
+            due INTEGER,
+            elapsed_days REAL,         -- days since the previous review (NULL for the first)
+            retrievability REAL        -- predicted recall at review time (NULL when new)
+        );
+        CREATE INDEX reviews_learner_time ON reviews (learner_id, reviewed_at);
+        CREATE INDEX reviews_card ON reviews (learner_id, card_pk, reviewed_at);
+        """
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+KNOWN_MIGRATIONS = {m.name for m in migrations._migrations}

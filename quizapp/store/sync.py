@@ -1,0 +1,253 @@
+"""Deck files → the `cards` table, keyed by (deck id, card id, ord).
+
+* An unchanged file (same path, size and mtime) is not read; same bytes are not parsed.
+* Editing a card's text updates its row and keeps its progress (the key is unchanged).
+* A card removed from its file is marked inactive: its history stays, and it comes
+  back with its progress when the card returns.
+* A file with errors changes nothing: its previous cards stay as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from quizapp import cloze
+from quizapp.decks.discovery import find_deck_files
+from quizapp.decks.errors import DeckError, Problem
+from quizapp.decks.loader import load_deck
+from quizapp.model import Card, CardType, Deck
+from quizapp.store.db import transaction
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+@dataclass(slots=True)
+class SyncReport:
+    deck_ids: list[str] = field(default_factory=list)  # decks visible from the given paths
+    parsed: list[str] = field(default_factory=list)  # deck ids (re)loaded from YAML
+    unchanged: int = 0  # files skipped without parsing
+    problems: list[Problem] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    deactivated: int = 0
+
+
+def card_data(card: Card) -> dict[str, Any]:
+    """The card as stored (JSON) — enough to study it without reading YAML."""
+    data: dict[str, Any] = {"type": str(card.type), "explanation": card.explanation}
+    if card.prompt:
+        data["prompt"] = card.prompt
+    if card.answer:
+        data["answer"] = card.answer
+    if card.accept:
+        data["accept"] = list(card.accept)
+    if card.choices:
+        data["choices"] = [
+            {"text": c.text, "correct": c.correct, "why": c.why} for c in card.choices
+        ]
+    if card.text:
+        data["text"] = card.text
+    data["tags"] = list(card.tags)
+    if card.source:
+        data["source"] = {
+            "id": card.source.source_id,
+            "quote": card.source.quote,
+            "ref": card.source.ref,
+        }
+    data["line"] = card.line
+    return data
+
+
+def _search_text(card: Card) -> str:
+    parts = [card.id, card.prompt, card.answer, *card.accept, cloze.plain_text(card.text)]
+    parts += [c.text for c in card.choices]
+    parts.append(card.explanation)
+    return " ".join(p for p in parts if p).casefold()
+
+
+def _item_rows(deck: Deck) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for position, card in enumerate(deck.cards):
+        data = card_data(card)
+        hashed = dict(data)
+        hashed.pop("line", None)
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        digest = hashlib.sha1(
+            json.dumps(hashed, ensure_ascii=False, sort_keys=True).encode()
+        ).hexdigest()
+        ords = [d.ord for d in cloze.deletions(card.text)] if card.type == CardType.CLOZE else [0]
+        for ord_ in ords:
+            rows.append(
+                {
+                    "deck_id": deck.id,
+                    "card_id": card.id,
+                    "ord": ord_,
+                    "type": str(card.type),
+                    "content_hash": digest,
+                    "tags": " " + " ".join(card.tags) + " ",
+                    "search": _search_text(card),
+                    "data": payload,
+                    "position": position,
+                }
+            )
+    return rows
+
+
+def _sources_json(deck: Deck) -> str:
+    return json.dumps(
+        {
+            sid: {
+                "title": s.title,
+                "author": s.author,
+                "publisher": s.publisher,
+                "date": s.date,
+                "url": s.url,
+            }
+            for sid, s in deck.sources.items()
+        },
+        ensure_ascii=False,
+    )
+
+
+def sync_paths(
+    db: Database, paths: Iterable[Path], progress: ProgressFn | None = None
+) -> SyncReport:
+    """Bring the cards of every deck file under `paths` into the store."""
+    report = SyncReport()
+    try:
+        files = find_deck_files(paths)
+    except DeckError as e:
+        report.problems.extend(e.problems)
+        files = []
+    known = {
+        r["path"]: r
+        for r in db.query(
+            "SELECT id, path, file_size, file_mtime_ns, file_hash FROM decks WHERE path != ''"
+        )
+    }
+    seen_ids: dict[str, str] = {}
+    total = len(files)
+    for i, path in enumerate(files):
+        if progress:
+            progress(i, total, str(path))
+        key = str(path.resolve())
+        try:
+            st = path.stat()
+        except OSError as e:
+            report.problems.append(Problem(str(path), 0, 0, f"cannot read: {e.strerror}"))
+            continue
+        row = known.get(key)
+        if row and row["file_size"] == st.st_size and row["file_mtime_ns"] == st.st_mtime_ns:
+            _note_deck(report, seen_ids, row["id"], key)
+            report.unchanged += 1
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            report.problems.append(Problem(str(path), 0, 0, f"cannot read: {e.strerror}"))
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        if row and row["file_hash"] == digest:
+            with transaction(db.conn):
+                db.conn.execute(
+                    "UPDATE decks SET file_size = ?, file_mtime_ns = ? WHERE id = ?",
+                    [st.st_size, st.st_mtime_ns, row["id"]],
+                )
+            _note_deck(report, seen_ids, row["id"], key)
+            report.unchanged += 1
+            continue
+        try:
+            deck = load_deck(path)
+        except DeckError as e:
+            report.problems.extend(e.problems)
+            if row:  # keep the previous version of the deck visible
+                _note_deck(report, seen_ids, row["id"], key)
+            continue
+        if deck.id in seen_ids and seen_ids[deck.id] != key:
+            report.problems.append(
+                Problem(
+                    str(path), 1, 1,
+                    f"deck id {deck.id!r} is also used by {seen_ids[deck.id]}",
+                    hint="give one of the decks another `id:`",
+                )
+            )
+            continue
+        _store_deck(db, deck, key, st.st_size, st.st_mtime_ns, digest, report)
+        _note_deck(report, seen_ids, deck.id, key)
+        report.parsed.append(deck.id)
+    if progress:
+        progress(total, total, "")
+    return report
+
+
+def _note_deck(report: SyncReport, seen: dict[str, str], deck_id: str, key: str) -> None:
+    if deck_id not in seen:
+        seen[deck_id] = key
+        report.deck_ids.append(deck_id)
+
+
+def _store_deck(
+    db: Database, deck: Deck, path: str, size: int, mtime_ns: int, digest: str,
+    report: SyncReport,
+) -> None:
+    rows = _item_rows(deck)
+    existing = {
+        (r[0], r[1]): (r[2], r[3], r[4], r[5])
+        for r in db.conn.execute(
+            "SELECT card_id, ord, id, content_hash, active, position FROM cards"
+            " WHERE deck_id = ?",
+            [deck.id],
+        )
+    }
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    keep: set[tuple[str, int]] = set()
+    for r in rows:
+        k = (r["card_id"], r["ord"])
+        keep.add(k)
+        old = existing.get(k)
+        values = (r["type"], r["content_hash"], r["tags"], r["search"], r["data"], r["position"])
+        if old is None:
+            inserts.append((r["deck_id"], r["card_id"], r["ord"], *values))
+        elif old[1] != r["content_hash"] or not old[2] or old[3] != r["position"]:
+            updates.append((*values, old[0]))
+    gone = [v[0] for k, v in existing.items() if k not in keep and v[2]]
+    with transaction(db.conn):
+        db.conn.execute(
+            """INSERT INTO decks (id, title, description, tags, sources, path, file_size,
+                   file_mtime_ns, file_hash, card_count, active, synced_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+               ON CONFLICT (id) DO UPDATE SET title = excluded.title,
+                   description = excluded.description, tags = excluded.tags,
+                   sources = excluded.sources, path = excluded.path,
+                   file_size = excluded.file_size, file_mtime_ns = excluded.file_mtime_ns,
+                   file_hash = excluded.file_hash, card_count = excluded.card_count,
+                   active = 1, synced_at = excluded.synced_at""",
+            [
+                deck.id, deck.title, deck.description, json.dumps(list(deck.tags)),
+                _sources_json(deck), path, size, mtime_ns, digest, len(deck.cards),
+                int(time.time() * 1000),
+            ],
+        )
+        db.conn.executemany(
+            """INSERT INTO cards (deck_id, card_id, ord, type, content_hash, tags, search,
+                   data, position, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)""",
+            inserts,
+        )
+        db.conn.executemany(
+            """UPDATE cards SET type = ?, content_hash = ?, tags = ?, search = ?, data = ?,
+                   position = ?, active = 1 WHERE id = ?""",
+            updates,
+        )
+        db.conn.executemany("UPDATE cards SET active = 0 WHERE id = ?", [(pk,) for pk in gone])
+    report.added += len(inserts)
+    report.updated += len(updates)
+    report.deactivated += len(gone)

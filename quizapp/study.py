@@ -1,0 +1,392 @@
+"""A study session as pure logic over the store: queue, limits, day rollover, undo.
+
+Order of service (as Anki's v3 scheduler):
+1. learning/relearning items due now;
+2. reviews due today, most overdue relative to their interval first (a backlog is
+   worked from the cards most at risk), up to the daily review limit;
+3. new items interleaved evenly among the reviews, up to the daily new limit;
+4. when nothing else is left, learning items due within the learn-ahead window.
+Cloze siblings of an answered item are buried until the next study day.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from sqlite_utils import Database
+
+from quizapp.clock import Clock, day_start, next_day_start, system_clock
+from quizapp.model import Rating
+from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms
+from quizapp.store import progress
+from quizapp.store.items import StudyItem, load_item, sibling_pks
+from quizapp.store.learners import Learner, get_learner_by_id
+
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which items a session draws from: decks (None = all active) and an optional tag."""
+
+    deck_ids: tuple[str, ...] | None = None
+    tags: tuple[str, ...] = ()
+
+    def sql(self, alias: str = "c") -> tuple[str, list[object]]:
+        clauses = [f"{alias}.active = 1"]
+        params: list[object] = []
+        if self.deck_ids is not None:
+            clauses.append(
+                f"{alias}.deck_id IN ({', '.join('?' for _ in self.deck_ids)})"
+                if self.deck_ids else "0"
+            )
+            params.extend(self.deck_ids)
+        else:
+            clauses.append(f"{alias}.deck_id IN (SELECT id FROM decks WHERE active = 1)")
+        if self.tags:
+            ors = " OR ".join(f"{alias}.tags LIKE ?" for _ in self.tags)
+            clauses.append(f"({ors})")
+            params.extend(f"% {t} %" for t in self.tags)
+        return " AND ".join(clauses), params
+
+
+@dataclass(slots=True)
+class Counts:
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(slots=True)
+class Summary:
+    answered: int = 0
+    correct: int = 0
+    graded: int = 0  # auto-graded answers (correct or not)
+    seconds: float = 0.0
+    again: int = 0
+    due_tomorrow: int = 0
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.graded if self.graded else None
+
+
+@dataclass(slots=True)
+class AnswerOutcome:
+    review_id: int
+    before: MemoryState
+    after: MemoryState
+
+
+@dataclass(slots=True)
+class _UndoEntry:
+    kind: str  # "answer" | "flag"
+    card_pk: int
+    review_id: int = 0
+    column: str = ""
+    previous: int = 0
+    correct: bool | None = None
+    duration_ms: int = 0
+    rating: int = 0
+
+
+@dataclass(slots=True)
+class StudySession:
+    db: Database
+    learner: Learner
+    scope: Scope = field(default_factory=Scope)
+    clock: Clock = system_clock
+    tz: tzinfo | None = None
+    fuzz: bool = True
+    summary: Summary = field(default_factory=Summary)
+    _undo: list[_UndoEntry] = field(default_factory=list)
+    _since_new: int = 0
+    _scheduler: FsrsScheduler | None = None
+
+    # -- clock and limits ------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def scheduler(self) -> FsrsScheduler:
+        if self._scheduler is None:
+            self._scheduler = FsrsScheduler(
+                self.learner.desired_retention, self.learner.fsrs_params, fuzz=self.fuzz
+            )
+        return self._scheduler
+
+    def reload_learner(self) -> None:
+        self.learner = get_learner_by_id(self.db, self.learner.id)
+        self._scheduler = None
+
+    def _day_bounds(self, now: datetime) -> tuple[int, int]:
+        h = self.learner.rollover_hour
+        return (
+            dt_to_ms(day_start(now, h, self.tz)) or 0,
+            dt_to_ms(next_day_start(now, h, self.tz)) or 0,
+        )
+
+    def done_today(self) -> tuple[int, int]:
+        """(new items introduced, reviews of review-state items) so far this study day."""
+        start, _ = self._day_bounds(self.now())
+        row = self.db.conn.execute(
+            """SELECT
+                 sum(CASE WHEN state_before IS NULL
+                          OR json_extract(state_before, '$.state') IS NULL THEN 1 ELSE 0 END),
+                 sum(CASE WHEN json_extract(state_before, '$.state') = 2 THEN 1 ELSE 0 END)
+               FROM reviews WHERE learner_id = ? AND reviewed_at >= ?""",
+            [self.learner.id, start],
+        ).fetchone()
+        return int(row[0] or 0), int(row[1] or 0)
+
+    # -- queue -----------------------------------------------------------------------
+
+    def _learning(self, until_ms: int, now_ms: int) -> int | None:
+        where, params = self.scope.sql()
+        row = self.db.conn.execute(
+            f"""SELECT s.card_pk FROM card_state s JOIN cards c ON c.id = s.card_pk
+                WHERE s.learner_id = ? AND s.state IN (1, 3) AND s.due <= ?
+                  AND s.suspended = 0 AND s.buried_until <= ? AND {where}
+                ORDER BY s.due LIMIT 1""",
+            [self.learner.id, until_ms, now_ms, *params],
+        ).fetchone()
+        return row[0] if row else None
+
+    def _reviews_due(self, now_ms: int, day_end: int) -> tuple[int, int | None]:
+        where, params = self.scope.sql()
+        base = f"""FROM card_state s JOIN cards c ON c.id = s.card_pk
+                WHERE s.learner_id = ? AND s.state = 2 AND s.due < ?
+                  AND s.suspended = 0 AND s.buried_until <= ? AND {where}"""
+        args = [self.learner.id, day_end, now_ms, *params]
+        count = self.db.conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+        if not count:
+            return 0, None
+        row = self.db.conn.execute(
+            f"""SELECT s.card_pk {base}
+                ORDER BY (? - s.due) * 1.0 / max(s.due - s.last_review, 60000) DESC LIMIT 1""",
+            [*args, now_ms],
+        ).fetchone()
+        return int(count), row[0] if row else None
+
+    def _new(self, now_ms: int, limit: int) -> tuple[int, int | None]:
+        if limit <= 0:
+            return 0, None
+        where, params = self.scope.sql()
+        rows = self.db.conn.execute(
+            f"""SELECT c.id FROM cards c
+                LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
+                WHERE s.state IS NULL AND coalesce(s.suspended, 0) = 0
+                  AND coalesce(s.buried_until, 0) <= ? AND {where}
+                ORDER BY c.deck_id, c.position, c.ord LIMIT ?""",
+            [self.learner.id, now_ms, *params, limit],
+        ).fetchall()
+        return len(rows), rows[0][0] if rows else None
+
+    def counts(self) -> Counts:
+        """What is left today in this scope (limits applied)."""
+        now = self.now()
+        now_ms = dt_to_ms(now) or 0
+        _, day_end = self._day_bounds(now)
+        new_done, rev_done = self.done_today()
+        where, params = self.scope.sql()
+        learning = self.db.conn.execute(
+            f"""SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card_pk
+                WHERE s.learner_id = ? AND s.state IN (1, 3) AND s.due < ?
+                  AND s.suspended = 0 AND s.buried_until <= ? AND {where}""",
+            [self.learner.id, day_end, now_ms, *params],
+        ).fetchone()[0]
+        rev_count, _ = self._reviews_due(now_ms, day_end)
+        new_count, _ = self._new(now_ms, max(0, self.learner.new_per_day - new_done))
+        return Counts(
+            new=new_count,
+            learning=int(learning),
+            review=min(rev_count, max(0, self.learner.reviews_per_day - rev_done)),
+        )
+
+    def next_item(self) -> StudyItem | None:
+        """The next item to study now, or None when the session is over."""
+        pk = self._next_pk()
+        return load_item(self.db, pk) if pk is not None else None
+
+    def _next_pk(self) -> int | None:
+        now = self.now()
+        now_ms = dt_to_ms(now) or 0
+        _, day_end = self._day_bounds(now)
+        pk = self._learning(now_ms, now_ms)
+        if pk is not None:
+            return pk
+        new_done, rev_done = self.done_today()
+        rev_count, rev_pk = self._reviews_due(now_ms, day_end)
+        rev_left = min(rev_count, max(0, self.learner.reviews_per_day - rev_done))
+        new_count, new_pk = self._new(now_ms, max(0, self.learner.new_per_day - new_done))
+        if rev_left and new_count:
+            every = max(1, rev_left // new_count)
+            if self._since_new >= every:
+                self._since_new = 0
+                return new_pk
+            self._since_new += 1
+            return rev_pk
+        if rev_left:
+            return rev_pk
+        if new_count:
+            return new_pk
+        ahead = dt_to_ms(now + LEARN_AHEAD) or 0
+        return self._learning(min(ahead, day_end), now_ms)
+
+    def learning_later_today(self) -> datetime | None:
+        """When the next learning item of today falls due (for "come back at …")."""
+        now = self.now()
+        now_ms = dt_to_ms(now) or 0
+        _, day_end = self._day_bounds(now)
+        where, params = self.scope.sql()
+        row = self.db.conn.execute(
+            f"""SELECT min(s.due) FROM card_state s JOIN cards c ON c.id = s.card_pk
+                WHERE s.learner_id = ? AND s.state IN (1, 3) AND s.due < ?
+                  AND s.suspended = 0 AND s.buried_until <= ? AND {where}""",
+            [self.learner.id, day_end, now_ms, *params],
+        ).fetchone()
+        from quizapp.scheduling import ms_to_dt
+
+        return ms_to_dt(row[0]) if row and row[0] is not None else None
+
+    # -- answering -------------------------------------------------------------------
+
+    def memory(self, item: StudyItem) -> MemoryState:
+        return progress.get_memory(self.db, self.learner.id, item.card_pk)
+
+    def preview(self, item: StudyItem) -> dict[Rating, timedelta]:
+        """The interval each grade would give now (for labels on the grade keys)."""
+        now = self.now()
+        mem = self.memory(item)
+        return {
+            r: (s.due - now) if s.due else timedelta(0)
+            for r, s in self.scheduler.preview(item.card_pk, mem, now).items()
+        }
+
+    def answer(
+        self,
+        item: StudyItem,
+        rating: Rating,
+        *,
+        response: str = "",
+        correct: bool | None = None,
+        duration_ms: int = 0,
+    ) -> AnswerOutcome:
+        """Grade `item`: schedule it, log the review and save — all in one transaction."""
+        now = self.now()
+        before_row = progress.state_row(self.db, self.learner.id, item.card_pk)
+        before = progress.memory_from_row(before_row)
+        after = self.scheduler.review(item.card_pk, before, Rating(rating), now)
+        retr = self.scheduler.retrievability(before, now)
+        _, day_end = self._day_bounds(now)
+        review_id = progress.record_answer(
+            self.db,
+            self.learner.id,
+            item.card_pk,
+            before_row,
+            after,
+            progress.Answer(
+                rating=int(rating),
+                reviewed_at_ms=dt_to_ms(now) or 0,
+                duration_ms=max(0, int(duration_ms)),
+                response=response,
+                correct=correct,
+                retrievability=retr,
+            ),
+            bury_siblings=sibling_pks(self.db, item),
+            bury_until_ms=day_end,
+        )
+        self._undo.append(
+            _UndoEntry("answer", item.card_pk, review_id=review_id, correct=correct,
+                       duration_ms=duration_ms, rating=int(rating))
+        )
+        s = self.summary
+        s.answered += 1
+        s.seconds += max(0, duration_ms) / 1000
+        if rating == Rating.AGAIN:
+            s.again += 1
+        if correct is not None:
+            s.graded += 1
+            s.correct += int(correct)
+        return AnswerOutcome(review_id=review_id, before=before, after=after)
+
+    def _set(self, item: StudyItem, column: str, value: int) -> None:
+        prev = progress.set_flag(self.db, self.learner.id, item.card_pk, column, value)
+        self._undo.append(_UndoEntry("flag", item.card_pk, column=column, previous=prev))
+
+    def suspend(self, item: StudyItem, on: bool = True) -> None:
+        self._set(item, "suspended", int(on))
+
+    def flag(self, item: StudyItem, on: bool = True) -> None:
+        self._set(item, "flagged", int(on))
+
+    def bury(self, item: StudyItem) -> None:
+        _, day_end = self._day_bounds(self.now())
+        self._set(item, "buried_until", day_end)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> StudyItem | None:
+        """Undo the last answer (or suspend/flag/bury); returns the item to show again."""
+        if not self._undo:
+            return None
+        entry = self._undo.pop()
+        if entry.kind == "answer":
+            progress.undo_review(self.db, self.learner.id, entry.review_id)
+            s = self.summary
+            s.answered -= 1
+            s.seconds -= max(0, entry.duration_ms) / 1000
+            if entry.rating == Rating.AGAIN:
+                s.again -= 1
+            if entry.correct is not None:
+                s.graded -= 1
+                s.correct -= int(entry.correct)
+        else:
+            progress.set_flag(self.db, self.learner.id, entry.card_pk, entry.column,
+                              entry.previous)
+        return load_item(self.db, entry.card_pk)
+
+    def finish(self) -> Summary:
+        """Close the session: fill in what falls due tomorrow."""
+        now = self.now()
+        _, day_end = self._day_bounds(now)
+        tomorrow_end = day_end + 86_400_000
+        where, params = self.scope.sql()
+        self.summary.due_tomorrow = int(
+            self.db.conn.execute(
+                f"""SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card_pk
+                    WHERE s.learner_id = ? AND s.state IS NOT NULL AND s.due < ?
+                      AND s.suspended = 0 AND {where}""",
+                [self.learner.id, tomorrow_end, *params],
+            ).fetchone()[0]
+        )
+        return self.summary
+
+
+def session_for(
+    db: Database,
+    learner: Learner,
+    deck_ids: Iterable[str] | None = None,
+    tags: Iterable[str] = (),
+    *,
+    clock: Clock = system_clock,
+    tz: tzinfo | None = None,
+    fuzz: bool = True,
+) -> StudySession:
+    scope = Scope(tuple(deck_ids) if deck_ids is not None else None, tuple(tags))
+    return StudySession(db=db, learner=learner, scope=scope, clock=clock, tz=tz, fuzz=fuzz)
+
+
+def elapsed_ms(start: float) -> int:
+    """Milliseconds since a `time.monotonic()` reading."""
+    return int((time.monotonic() - start) * 1000)
