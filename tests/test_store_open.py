@@ -1,0 +1,89 @@
+"""Opening databases: creation, migrations, refusal of bad files, backups."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from quizapp.store import StoreError, backup, open_database
+from quizapp.store.migrations import SCHEMA_VERSION
+
+
+def test_new_database_has_schema_and_wal(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "sub" / "p.db")
+    tables = set(db.table_names())
+    assert {"learners", "decks", "cards", "card_state", "reviews"} <= tables
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert int(db.execute("PRAGMA busy_timeout").fetchone()[0]) >= 5000
+
+
+def test_reopen_is_idempotent(tmp_path: Path) -> None:
+    p = tmp_path / "p.db"
+    open_database(p).conn.close()
+    db = open_database(p)
+    assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == SCHEMA_VERSION
+    assert not list(tmp_path.glob("p.db.bak-*"))  # nothing to migrate, no backup
+
+
+def test_not_sqlite_is_refused_and_untouched(tmp_path: Path) -> None:
+    p = tmp_path / "notes.txt"
+    p.write_text("my precious notes\n")
+    with pytest.raises(StoreError, match="not an SQLite database"):
+        open_database(p)
+    assert p.read_text() == "my precious notes\n"
+
+
+def test_corrupt_database_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "p.db"
+    db = open_database(p)
+    db.execute("INSERT INTO learners (name, created_at) VALUES ('a', 0)")
+    db.conn.close()
+    data = bytearray(p.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # smash the schema page, keep the header
+    p.write_bytes(bytes(data))
+    before = p.read_bytes()
+    with pytest.raises(StoreError):
+        open_database(p)
+    assert p.read_bytes() == before
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "p.db"
+    open_database(p).conn.close()
+    conn = sqlite3.connect(p)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer quizapp"):
+        open_database(p)
+
+
+def test_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="directory"):
+        open_database(tmp_path)
+
+
+def test_migration_of_old_database_makes_a_backup(tmp_path: Path) -> None:
+    p = tmp_path / "p.db"
+    conn = sqlite3.connect(p)
+    conn.execute("CREATE TABLE unrelated (x)")  # an existing file with no quizapp schema yet
+    conn.commit()
+    conn.close()
+    open_database(p).conn.close()
+    backups = list(tmp_path.glob("p.db.bak-*"))
+    assert [b.name for b in backups] == ["p.db.bak-1"]
+    assert sqlite3.connect(backups[0]).execute("SELECT name FROM sqlite_master").fetchall() == [
+        ("unrelated",)
+    ]
+
+
+def test_online_backup(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "p.db")
+    db.execute("INSERT INTO learners (name, created_at) VALUES ('ann', 0)")
+    dest = backup(db.conn, tmp_path / "copy.db")
+    copy = sqlite3.connect(dest)
+    assert copy.execute("SELECT name FROM learners").fetchall() == [("ann",)]
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
