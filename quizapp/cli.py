@@ -133,5 +133,16 @@ def color_enabled(stream: object = None) -> bool:
     return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
 
 
-# Sub-commands register themselves on `cli` (imported last: they import this module).
-from quizapp.commands import backup, decks, learners, study  # noqa: E402, F401
+def _register_commands() -> None:
+    """Import every module of `quizapp.commands`; each registers itself on `cli`."""
+    import importlib
+    import pkgutil
+
+    import quizapp.commands as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        importlib.import_module(f"quizapp.commands.{info.name}")
+
+
+# Sub-commands import this module, so they are loaded last.
+_register_commands()
