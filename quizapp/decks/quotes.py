@@ -57,7 +57,8 @@ def normalise(text: str) -> str:
 
 
 def _pieces(quote: str) -> list[str]:
-    return [p for p in _ELLIPSIS.split(normalise(quote)) if p]
+    # Quotation marks around the whole quote are not part of it.
+    return [p for p in _ELLIPSIS.split(normalise(quote).strip("\"'").strip()) if p]
 
 
 def quote_in_source(quote: str, source_text: str) -> bool:
@@ -66,10 +67,13 @@ def quote_in_source(quote: str, source_text: str) -> bool:
     `…` / `...` / `[...]` in the quote skips words: the pieces must appear in order.
     An empty quote is never found.
     """
+    return quote_in_normalised(quote, normalise(source_text))
+
+
+def quote_in_normalised(quote: str, normalised_source: str) -> bool:
+    """`quote_in_source` for a source already passed through `normalise` (for many quotes)."""
     pieces = _pieces(quote)
-    if not pieces:
-        return False
-    return _pieces_in(pieces, normalise(source_text))
+    return bool(pieces) and _pieces_in(pieces, normalised_source)
 
 
 def _pieces_in(pieces: list[str], source: str) -> bool:
