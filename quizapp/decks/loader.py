@@ -302,7 +302,25 @@ def _build(text: str, ctx: _Ctx) -> _Node | None:
     try:
         for ev in yaml.parse(text, Loader=_YAML_LOADER):
             cls = type(ev)
-            if cls is ScalarEvent or cls is MappingStartEvent or cls is SequenceStartEvent:
+            if cls is ScalarEvent and ev.tag is None and ev.anchor is None and stack:
+                # fast path: the bulk of a deck is untagged scalars inside a container
+                mark = ev.start_mark
+                scalar = _Scalar(ev.value, None, ev.implicit[0], mark.line + 1, mark.column + 1)
+                top = stack[-1]
+                if type(top) is _Map:
+                    key = keys[-1]
+                    if key is None and scalar.value != "<<":
+                        keys[-1] = scalar
+                        continue
+                    if key is not None and key is not _BAD_KEY and key.value not in top.items:
+                        keys[-1] = None
+                        top.items[key.value] = (key, scalar)
+                        continue
+                else:
+                    top.items.append(scalar)  # type: ignore[union-attr]
+                    continue
+                add(scalar)
+            elif cls is ScalarEvent or cls is MappingStartEvent or cls is SequenceStartEvent:
                 mark = ev.start_mark
                 line, col = mark.line + 1, mark.column + 1
                 tag = ev.tag
