@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -324,9 +323,7 @@ def _media_map(zf: zipfile.ZipFile, names: set[str], version: int, path: Path) -
         if version >= 3:
             data = zstandard.ZstdDecompressor().decompressobj().decompress(raw)
             media: dict[str, str] = {}
-            for index, (num, entry) in enumerate(
-                (n, v) for n, v in _proto_fields(data) if n == 1
-            ):
+            for index, (num, entry) in enumerate((n, v) for n, v in _proto_fields(data) if n == 1):
                 del num
                 if not isinstance(entry, bytes):
                     continue
@@ -343,6 +340,11 @@ def _media_map(zf: zipfile.ZipFile, names: set[str], version: int, path: Path) -
         raise AnkiImportError(f"{path}: the media list is damaged ({exc})") from None
 
 
+def _unicase(a: str, b: str) -> int:
+    x, y = a.casefold(), b.casefold()
+    return (x > y) - (x < y)
+
+
 def _read_collection(db_path: Path, pkg: AnkiPackage, progress: Progress | None) -> None:
     uri = db_path.resolve().as_uri() + "?mode=ro"
     try:
@@ -351,7 +353,7 @@ def _read_collection(db_path: Path, pkg: AnkiPackage, progress: Progress | None)
         raise AnkiImportError(f"{pkg.path}: cannot open the collection: {exc}") from None
     con.text_factory = lambda b: b.decode("utf-8", "replace")
     # Anki collates names with a custom `unicase` collation; define it so queries work.
-    con.create_collation("unicase", lambda a, b: (a.casefold() > b.casefold()) - (a.casefold() < b.casefold()))
+    con.create_collation("unicase", _unicase)
     try:
         row = con.execute("SELECT ver FROM col").fetchone()
         pkg.schema = int(row[0]) if row else 0
@@ -367,7 +369,9 @@ def _read_collection(db_path: Path, pkg: AnkiPackage, progress: Progress | None)
             "the package is corrupt"
         ) from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise AnkiImportError(f"{pkg.path}: the collection has unexpected content ({exc})") from None
+        raise AnkiImportError(
+            f"{pkg.path}: the collection has unexpected content ({exc})"
+        ) from None
     finally:
         con.close()
 

@@ -36,6 +36,7 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 _DeckDumper.add_representer(str, _str_representer)
 
+
 def card_to_dict(card: Card) -> dict[str, Any]:
     """A card as an ordered mapping (id, type, prompt, answer, accept, choices, text, …)."""
     out: dict[str, Any] = {"id": card.id, "type": str(card.type)}
