@@ -63,8 +63,11 @@ class AppContext:
 
         report = sync_paths(self.db(), self.deck_dirs())
         if report.problems and not quiet:
-            click.echo(f"{len(report.problems)} problem(s) in deck files (run `quizapp decks "
-                       "check` for details); those decks were skipped:", err=True)
+            click.echo(
+                f"{len(report.problems)} problem(s) in deck files (run `quizapp decks "
+                "check` for details); those decks were skipped:",
+                err=True,
+            )
             for p in report.problems[:5]:
                 click.echo(f"  {p}", err=True)
         return report
@@ -89,17 +92,24 @@ class QuizappGroup(click.Group):
 @click.group(cls=QuizappGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="quizapp")
 @click.option(
-    "--db", "db_paths", multiple=True, type=click.Path(path_type=Path),
+    "--db",
+    "db_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
     help="Progress database file (default: the user data dir, or $QUIZAPP_HOME).",
 )
 @click.option(
-    "--decks", "deck_dirs", multiple=True, type=click.Path(path_type=Path),
+    "--decks",
+    "deck_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
     help="Extra deck folder or file (repeatable; $QUIZAPP_DECKS adds more).",
 )
 @click.option("--learner", default=None, help="Learner to open the TUI as.")
 @click.pass_context
-def cli(ctx: click.Context, db_paths: tuple[Path, ...], deck_dirs: tuple[Path, ...],
-        learner: str | None) -> None:
+def cli(
+    ctx: click.Context, db_paths: tuple[Path, ...], deck_dirs: tuple[Path, ...], learner: str | None
+) -> None:
     """quizapp — study medical question decks in the terminal.
 
     Bare `quizapp` opens the study app. `quizapp study --plain` studies line by line.
@@ -113,8 +123,10 @@ def _open_tui(app_ctx: AppContext, learner: str | None) -> None:
     try:
         from quizapp.tui.app import run_app
     except ImportError:
-        click.echo("The study app is not available in this build; study line by line with:\n"
-                   "  quizapp study --plain")
+        click.echo(
+            "The study app is not available in this build; study line by line with:\n"
+            "  quizapp study --plain"
+        )
         return
     db = app_ctx.db()
     run_app(db=db, deck_dirs=app_ctx.deck_dirs(), learner_name=learner)

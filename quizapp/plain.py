@@ -200,7 +200,7 @@ class PlainStudy:
             f"{int(r)} {RATING_LABELS[r]} {format_interval(intervals[r])}" for r in Rating
         )
         while True:
-            raw = self.ask(f"Grade [{keys}] (Enter = {int(suggested)})> ").strip()
+            raw = self.ask(f"Grade [{keys}] (Enter = {int(suggested)} {RATING_LABELS[suggested]})> ").strip()
             if not raw:
                 return suggested
             if raw in ("1", "2", "3", "4"):
@@ -218,4 +218,6 @@ class PlainStudy:
         )
         later = self.session.learning_later_today()
         if later is not None:
-            self.say(f"Learning cards are due again in {format_interval(later - self.session.now())}.")
+            self.say(
+                f"Learning cards are due again in {format_interval(later - self.session.now())}."
+            )

@@ -97,8 +97,13 @@ class FsrsScheduler:
         )
 
     def review(
-        self, card_pk: int, mem: MemoryState, rating: Rating, now: datetime,
-        *, cap: datetime | None = None,
+        self,
+        card_pk: int,
+        mem: MemoryState,
+        rating: Rating,
+        now: datetime,
+        *,
+        cap: datetime | None = None,
     ) -> MemoryState:
         """The state after answering with `rating` at `now` (due capped at `cap` if given)."""
         now = utc(now)

@@ -41,7 +41,8 @@ class Scope:
         if self.deck_ids is not None:
             clauses.append(
                 f"{alias}.deck_id IN ({', '.join('?' for _ in self.deck_ids)})"
-                if self.deck_ids else "0"
+                if self.deck_ids
+                else "0"
             )
             params.extend(self.deck_ids)
         else:
@@ -305,8 +306,14 @@ class StudySession:
             bury_until_ms=day_end,
         )
         self._undo.append(
-            _UndoEntry("answer", item.card_pk, review_id=review_id, correct=correct,
-                       duration_ms=duration_ms, rating=int(rating))
+            _UndoEntry(
+                "answer",
+                item.card_pk,
+                review_id=review_id,
+                correct=correct,
+                duration_ms=duration_ms,
+                rating=int(rating),
+            )
         )
         s = self.summary
         s.answered += 1
@@ -352,8 +359,7 @@ class StudySession:
                 s.graded -= 1
                 s.correct -= int(entry.correct)
         else:
-            progress.set_flag(self.db, self.learner.id, entry.card_pk, entry.column,
-                              entry.previous)
+            progress.set_flag(self.db, self.learner.id, entry.card_pk, entry.column, entry.previous)
         return load_item(self.db, entry.card_pk)
 
     def finish(self) -> Summary:

@@ -15,9 +15,27 @@ import pytest
 def run_plain(db: Path, decks: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "quizapp", "--db", str(db), "--decks", str(decks),
-         "study", "--plain", "--learner", "ann", "--deck", "small", *args],
-        input=stdin, capture_output=True, text=True, env=env, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "quizapp",
+            "--db",
+            str(db),
+            "--decks",
+            str(decks),
+            "study",
+            "--plain",
+            "--learner",
+            "ann",
+            "--deck",
+            "small",
+            *args,
+        ],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
 
 
@@ -75,8 +93,8 @@ def test_undo_and_commands(tmp_path: Path, deck_dir: Path) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT rating FROM reviews").fetchall() == [(4,)]
     flags = conn.execute(
-        "SELECT c.card_id, s.flagged, s.suspended FROM card_state s JOIN cards c ON c.id = s.card_pk"
-        " WHERE s.flagged OR s.suspended"
+        "SELECT c.card_id, s.flagged, s.suspended FROM card_state s"
+        " JOIN cards c ON c.id = s.card_pk WHERE s.flagged OR s.suspended"
     ).fetchall()
     assert flags == [("typed-1", 1, 1)]
 
@@ -103,9 +121,23 @@ def test_hostile_text_is_inert(tmp_path: Path, write_deck: Callable[..., Path]) 
 
 def test_unknown_deck_is_a_clear_error(tmp_path: Path, deck_dir: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "quizapp", "--db", str(tmp_path / "p.db"), "--decks",
-         str(deck_dir), "study", "--plain", "--deck", "nope"],
-        capture_output=True, text=True, input="", timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "quizapp",
+            "--db",
+            str(tmp_path / "p.db"),
+            "--decks",
+            str(deck_dir),
+            "study",
+            "--plain",
+            "--deck",
+            "nope",
+        ],
+        capture_output=True,
+        text=True,
+        input="",
+        timeout=60,
     )
     assert out.returncode == 1
     assert "no deck with id nope" in out.stderr and "Traceback" not in out.stderr

@@ -42,7 +42,9 @@ def test_answer_saves_state_and_log(session: StudySession, db: Database) -> None
     item = session.next_item()
     assert item is not None
     out = session.answer(item, Rating.GOOD, response="", correct=None, duration_ms=4200)
-    row = db.execute("SELECT rating, duration_ms, correct, state_before, state FROM reviews").fetchone()
+    row = db.execute(
+        "SELECT rating, duration_ms, correct, state_before, state FROM reviews"
+    ).fetchone()
     assert row == (3, 4200, None, None, 1)
     st = state_row(db, session.learner.id, item.card_pk)
     assert st is not None and st["state"] == 1 and st["reps"] == 1
@@ -77,8 +79,9 @@ def test_cloze_sibling_buried_until_next_day(session: StudySession, clock: FakeC
     assert nxt is not None and nxt.card_id == "cloze-1" and nxt.ord == 2
 
 
-def test_new_per_day_limit_and_rollover(session: StudySession, db: Database,
-                                        clock: FakeClock) -> None:
+def test_new_per_day_limit_and_rollover(
+    session: StudySession, db: Database, clock: FakeClock
+) -> None:
     session.learner = update_settings(db, session.learner.id, new_per_day=2)
     seen = []
     while (item := session.next_item()) is not None:
@@ -90,8 +93,9 @@ def test_new_per_day_limit_and_rollover(session: StudySession, db: Database,
     assert session.counts().new == 2
 
 
-def test_reviews_most_overdue_first_and_limit(session: StudySession, db: Database,
-                                              clock: FakeClock) -> None:
+def test_reviews_most_overdue_first_and_limit(
+    session: StudySession, db: Database, clock: FakeClock
+) -> None:
     order = []
     while (item := session.next_item()) is not None:
         order.append(item)
@@ -102,17 +106,14 @@ def test_reviews_most_overdue_first_and_limit(session: StudySession, db: Databas
     session.learner = update_settings(db, session.learner.id, reviews_per_day=2)
     assert session.counts().review == 2
     # the most overdue relative to its interval comes first
-    rows = db.execute(
-        "SELECT card_pk, due, last_review FROM card_state WHERE state = 2"
-    ).fetchall()
+    rows = db.execute("SELECT card_pk, due, last_review FROM card_state WHERE state = 2").fetchall()
     now_ms = int(clock.now.timestamp() * 1000)
     best = max(rows, key=lambda r: (now_ms - r[1]) / (r[1] - r[2]))
     nxt = session.next_item()
     assert nxt is not None and nxt.card_pk == best[0]
 
 
-def test_undo_restores_exact_state(session: StudySession, db: Database,
-                                   clock: FakeClock) -> None:
+def test_undo_restores_exact_state(session: StudySession, db: Database, clock: FakeClock) -> None:
     item = session.next_item()
     assert item is not None
     session.answer(item, Rating.GOOD)
@@ -136,9 +137,7 @@ def test_undo_unburies_cloze_sibling(session: StudySession, db: Database) -> Non
     while (item := session.next_item()) is not None and item.card_id != "cloze-1":
         session.answer(item, Rating.EASY)
     assert item is not None
-    sibling = db.execute(
-        "SELECT id FROM cards WHERE card_id = 'cloze-1' AND ord = 2"
-    ).fetchone()[0]
+    sibling = db.execute("SELECT id FROM cards WHERE card_id = 'cloze-1' AND ord = 2").fetchone()[0]
     session.answer(item, Rating.GOOD)
     buried = state_row(db, session.learner.id, sibling)
     assert buried is not None and buried["buried_until"] > 0
@@ -165,8 +164,9 @@ def test_suspend_flag_bury_and_undo(session: StudySession, db: Database) -> None
 
 def test_tag_scope(db: Database, write_deck: Callable[..., Path], clock: FakeClock) -> None:
     deck = write_deck()
-    text = deck.read_text().replace("    explanation: It says 35%.",
-                                    "    explanation: It says 35%.\n    tags: [numbers]")
+    text = deck.read_text().replace(
+        "    explanation: It says 35%.", "    explanation: It says 35%.\n    tags: [numbers]"
+    )
     deck.write_text(text)
     sync_paths(db, [deck.parent])
     s = session_for(db, ensure_learner(db, "bo"), None, ["numbers"], clock=clock, fuzz=False)
@@ -175,8 +175,9 @@ def test_tag_scope(db: Database, write_deck: Callable[..., Path], clock: FakeClo
     assert s.counts().new == 1
 
 
-def test_clock_backwards_keeps_state_sane(session: StudySession, db: Database,
-                                          clock: FakeClock) -> None:
+def test_clock_backwards_keeps_state_sane(
+    session: StudySession, db: Database, clock: FakeClock
+) -> None:
     item = session.next_item()
     assert item is not None
     session.answer(item, Rating.EASY)

@@ -24,12 +24,17 @@ def test_first_sync(db: Database, write_deck: Callable[..., Path]) -> None:
     report = sync_paths(db, [deck.parent])
     assert report.parsed == ["small"] and report.added == 5 and not report.problems
     assert active_cards(db) == {
-        ("basic-1", 0), ("typed-1", 0), ("mcq-1", 0), ("cloze-1", 1), ("cloze-1", 2),
+        ("basic-1", 0),
+        ("typed-1", 0),
+        ("mcq-1", 0),
+        ("cloze-1", 1),
+        ("cloze-1", 2),
     }
 
 
-def test_unchanged_file_is_not_parsed(db: Database, write_deck: Callable[..., Path],
-                                      monkeypatch) -> None:
+def test_unchanged_file_is_not_parsed(
+    db: Database, write_deck: Callable[..., Path], monkeypatch
+) -> None:
     deck = write_deck()
     sync_paths(db, [deck.parent])
     import quizapp.store.sync as sync_mod
@@ -46,8 +51,9 @@ def test_unchanged_file_is_not_parsed(db: Database, write_deck: Callable[..., Pa
     assert report.unchanged == 1
 
 
-def test_edit_keeps_progress_and_remove_readd(db: Database, write_deck: Callable[..., Path],
-                                              clock: FakeClock) -> None:
+def test_edit_keeps_progress_and_remove_readd(
+    db: Database, write_deck: Callable[..., Path], clock: FakeClock
+) -> None:
     deck = write_deck()
     sync_paths(db, [deck.parent])
     s = session_for(db, ensure_learner(db, "ann"), ["small"], clock=clock, fuzz=False)
@@ -75,9 +81,9 @@ def test_edit_keeps_progress_and_remove_readd(db: Database, write_deck: Callable
     sync_paths(db, [deck.parent])
     assert ("basic-1", 0) in active_cards(db)
     assert db.execute("SELECT id FROM cards WHERE card_id = 'basic-1'").fetchone()[0] == pk
-    assert db.execute(
-        "SELECT state FROM card_state WHERE card_pk = ?", [pk]
-    ).fetchone()[0] == 2  # progress came back with the card
+    assert (
+        db.execute("SELECT state FROM card_state WHERE card_pk = ?", [pk]).fetchone()[0] == 2
+    )  # progress came back with the card
 
 
 def test_bad_edit_keeps_previous_cards(db: Database, write_deck: Callable[..., Path]) -> None:

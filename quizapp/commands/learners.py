@@ -23,7 +23,9 @@ def list_(app: AppContext) -> None:
     if not people:
         click.echo("No learners yet. `quizapp learners add NAME`, or just start studying.")
         return
-    counts = dict(db.execute("SELECT learner_id, count(*) FROM reviews GROUP BY learner_id").fetchall())
+    counts = dict(
+        db.execute("SELECT learner_id, count(*) FROM reviews GROUP BY learner_id").fetchall()
+    )
     for p in people:
         click.echo(
             f"{p.name}: {counts.get(p.id, 0)} reviews; retention {p.desired_retention:.2f}, "

@@ -15,8 +15,13 @@ from quizapp.cli import AppContext, cli, color_enabled, pass_ctx
 @click.option("--deck", "deck_ids", multiple=True, help="Deck id to study (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only cards with this tag (repeatable).")
 @pass_ctx
-def study(app: AppContext, plain: bool, learner: str | None, deck_ids: tuple[str, ...],
-          tags: tuple[str, ...]) -> None:
+def study(
+    app: AppContext,
+    plain: bool,
+    learner: str | None,
+    deck_ids: tuple[str, ...],
+    tags: tuple[str, ...],
+) -> None:
     """Study due and new cards."""
     from quizapp.plain import PlainStudy
     from quizapp.store.learners import ensure_learner

@@ -82,8 +82,13 @@ def load_items(db: Database, card_pks: list[int]) -> list[StudyItem]:
         for pk, deck_id, card_id, ord_, data, title, sources in db.conn.execute(sql, chunk):
             card = card_from_data(deck_id, card_id, json.loads(data))
             found[pk] = StudyItem(
-                card_pk=pk, deck_id=deck_id, card_id=card_id, ord=ord_, card=card,
-                deck_title=title, source=_source(sources, card),
+                card_pk=pk,
+                deck_id=deck_id,
+                card_id=card_id,
+                ord=ord_,
+                card=card,
+                deck_title=title,
+                source=_source(sources, card),
             )
     return [found[pk] for pk in card_pks if pk in found]
 

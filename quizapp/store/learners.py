@@ -146,10 +146,7 @@ def remove_learner(db: Database, name: str) -> int:
 
 def _delete_extra(db: Database, learner_id: int) -> None:
     """Rows of later tables keyed on the learner (quiz blocks, …) go with the learner."""
-    tables = {
-        r[0]
-        for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-    }
+    tables = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     for table in sorted(tables - {"learners", "reviews", "card_state"}):
         cols = {c[1] for c in db.conn.execute(f"PRAGMA table_info([{table}])")}
         if "learner_id" in cols:
@@ -181,7 +178,5 @@ def update_settings(db: Database, learner_id: int, **values: Any) -> Learner:
     columns["settings"] = json.dumps(extra, sort_keys=True)
     sets = ", ".join(f"{k} = ?" for k in columns)
     with transaction(db.conn):
-        db.conn.execute(
-            f"UPDATE learners SET {sets} WHERE id = ?", [*columns.values(), learner_id]
-        )
+        db.conn.execute(f"UPDATE learners SET {sets} WHERE id = ?", [*columns.values(), learner_id])
     return get_learner_by_id(db, learner_id)

@@ -17,8 +17,18 @@ from quizapp.scheduling import MemoryState, dt_to_ms, ms_to_dt
 from quizapp.store.db import StoreError, transaction
 
 STATE_COLUMNS = (
-    "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
-    "suspended", "buried_until", "flagged", "leech",
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended",
+    "buried_until",
+    "flagged",
+    "leech",
 )
 
 
@@ -126,12 +136,21 @@ def record_answer(
                    due, elapsed_days, retrievability)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
-                learner_id, card_pk, answer.reviewed_at_ms, answer.rating, answer.duration_ms,
-                answer.response, None if answer.correct is None else int(answer.correct),
+                learner_id,
+                card_pk,
+                answer.reviewed_at_ms,
+                answer.rating,
+                answer.duration_ms,
+                answer.response,
+                None if answer.correct is None else int(answer.correct),
                 json.dumps(before) if before else None,
                 json.dumps(extra) if extra else None,
-                after.state, after.stability, after.difficulty, dt_to_ms(after.due),
-                elapsed, answer.retrievability,
+                after.state,
+                after.stability,
+                after.difficulty,
+                dt_to_ms(after.due),
+                elapsed,
+                answer.retrievability,
             ],
         )
         _write_row(db, learner_id, card_pk, new_row)

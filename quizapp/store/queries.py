@@ -62,8 +62,16 @@ def deck_counts(
         _reorder(params),
     ).fetchall()
     return [
-        DeckCount(r[0], r[1], tuple(json.loads(r[2] or "[]")), int(r[3]), int(r[4]), int(r[5]),
-                  int(r[6]), int(r[7]))
+        DeckCount(
+            r[0],
+            r[1],
+            tuple(json.loads(r[2] or "[]")),
+            int(r[3]),
+            int(r[4]),
+            int(r[5]),
+            int(r[6]),
+            int(r[7]),
+        )
         for r in rows
     ]
 

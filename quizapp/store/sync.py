@@ -174,7 +174,9 @@ def sync_paths(
         if deck.id in seen_ids and seen_ids[deck.id] != key:
             report.problems.append(
                 Problem(
-                    str(path), 1, 1,
+                    str(path),
+                    1,
+                    1,
                     f"deck id {deck.id!r} is also used by {seen_ids[deck.id]}",
                     hint="give one of the decks another `id:`",
                 )
@@ -195,15 +197,19 @@ def _note_deck(report: SyncReport, seen: dict[str, str], deck_id: str, key: str)
 
 
 def _store_deck(
-    db: Database, deck: Deck, path: str, size: int, mtime_ns: int, digest: str,
+    db: Database,
+    deck: Deck,
+    path: str,
+    size: int,
+    mtime_ns: int,
+    digest: str,
     report: SyncReport,
 ) -> None:
     rows = _item_rows(deck)
     existing = {
         (r[0], r[1]): (r[2], r[3], r[4], r[5])
         for r in db.conn.execute(
-            "SELECT card_id, ord, id, content_hash, active, position FROM cards"
-            " WHERE deck_id = ?",
+            "SELECT card_id, ord, id, content_hash, active, position FROM cards WHERE deck_id = ?",
             [deck.id],
         )
     }
@@ -232,8 +238,16 @@ def _store_deck(
                    file_hash = excluded.file_hash, card_count = excluded.card_count,
                    active = 1, synced_at = excluded.synced_at""",
             [
-                deck.id, deck.title, deck.description, json.dumps(list(deck.tags)),
-                _sources_json(deck), path, size, mtime_ns, digest, len(deck.cards),
+                deck.id,
+                deck.title,
+                deck.description,
+                json.dumps(list(deck.tags)),
+                _sources_json(deck),
+                path,
+                size,
+                mtime_ns,
+                digest,
+                len(deck.cards),
                 int(time.time() * 1000),
             ],
         )
