@@ -200,7 +200,9 @@ class PlainStudy:
             f"{int(r)} {RATING_LABELS[r]} {format_interval(intervals[r])}" for r in Rating
         )
         while True:
-            raw = self.ask(f"Grade [{keys}] (Enter = {int(suggested)} {RATING_LABELS[suggested]})> ").strip()
+            raw = self.ask(
+                f"Grade [{keys}] (Enter = {int(suggested)} {RATING_LABELS[suggested]})> "
+            ).strip()
             if not raw:
                 return suggested
             if raw in ("1", "2", "3", "4"):
