@@ -111,5 +111,79 @@ def m0001_initial(db: Database) -> None:
     )
 
 
+
+@migrations(name="0002_personal_and_quiz")
+def m0002_personal_and_quiz(db: Database) -> None:
+    db.executescript(
+        """
+        -- Review logs imported from elsewhere (FSRS optimizer CSV) for optimisation only:
+        -- they are not quizapp cards, so they never touch card_state.
+        CREATE TABLE external_reviews (
+            id INTEGER PRIMARY KEY,
+            learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            source TEXT NOT NULL DEFAULT '',
+            card_key TEXT NOT NULL,
+            reviewed_at INTEGER NOT NULL,
+            rating INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (learner_id, card_key, reviewed_at)
+        );
+
+        -- Each optimiser run, with its honest (time-series split) figures.
+        CREATE TABLE optimizations (
+            id INTEGER PRIMARY KEY,
+            learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            fitted_at INTEGER NOT NULL,
+            n_reviews INTEGER NOT NULL,
+            fitted INTEGER NOT NULL,
+            parameters TEXT NOT NULL,          -- JSON list of 21 floats
+            default_log_loss REAL,
+            fitted_log_loss REAL,
+            default_rmse_bins REAL,
+            fitted_rmse_bins REAL,
+            details TEXT NOT NULL DEFAULT '{}'  -- JSON: reason, split, other figures
+        );
+
+        -- Exam-date mode: until exam_date, intervals of the scope's cards are capped.
+        CREATE TABLE exam_plans (
+            id INTEGER PRIMARY KEY,
+            learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            exam_date TEXT NOT NULL,           -- ISO date, local
+            deck_ids TEXT NOT NULL DEFAULT '[]',
+            tags TEXT NOT NULL DEFAULT '[]',
+            created_at INTEGER NOT NULL
+        );
+
+        -- Quiz (question-bank) blocks and their questions, saved as they happen.
+        CREATE TABLE quiz_blocks (
+            id INTEGER PRIMARY KEY,
+            learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            created_at INTEGER NOT NULL,
+            mode TEXT NOT NULL,                -- 'tutor' | 'timed'
+            time_limit_ms INTEGER,             -- NULL: untimed
+            elapsed_ms INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'active',   -- 'active' | 'paused' | 'submitted'
+            scope TEXT NOT NULL DEFAULT '{}',  -- JSON: decks, tags, pool
+            current INTEGER NOT NULL DEFAULT 0,
+            submitted_at INTEGER
+        );
+        CREATE INDEX quiz_blocks_learner ON quiz_blocks (learner_id, created_at);
+        CREATE TABLE quiz_answers (
+            block_id INTEGER NOT NULL REFERENCES quiz_blocks(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            card_pk INTEGER NOT NULL REFERENCES cards(id),
+            learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            response TEXT,                     -- NULL: unanswered
+            correct INTEGER,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            time_ms INTEGER NOT NULL DEFAULT 0,
+            answered_at INTEGER,
+            PRIMARY KEY (block_id, position)
+        );
+        CREATE INDEX quiz_answers_learner ON quiz_answers (learner_id, card_pk);
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = {m.name for m in migrations._migrations}
