@@ -16,6 +16,7 @@ from anki.collection import Collection, ExportAnkiPackageOptions  # noqa: E402
 from anki.scheduler.v3 import CardAnswer  # noqa: E402
 
 from quizapp import cloze  # noqa: E402
+from quizapp.decks.loader import load_deck  # noqa: E402
 from quizapp.interop.apkg_read import AnkiImportError, read_apkg  # noqa: E402
 from quizapp.interop.convert import (  # noqa: E402
     card_id_for_guid,
@@ -247,6 +248,8 @@ def test_import_file_writes_valid_yaml_media_and_revlog(
         assert (entry.deck_id, entry.card_id) in all_ids
         assert entry.ease == 3 and entry.reviewed_at_ms > 1_600_000_000_000
     for path in result.decks:
+        loaded = load_deck(path)  # valid under `decks check`
+        assert loaded.cards
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert set(data) <= {"format", "id", "title", "description", "tags", "sources", "cards"}
         assert data["cards"]

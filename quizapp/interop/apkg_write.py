@@ -229,8 +229,13 @@ def export_apkg(
     path: str | os.PathLike[str],
     *,
     include_media_dir: str | os.PathLike[str] | None = None,
+    timestamp: float | None = None,
 ) -> Path:
-    """Write `deck` to `path` as an .apkg; returns the path. The Anki deck name is the title."""
+    """Write `deck` to `path` as an .apkg; returns the path. The Anki deck name is the title.
+
+    `timestamp` (epoch seconds, default now) becomes the notes' modification time; Anki
+    only updates an existing note from a package whose note is newer.
+    """
     path = Path(path)
     media = _Media(Path(include_media_dir) if include_media_dir is not None else None)
     anki_deck = genanki.Deck(anki_deck_id(deck.id), deck.title or deck.id, deck.description)
@@ -239,7 +244,7 @@ def export_apkg(
     package = genanki.Package(anki_deck, media_files=sorted(media.files.values()))
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        package.write_to_file(str(tmp))
+        package.write_to_file(str(tmp), timestamp=timestamp)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
