@@ -2,7 +2,8 @@
 
     python -m benchmarks.optimize_josh [--csv PATH]
 
-Default log: ``../shared/data/review_logs_josh.csv`` next to the repository (12,580 real
+Default log: ``tests/fixtures/data/review_logs_josh.csv``
+(a copy of ``../shared/data/review_logs_josh.csv``) (12,580 real
 Anki reviews of one learner, UTC). Day rollover 04:00 UTC, quizapp's default for
 imported logs.
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from quizapp.optimize import FitResult, fit, read_revlog_csv
 
-DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared/data/review_logs_josh.csv"
+DEFAULT_CSV = Path(__file__).resolve().parents[1] / "tests/fixtures/data/review_logs_josh.csv"
 
 #: Published on review_logs_josh.csv (shared/data/README.md): FSRS-6 defaults in-sample,
 #: fsrs-rs time-series split for the fitted parameters.

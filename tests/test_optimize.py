@@ -20,7 +20,8 @@ from quizapp.optimize import (
     split_test_items,
 )
 
-JOSH_CSV = Path(__file__).resolve().parents[2] / "shared/data/review_logs_josh.csv"
+# A copy of ../shared/data/review_logs_josh.csv, kept in the repo so CI always has it.
+JOSH_CSV = Path(__file__).resolve().parent / "fixtures/data/review_logs_josh.csv"
 NOW = datetime(2024, 10, 7, 12, 0, tzinfo=UTC)
 
 
@@ -34,8 +35,6 @@ def review(card: int | str, when: str, rating: int = 3) -> RevlogEntry:
 
 @pytest.fixture(scope="module")
 def josh() -> list[RevlogEntry]:
-    if not JOSH_CSV.is_file():
-        pytest.skip(f"{JOSH_CSV} not present")
     return read_revlog_csv(JOSH_CSV)
 
 
@@ -239,7 +238,11 @@ def test_fit_on_real_log_improves_on_defaults(josh: list[RevlogEntry]) -> None:
     assert result.fitted_rmse_bins is not None and result.default_rmse_bins is not None
     assert result.fitted_rmse_bins < result.default_rmse_bins
     assert result.improves
-    assert fit(josh, now=NOW) == result  # deterministic
+    # repeatable (fsrs-rs sums in parallel, so allow float noise in the last digits)
+    again = fit(josh, now=NOW)
+    assert again.parameters == pytest.approx(result.parameters, abs=1e-6)
+    assert again.fitted_log_loss == pytest.approx(result.fitted_log_loss, abs=1e-7)
+    assert again.fitted_rmse_bins == pytest.approx(result.fitted_rmse_bins, abs=1e-7)
 
 
 def test_card_order_reproduces_published_reference(josh: list[RevlogEntry]) -> None:
