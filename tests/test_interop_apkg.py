@@ -9,21 +9,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from anki.collection import Collection, ExportAnkiPackageOptions
+from anki.scheduler.v3 import CardAnswer
 
-anki_collection = pytest.importorskip("anki.collection")
-
-from anki.collection import Collection, ExportAnkiPackageOptions  # noqa: E402
-from anki.scheduler.v3 import CardAnswer  # noqa: E402
-
-from quizapp import cloze  # noqa: E402
-from quizapp.decks.loader import load_deck  # noqa: E402
-from quizapp.interop.apkg_read import AnkiImportError, read_apkg  # noqa: E402
-from quizapp.interop.convert import (  # noqa: E402
+from quizapp import cloze
+from quizapp.decks.loader import load_deck
+from quizapp.interop.apkg_read import AnkiImportError, read_apkg
+from quizapp.interop.convert import (
     card_id_for_guid,
     import_file,
     package_to_decks,
 )
-from quizapp.model import CardType  # noqa: E402
+from quizapp.model import CardType
 
 CARD_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 DECK_ID = r"^[a-z0-9][a-z0-9._-]*$"
@@ -404,3 +401,42 @@ def test_unknown_extension(tmp_path: Path) -> None:
     p.write_bytes(b"%PDF")
     with pytest.raises(AnkiImportError, match="don't know how to import"):
         import_file(p, tmp_path / "out")
+
+
+def test_cli_import_with_progress_replays_history(built: Built, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from quizapp.cli import cli
+
+    db_path = tmp_path / "p.db"
+    out = tmp_path / "decks"
+    args = [
+        "--db",
+        str(db_path),
+        "import",
+        str(built.latest),
+        "-o",
+        str(out),
+        "--learner",
+        "zoe",
+        "--with-progress",
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    # one answered note has an empty front, so it is skipped with its review
+    assert "Progress for zoe: 3 review(s) added (0 already present, 1 of cards" in result.output
+    conn = sqlite3.connect(db_path)
+    n_reviews, n_states = conn.execute(
+        "SELECT (SELECT count(*) FROM reviews), "
+        "(SELECT count(*) FROM card_state WHERE state IS NOT NULL)"
+    ).fetchone()
+    assert built.answered == 4 and n_reviews == 3 and n_states == 3
+    # the imported history is a valid chain: each review's stored state-before is the
+    # state left by the previous one, and due dates are after the review
+    for reviewed_at, due in conn.execute("SELECT reviewed_at, due FROM reviews"):
+        assert due > reviewed_at
+    conn.close()
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "0 review(s) added" in again.output  # importing twice does not duplicate
+    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM reviews").fetchone()[0] == 3

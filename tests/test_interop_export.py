@@ -6,10 +6,6 @@ import zipfile
 from pathlib import Path
 
 import genanki
-import pytest
-
-pytest.importorskip("anki.collection")
-
 from anki.collection import (
     Collection,
     ImportAnkiPackageOptions,

@@ -1,0 +1,106 @@
+"""`quizapp import` and `quizapp export --anki`: Anki packages and text files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from quizapp.cli import AppContext, cli, pass_ctx
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the YAML decks (and media/) into.",
+)
+@click.option("--learner", default=None, help="Learner to give the review history to.")
+@click.option(
+    "--with-progress",
+    is_flag=True,
+    help="Carry Anki's review history and suspensions into the learner's progress.",
+)
+@pass_ctx
+def import_cmd(
+    app: AppContext, file: Path, out_dir: Path, learner: str | None, with_progress: bool
+) -> None:
+    """Import an Anki package (.apkg/.colpkg) or Anki text/CSV/TSV file as YAML decks."""
+    from quizapp.interop.apkg_read import AnkiImportError
+    from quizapp.interop.convert import import_file
+
+    with click.progressbar(
+        length=1, label=f"Reading {file.name}", file=click.get_text_stream("stderr")
+    ) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        try:
+            result = import_file(file, out_dir, progress=progress)
+        except AnkiImportError as e:
+            raise click.ClickException(str(e)) from None
+    click.echo(
+        f"Imported {result.notes} note(s) as {result.cards} card(s) into "
+        f"{len(result.decks)} deck(s) in {out_dir}:"
+    )
+    for path in result.decks:
+        click.echo(f"  {path}")
+    if result.media:
+        click.echo(f"  {len(result.media)} media file(s) in {out_dir / 'media'}")
+    for line in result.skipped[:20]:
+        click.echo(f"  skipped {line}", err=True)
+    if len(result.skipped) > 20:
+        click.echo(f"  … and {len(result.skipped) - 20} more skipped", err=True)
+    for line in result.warnings:
+        click.echo(f"  warning: {line}", err=True)
+    if with_progress:
+        from quizapp.interop.progress_import import import_progress
+        from quizapp.store.learners import ensure_learner
+        from quizapp.store.sync import sync_paths
+
+        db = app.db()
+        report = sync_paths(db, [out_dir])
+        for p in report.problems:
+            click.echo(f"  {p}", err=True)
+        who = ensure_learner(db, learner)
+        done = import_progress(db, who, result.revlog, result.schedule)
+        click.echo(
+            f"Progress for {who.name}: {done.reviews_added} review(s) added "
+            f"({done.reviews_skipped} already present, {done.items_missing} of cards not "
+            f"imported), {done.items_updated} card(s) scheduled, {done.suspended} suspended."
+        )
+    click.echo(f"Study them with: quizapp --decks {out_dir}")
+
+
+@cli.command("export")
+@click.option("--anki", "deck_id", required=True, help="Id of the deck to export.")
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The .apkg file to write.",
+)
+@pass_ctx
+def export_cmd(app: AppContext, deck_id: str, out_file: Path) -> None:
+    """Export a deck as an Anki package (.apkg); re-exporting updates the same notes."""
+    from quizapp.decks.check import check_paths
+    from quizapp.interop.apkg_write import export_apkg
+
+    decks, _problems = check_paths(app.deck_dirs())
+    found = [d for d in decks if d.id == deck_id]
+    if not found:
+        known = ", ".join(sorted(d.id for d in decks)) or "none"
+        raise click.ClickException(f"no valid deck with id {deck_id!r} (decks: {known})")
+    deck = found[0]
+    media = deck.path.parent / "media" if deck.path else None
+    export_apkg(deck, out_file, include_media_dir=media if media and media.is_dir() else None)
+    kinds = len(deck.cards)
+    click.echo(f"Exported {deck.id} ({kinds} card(s)) to {out_file}.")
