@@ -72,8 +72,8 @@ def import_cmd(
         done = import_progress(db, who, result.revlog, result.schedule)
         click.echo(
             f"Progress for {who.name}: {done.reviews_added} review(s) added "
-            f"({done.reviews_skipped} already present, {done.items_missing} of cards not "
-            f"imported), {done.items_updated} card(s) scheduled, {done.suspended} suspended."
+            f"({done.reviews_skipped} already present, {done.items_missing} of skipped "
+            f"notes), {done.items_updated} card(s) scheduled, {done.suspended} suspended."
         )
     click.echo(f"Study them with: quizapp --decks {out_dir}")
 
