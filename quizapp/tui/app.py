@@ -1,0 +1,269 @@
+"""The quizapp Textual app: built by `make_app` from a store, deck folders and a clock.
+
+The app owns the shared state every screen reads (database, learner, clock, visible
+decks) and runs the start-up deck sync in a thread worker.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import tzinfo
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from sqlite_utils import Database
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from quizapp.clock import Clock, system_clock
+from quizapp.decks.errors import Problem
+from quizapp.store.db import StoreError
+from quizapp.store.learners import (
+    Learner,
+    default_learner_name,
+    ensure_learner,
+    get_learner_by_id,
+    list_learners,
+    update_settings,
+)
+from quizapp.store.sync import SyncReport
+from quizapp.tui.queries import db_file
+
+DEFAULT_THEME = "textual-dark"
+
+
+class SyncProgress(Message):
+    """Posted from the sync worker: file `done` of `total` is being read."""
+
+    def __init__(self, done: int, total: int, name: str) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+        self.name = name
+
+
+class SyncFinished(Message):
+    """Posted from the sync worker when the deck folders are in the store."""
+
+    def __init__(self, report: SyncReport | None, error: str = "") -> None:
+        super().__init__()
+        self.report = report
+        self.error = error
+
+
+@dataclass(slots=True)
+class SyncStatus:
+    running: bool = False
+    done: int = 0
+    total: int = 0
+    name: str = ""
+    problems: tuple[Problem, ...] = ()
+    error: str = ""
+
+
+class QuizApp(App[None]):
+    """Study, browse and manage decks in the terminal."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "quizapp"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark", "help", "Help", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        deck_dirs: list[Path],
+        clock: Clock = system_clock,
+        learner_name: str | None = None,
+        tz: tzinfo | None = None,
+        fuzz: bool = True,
+        sync_on_start: bool = True,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.deck_dirs = list(deck_dirs)
+        self.clock = clock
+        self.tz = tz
+        self.fuzz = fuzz
+        self.sync_on_start = sync_on_start
+        self.learner: Learner = self._pick_learner(learner_name)
+        self.visible_decks: list[str] | None = None  # None: every active deck
+        self.sync_status = SyncStatus()
+        self.apply_theme(self.learner.theme)
+
+    # -- learners ----------------------------------------------------------------------
+
+    def _pick_learner(self, name: str | None) -> Learner:
+        if name:
+            return ensure_learner(self.db, name)
+        learners = list_learners(self.db)
+        if not learners:
+            return ensure_learner(self.db, None)
+        default = default_learner_name().casefold()
+        return max(
+            learners,
+            key=lambda lr: (float(lr.settings.get("last_used", 0) or 0),
+                            lr.name.casefold() == default),
+        )
+
+    def switch_learner(self, learner: Learner) -> None:
+        try:
+            self.learner = update_settings(self.db, learner.id, last_used=time.time())
+        except StoreError:
+            self.learner = learner
+        self.apply_theme(self.learner.theme)
+        self.refresh_home()
+
+    def reload_learner(self) -> None:
+        self.learner = get_learner_by_id(self.db, self.learner.id)
+
+    def apply_theme(self, name: str) -> None:
+        theme = name if name in self.available_themes else DEFAULT_THEME
+        if self.theme != theme:
+            self.theme = theme
+
+    # -- start-up ----------------------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        from quizapp.tui.screens.home import HomeScreen
+
+        await self.push_screen(HomeScreen())
+        if self.sync_on_start:
+            self.start_sync()
+
+    def start_sync(self) -> None:
+        if self.sync_status.running:
+            return
+        self.sync_status = SyncStatus(running=True)
+        self.refresh_home()
+        self.sync_decks()
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def sync_decks(self) -> None:
+        """Sync deck files into the store on a second connection (never blocks the UI)."""
+        from quizapp.store import open_database
+        from quizapp.store.sync import sync_paths
+
+        path = db_file(self.db)
+        db = open_database(Path(path)) if path else self.db
+        last = 0.0
+
+        def progress(done: int, total: int, name: str) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if done in (0, total) or now - last > 0.05:
+                last = now
+                self.post_message(SyncProgress(done, total, Path(name).name if name else ""))
+
+        try:
+            report = sync_paths(db, self.deck_dirs, progress)
+        except Exception as e:  # shown to the user, never a traceback
+            self.post_message(SyncFinished(None, f"{type(e).__name__}: {e}"))
+        else:
+            self.post_message(SyncFinished(report))
+        finally:
+            if db is not self.db:
+                db.conn.close()
+
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        s = self.sync_status
+        s.done, s.total, s.name = message.done, message.total, message.name
+        self.refresh_home(counts=False)
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        status = SyncStatus(running=False)
+        if message.report is not None:
+            self.visible_decks = list(message.report.deck_ids)
+            status.problems = tuple(message.report.problems)
+            if status.problems:
+                self.notify(
+                    f"{len(status.problems)} problem(s) in deck files; those decks were "
+                    "skipped (see the home screen, or run `quizapp decks check`).",
+                    title="Deck problems",
+                    severity="warning",
+                    markup=False,
+                )
+        else:
+            status.error = message.error
+            self.notify(message.error, title="Deck sync failed", severity="error",
+                        markup=False)
+        self.sync_status = status
+        self.refresh_home()
+
+    def refresh_home(self, *, counts: bool = True) -> None:
+        from quizapp.tui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen) and screen.ready:
+                screen.refresh_data(counts=counts)
+
+    # -- actions available everywhere -------------------------------------------------------
+
+    def action_help(self) -> None:
+        from quizapp.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for binding in _screen_bindings(screen):
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            if not screen.check_action(binding.action.split("(")[0], ()):
+                continue
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip or f"{binding.description} (key: {binding.key})",
+                partial(self.call_later, self.run_action, binding.action, screen),
+            )
+        if not isinstance(screen, _help_cls()):
+            yield SystemCommand("Keys", "Every key of every screen", self.action_help)
+
+
+def _help_cls() -> type[Screen]:
+    from quizapp.tui.screens.help import HelpScreen
+
+    return HelpScreen
+
+
+def _screen_bindings(screen: Screen) -> list[Binding]:
+    out: list[Binding] = []
+    for _ns, bindings_map in screen._binding_chain:
+        if _ns is screen:
+            out.extend(b for bs in bindings_map.key_to_bindings.values() for b in bs)
+    return out
+
+
+def make_app(
+    *,
+    db: Database,
+    deck_dirs: list[Path],
+    clock: Clock = system_clock,
+    learner_name: str | None = None,
+    tz: tzinfo | None = None,
+    fuzz: bool = True,
+    sync_on_start: bool = True,
+) -> QuizApp:
+    """Build the app; tests pass a temporary store, deck folder and a fixed clock."""
+    return QuizApp(
+        db=db, deck_dirs=deck_dirs, clock=clock, learner_name=learner_name, tz=tz,
+        fuzz=fuzz, sync_on_start=sync_on_start,
+    )
+
+
+def run_app(db: Database, deck_dirs: list[Path], learner_name: str | None = None) -> None:
+    """Open the app in the terminal (what bare `quizapp` does)."""
+    make_app(db=db, deck_dirs=deck_dirs, learner_name=learner_name).run()

@@ -1,0 +1,328 @@
+"""Study: one card at a time, every card type; feedback; grades with their intervals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, ProgressBar, Static
+
+from quizapp import cloze, grading
+from quizapp.model import RATING_LABELS, CardType, Rating
+from quizapp.scheduling import format_interval
+from quizapp.store.db import StoreError
+from quizapp.store.items import StudyItem
+from quizapp.study import StudySession
+from quizapp.tui.queries import item_flags
+from quizapp.tui.safe import lit, part
+from quizapp.tui.widgets.choices import ChoiceList
+from quizapp.tui.widgets.feedback import feedback, verdict
+from quizapp.tui.widgets.grade_bar import GradeBar
+
+if TYPE_CHECKING:
+    from quizapp.tui.app import QuizApp
+
+TYPE_NAMES = {
+    CardType.BASIC: "basic",
+    CardType.TYPED: "typed answer",
+    CardType.MCQ: "multiple choice",
+    CardType.CLOZE: "cloze",
+}
+
+
+class StudyScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "reveal", "Show answer"),
+        Binding("enter", "enter", "Accept grade"),
+        Binding("1", "grade(1)", "Again"),
+        Binding("2", "grade(2)", "Hard"),
+        Binding("3", "grade(3)", "Good"),
+        Binding("4", "grade(4)", "Easy"),
+        Binding("u", "undo", "Undo"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("f", "flag", "Flag"),
+        Binding("b", "bury", "Bury"),
+        Binding("escape", "leave", "End session"),
+    ]
+
+    def __init__(self, session: StudySession) -> None:
+        super().__init__()
+        self.session = session
+        self.item: StudyItem | None = None
+        self.result: grading.GradeResult | None = None
+        self.chosen: list[int] | None = None
+        self.shown_at: datetime | None = None
+        self.answered_at: datetime | None = None
+
+    @property
+    def quiz(self) -> QuizApp:
+        return cast("QuizApp", self.app)
+
+    @property
+    def answering(self) -> bool:
+        """True once the answer side is shown (grades apply)."""
+        return self.result is not None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="study-top"):
+            yield ProgressBar(id="session-bar", show_eta=False, show_percentage=False)
+            yield Static(id="counts")
+        with VerticalScroll(id="card"):
+            yield Static(id="meta")
+            yield Static(id="prompt")
+            yield ChoiceList([], False, id="choices")
+            yield Input(id="answer", placeholder="Type your answer, Enter to submit")
+            yield Static(id="hint")
+            yield Static(id="verdict")
+            yield Static(id="feedback")
+        yield GradeBar(id="grades")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"learner: {self.session.learner.name}"
+        self.set_interval(1.0, self._tick)
+        self.show(self.session.next_item())
+
+    # -- showing a card -------------------------------------------------------------------
+
+    def show(self, item: StudyItem | None) -> None:
+        if item is None:
+            self.finish()
+            return
+        self.item = item
+        self.result = None
+        self.chosen = None
+        self.shown_at = self.quiz.clock()
+        self.answered_at = None
+        card = item.card
+        self.query_one("#meta", Static).update(Content.assemble(
+            part(item.deck_title, "bold"), ("  ·  ", "dim"), TYPE_NAMES[card.type],
+            ("  ·  ", "dim"), part(item.key, "dim"),
+        ))
+        prompt = self.query_one("#prompt", Static)
+        if card.type == CardType.CLOZE:
+            pieces: list[str | tuple[str, str] | Content] = []
+            if card.prompt:
+                pieces += [part(card.prompt, "italic"), "\n\n"]
+            for fragment, target in _question_spans(card.text, item.ord):
+                pieces.append(part(fragment, "bold reverse" if target else ""))
+            prompt.update(Content.assemble(*pieces))
+        else:
+            prompt.update(lit(card.prompt))
+        new = self.query_one("#choices", ChoiceList)
+        new.set_choices([c.text for c in card.choices], card.multiple)
+        new.display = card.type == CardType.MCQ
+        field = self.query_one("#answer", Input)
+        field.value = ""
+        field.disabled = False
+        field.display = card.type in (CardType.TYPED, CardType.CLOZE)
+        field.placeholder = (
+            "Fill the blank; Enter submits (empty Enter shows the answer)"
+            if card.type == CardType.CLOZE else "Type your answer; Enter submits"
+        )
+        hint = {
+            CardType.BASIC: "Recall the answer, then press Space (or Enter) to see it.",
+            CardType.MCQ: ("Several answers: toggle letters (or Space), then Enter."
+                           if card.multiple else "Press a letter, or arrows and Enter."),
+            CardType.TYPED: "",
+            CardType.CLOZE: "",
+        }[card.type]
+        self.query_one("#hint", Static).update(lit(hint))
+        self.query_one("#verdict", Static).display = False
+        self.query_one("#feedback", Static).display = False
+        self.query_one("#grades", GradeBar).display = False
+        if card.type == CardType.MCQ:
+            new.focus()
+        elif field.display:
+            field.focus()
+        else:
+            self.query_one("#card").focus()
+        self.query_one("#card").scroll_home(animate=False)
+        self._update_progress()
+        self.refresh_bindings()
+
+    def _update_progress(self) -> None:
+        c = self.session.counts()
+        done = self.session.summary.answered
+        bar = self.query_one("#session-bar", ProgressBar)
+        bar.update(total=max(1, done + c.total), progress=done)
+        self._counts = c
+        self._tick()
+
+    def _tick(self) -> None:
+        c = getattr(self, "_counts", None)
+        if c is None or self.shown_at is None:
+            return
+        end = self.answered_at or self.quiz.clock()
+        secs = max(0, int((end - self.shown_at).total_seconds()))
+        self.query_one("#counts", Static).update(Content.assemble(
+            (str(c.learning), "bold $text-warning"), " learning · ",
+            (str(c.review), "bold $text-success"), " review · ",
+            (str(c.new), "bold $text-primary"), " new",
+            ("  ·  ", "dim"), f"{secs // 60}:{secs % 60:02d} on card",
+        ))
+
+    # -- answering ------------------------------------------------------------------------------
+
+    def on_choice_list_chosen(self, event: ChoiceList.Chosen) -> None:
+        event.stop()
+        if self.item is None or self.answering:
+            return
+        self.chosen = event.indexes
+        self.reveal(grading.grade_mcq(self.item.card, event.indexes))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.item is None or self.answering:
+            return
+        card = self.item.card
+        text = event.value
+        if card.type == CardType.TYPED:
+            self.reveal(grading.grade_typed(card, text))
+        elif card.type == CardType.CLOZE:
+            if text.strip():
+                self.reveal(grading.grade_cloze(card, self.item.ord, text))
+            else:
+                answers = cloze.answers_for(card.text, self.item.ord)
+                self.reveal(grading.self_graded(" … ".join(answers)))
+
+    def reveal(self, result: grading.GradeResult) -> None:
+        """Show the answer side: verdict, feedback and the grade bar."""
+        assert self.item is not None
+        self.result = result
+        self.answered_at = self.quiz.clock()
+        line, cls = verdict(result)
+        v = self.query_one("#verdict", Static)
+        v.update(line)
+        v.set_classes(cls)
+        v.display = True
+        fb = self.query_one("#feedback", Static)
+        fb.update(feedback(self.item, result, self.chosen))
+        fb.display = True
+        self.query_one("#choices", ChoiceList).display = False
+        field = self.query_one("#answer", Input)
+        field.disabled = True
+        self.query_one("#hint", Static).update(lit(
+            "Grade with 1–4, or Enter to accept the marked grade."
+        ))
+        bar = self.query_one("#grades", GradeBar)
+        bar.show(self.session.preview(self.item), result.suggested)
+        bar.display = True
+        self.query_one("#card").focus()
+        self._tick()
+        self.refresh_bindings()
+
+    def on_grade_bar_chosen(self, event: GradeBar.Chosen) -> None:
+        self.action_grade(int(event.rating))
+
+    def action_reveal(self) -> None:
+        if self.item is None or self.answering:
+            return
+        card = self.item.card
+        if card.type == CardType.BASIC:
+            self.reveal(grading.self_graded(card.answer))
+        elif card.type == CardType.CLOZE:
+            answers = cloze.answers_for(card.text, self.item.ord)
+            self.reveal(grading.self_graded(" … ".join(answers)))
+
+    def action_enter(self) -> None:
+        if self.answering and self.result is not None:
+            self.action_grade(int(self.result.suggested))
+        else:
+            self.action_reveal()
+
+    def action_grade(self, rating: int) -> None:
+        if self.item is None or self.result is None:
+            return
+        item, result = self.item, self.result
+        end = self.answered_at or self.quiz.clock()
+        duration = int((end - (self.shown_at or end)).total_seconds() * 1000)
+        try:
+            outcome = self.session.answer(
+                item, Rating(rating), response=result.response, correct=result.correct,
+                duration_ms=duration,
+            )
+        except StoreError as e:
+            self.notify(str(e), title="Not saved", severity="error", markup=False)
+            return
+        nxt = outcome.after.due
+        when = format_interval(nxt - self.session.now()) if nxt else "?"
+        self.notify(f"{RATING_LABELS[Rating(rating)]}: next in {when}", timeout=2)
+        self.show(self.session.next_item())
+
+    # -- card actions ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "grade":
+            return self.answering
+        if action == "reveal":
+            return (not self.answering and self.item is not None
+                    and self.item.card.type in (CardType.BASIC, CardType.CLOZE))
+        if action == "enter":
+            if self.item is None:
+                return False
+            return self.answering or self.item.card.type == CardType.BASIC
+        if action == "undo":
+            return self.session.can_undo
+        return True
+
+    def action_undo(self) -> None:
+        try:
+            back = self.session.undo()
+        except StoreError as e:
+            self.notify(str(e), title="Cannot undo", severity="warning", markup=False)
+            return
+        if back is None:
+            self.notify("Nothing to undo.")
+            return
+        self.notify("Undone.", timeout=2)
+        self.show(back)
+
+    def action_suspend(self) -> None:
+        if self.item is None:
+            return
+        self.session.suspend(self.item)
+        self.notify("Suspended (unsuspend in Browse, or press u).", timeout=3)
+        self.show(self.session.next_item())
+
+    def action_bury(self) -> None:
+        if self.item is None:
+            return
+        self.session.bury(self.item)
+        self.notify("Buried until tomorrow.", timeout=3)
+        self.show(self.session.next_item())
+
+    def action_flag(self) -> None:
+        if self.item is None:
+            return
+        _, flagged = item_flags(self.session.db, self.session.learner.id, self.item.card_pk)
+        self.session.flag(self.item, not flagged)
+        self.notify("Unflagged." if flagged else "Flagged.", timeout=2)
+        self.refresh_bindings()
+
+    def action_leave(self) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        from quizapp.tui.screens.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(self.session))
+
+
+def _question_spans(text: str, ord_: int) -> list[tuple[str, bool]]:
+    """The cloze question as (text, is_blank) pieces, so the blank can be highlighted."""
+    sentinel = "\x00"
+    pieces = cloze.render_question(text.replace(sentinel, ""), ord_, blank=sentinel)
+    out: list[tuple[str, bool]] = []
+    for i, fragment in enumerate(pieces.split(sentinel)):
+        if i:
+            out.append((f" {cloze.BLANK} ", True))
+        if fragment:
+            out.append((fragment, False))
+    return out
