@@ -1,0 +1,462 @@
+"""Exam-date mode: every card in a plan's scope comes back before the exam.
+
+A plan is an exam date (local, ISO) for some decks and/or tags (none = all). Until the
+exam:
+
+* **Interval caps.** A card of the scope answered before the cap is due at the cap at
+  the latest, the *cap* being the start of the study day before the exam (the learner's
+  rollover hour, local time). So every card is seen on the day before the exam or
+  earlier; answering it on that last day is not capped (its next due falls after the
+  exam, as normal). The memory state (stability, difficulty) is never changed — only
+  the due date — so after the exam, scheduling simply continues from the true state.
+* **New-card pace.** The daily new-card limit of a session whose scope overlaps an
+  active plan is ``max(learner's new/day, ceil(new cards left in the plan at the start
+  of today / study days left before the exam))``: a plan can raise the limit so the
+  deck is finished the day before the exam at the latest, never lower it. The new
+  cards themselves still come in deck order.
+
+After the exam day starts, a plan has no effect (it stays listed until cleared).
+:class:`ExamCaps` loads a learner's plans once (a study session keeps one) so the
+per-answer check is a dictionary-free loop over a handful of plans.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from sqlite_utils import Database
+
+from quizapp.clock import day_start, study_day, system_clock
+from quizapp.model import Rating
+from quizapp.personal.memory import learner_tz
+from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms
+from quizapp.store.db import StoreError, transaction
+from quizapp.store.learners import Learner
+from quizapp.store.progress import memory_from_row
+
+if TYPE_CHECKING:
+    from quizapp.study import Scope
+
+_MAX_SIMULATED_REVIEWS = 200  # per card, a guard for the plan simulation
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@dataclass(frozen=True, slots=True)
+class ExamPlan:
+    id: int
+    learner_id: int
+    exam_date: date
+    deck_ids: tuple[str, ...] = ()  # empty: every deck
+    tags: tuple[str, ...] = ()  # empty: every tag
+    created_at: int = 0
+
+    def covers(self, deck_id: str, tags: Iterable[str]) -> bool:
+        """Whether a card of ``deck_id`` with ``tags`` is in this plan's scope."""
+        if self.deck_ids and deck_id not in self.deck_ids:
+            return False
+        return not self.tags or any(t in self.tags for t in tags)
+
+    def scope(self) -> Scope:
+        from quizapp.study import Scope
+
+        return Scope(self.deck_ids or None, self.tags)
+
+    def describe(self) -> str:
+        decks = ", ".join(self.deck_ids) if self.deck_ids else "all decks"
+        tags = f"; tags {', '.join(self.tags)}" if self.tags else ""
+        return f"{decks}{tags}"
+
+
+def _local_instant(day: date, hour: int, tz: tzinfo | None) -> datetime:
+    naive = datetime.combine(day, time(hour))
+    local = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+    return local.astimezone(UTC)
+
+
+def exam_start(plan: ExamPlan, learner: Learner, tz: tzinfo | None = None) -> datetime:
+    """The UTC instant the exam's study day begins (rollover hour, local)."""
+    return _local_instant(plan.exam_date, learner.rollover_hour, tz)
+
+
+def cap_instant(plan: ExamPlan, learner: Learner, tz: tzinfo | None = None) -> datetime:
+    """Latest due date of the plan's cards: the start of the study day before the exam."""
+    return _local_instant(plan.exam_date - timedelta(days=1), learner.rollover_hour, tz)
+
+
+def _from_row(row: Sequence[object]) -> ExamPlan:
+    pid, learner_id, exam_date, deck_ids, tags, created_at = row
+    return ExamPlan(
+        id=int(pid),  # type: ignore[call-overload]
+        learner_id=int(learner_id),  # type: ignore[call-overload]
+        exam_date=date.fromisoformat(str(exam_date)),
+        deck_ids=tuple(json.loads(str(deck_ids) or "[]")),
+        tags=tuple(json.loads(str(tags) or "[]")),
+        created_at=int(created_at),  # type: ignore[call-overload]
+    )
+
+
+def list_plans(db: Database, learner_id: int) -> list[ExamPlan]:
+    rows = db.conn.execute(
+        """SELECT id, learner_id, exam_date, deck_ids, tags, created_at FROM exam_plans
+           WHERE learner_id = ? ORDER BY exam_date, id""",
+        [learner_id],
+    ).fetchall()
+    return [_from_row(r) for r in rows]
+
+
+def set_plan(
+    db: Database,
+    learner_id: int,
+    exam_date: date | str,
+    *,
+    deck_ids: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    now: datetime | None = None,
+) -> ExamPlan:
+    """Add a plan, or move the date of the plan with exactly this scope."""
+    if isinstance(exam_date, str):
+        try:
+            exam_date = date.fromisoformat(exam_date.strip())
+        except ValueError:
+            raise StoreError(f"exam date {exam_date!r} is not a date like 2027-01-15") from None
+    decks = sorted({d.strip() for d in deck_ids if d.strip()})
+    tag_list = sorted({t.strip() for t in tags if t.strip()})
+    created = dt_to_ms(now or system_clock()) or 0
+    with transaction(db.conn):
+        same = db.conn.execute(
+            "SELECT id FROM exam_plans WHERE learner_id = ? AND deck_ids = ? AND tags = ?",
+            [learner_id, json.dumps(decks), json.dumps(tag_list)],
+        ).fetchone()
+        if same:
+            db.conn.execute(
+                "UPDATE exam_plans SET exam_date = ?, created_at = ? WHERE id = ?",
+                [exam_date.isoformat(), created, same[0]],
+            )
+            plan_id = int(same[0])
+        else:
+            cur = db.conn.execute(
+                """INSERT INTO exam_plans (learner_id, exam_date, deck_ids, tags, created_at)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [
+                    learner_id,
+                    exam_date.isoformat(),
+                    json.dumps(decks),
+                    json.dumps(tag_list),
+                    created,
+                ],
+            )
+            plan_id = int(cur.lastrowid or 0)
+    return next(p for p in list_plans(db, learner_id) if p.id == plan_id)
+
+
+def clear_plans(db: Database, learner_id: int, plan_id: int | None = None) -> int:
+    """Remove one plan (by id) or all of the learner's; returns how many were removed."""
+    with transaction(db.conn):
+        if plan_id is None:
+            cur = db.conn.execute("DELETE FROM exam_plans WHERE learner_id = ?", [learner_id])
+        else:
+            cur = db.conn.execute(
+                "DELETE FROM exam_plans WHERE learner_id = ? AND id = ?", [learner_id, plan_id]
+            )
+        return cur.rowcount
+
+
+# --------------------------------------------------------------------------- caps
+
+
+def _scopes_overlap(plan: ExamPlan, scope: Scope) -> bool:
+    if (
+        scope.deck_ids is not None
+        and plan.deck_ids
+        and not set(scope.deck_ids) & set(plan.deck_ids)
+    ):
+        return False
+    if scope.tags and plan.tags:
+        return bool(set(scope.tags) & set(plan.tags))
+    return True
+
+
+@dataclass
+class ExamCaps:
+    """A learner's plans, loaded once, answering "cap for this card now?" cheaply."""
+
+    learner: Learner
+    tz: tzinfo | None = None
+    plans: list[ExamPlan] = field(default_factory=list)
+    _caps: list[tuple[ExamPlan, datetime]] = field(default_factory=list)
+    _pace: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, db: Database, learner: Learner, tz: tzinfo | None = None) -> ExamCaps:
+        tz = tz if tz is not None else learner_tz(learner)
+        plans = list_plans(db, learner.id)
+        caps = [(p, cap_instant(p, learner, tz)) for p in plans]
+        return cls(learner=learner, tz=tz, plans=plans, _caps=caps)
+
+    def cap(self, deck_id: str, tags: Iterable[str], now: datetime) -> datetime | None:
+        """The earliest cap of the active plans covering the card, or None."""
+        best: datetime | None = None
+        tag_tuple = tuple(tags)
+        for plan, cap in self._caps:
+            if now < cap and plan.covers(deck_id, tag_tuple) and (best is None or cap < best):
+                best = cap
+        return best
+
+    def new_limit(self, db: Database, scope: Scope, now: datetime) -> int:
+        """The session's daily new-card limit: the learner's, raised to the plans' pace."""
+        limit = self.learner.new_per_day
+        today = study_day(now, self.learner.rollover_hour, self.tz)
+        for plan, cap in self._caps:
+            if now >= cap or not _scopes_overlap(plan, scope):
+                continue
+            key = (today, str(plan.id))
+            if key not in self._pace:
+                self._pace[key] = new_pace(db, self.learner, plan, now, self.tz).per_day
+            limit = max(limit, self._pace[key])
+        return limit
+
+
+def plan_cap_function(
+    db: Database, learner: Learner, tz: tzinfo | None = None
+) -> Callable[[int, datetime], datetime | None]:
+    """``cap_for(card_pk, when)`` for batch jobs (rescheduling): one query per card."""
+    caps = ExamCaps.load(db, learner, tz)
+    if not caps.plans:
+        return lambda _pk, _when: None
+
+    def cap_for(card_pk: int, when: datetime) -> datetime | None:
+        row = db.conn.execute("SELECT deck_id, tags FROM cards WHERE id = ?", [card_pk]).fetchone()
+        return caps.cap(row[0], str(row[1]).split(), when) if row else None
+
+    return cap_for
+
+
+# --------------------------------------------------------------------------- pace
+
+
+@dataclass(frozen=True, slots=True)
+class Pace:
+    new_left: int  # new cards of the scope not yet introduced, at the start of today
+    days_left: int  # study days from today to the day before the exam, inclusive
+    per_day: int  # ceil(new_left / days_left); 0 once the exam is here
+
+    @property
+    def needed(self) -> bool:
+        return self.new_left > 0
+
+
+def _today_start(learner: Learner, now: datetime, tz: tzinfo | None) -> tuple[date, datetime]:
+    return (
+        date.fromisoformat(study_day(now, learner.rollover_hour, tz)),
+        day_start(now, learner.rollover_hour, tz),
+    )
+
+
+def new_pace(
+    db: Database, learner: Learner, plan: ExamPlan, now: datetime, tz: tzinfo | None = None
+) -> Pace:
+    """How many new cards a day finish the plan's scope by the day before the exam."""
+    today, start = _today_start(learner, now, tz)
+    where, params = plan.scope().sql()
+    new_now = db.conn.execute(
+        f"""SELECT count(*) FROM cards c
+            LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
+            WHERE s.state IS NULL AND coalesce(s.suspended, 0) = 0 AND {where}""",
+        [learner.id, *params],
+    ).fetchone()[0]
+    introduced_today = db.conn.execute(
+        f"""SELECT count(DISTINCT r.card_pk) FROM reviews r JOIN cards c ON c.id = r.card_pk
+            WHERE r.learner_id = ? AND r.reviewed_at >= ?
+              AND (r.state_before IS NULL OR json_extract(r.state_before, '$.state') IS NULL)
+              AND {where}""",
+        [learner.id, dt_to_ms(start), *params],
+    ).fetchone()[0]
+    new_left = int(new_now) + int(introduced_today)
+    days_left = max(0, (plan.exam_date - today).days)
+    per_day = math.ceil(new_left / days_left) if days_left else 0
+    return Pace(new_left=new_left, days_left=days_left, per_day=per_day)
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True, slots=True)
+class TagRecall:
+    tag: str
+    cards: int
+    studied: int
+    recall_now: float  # mean predicted recall at the exam with no more study (new = 0)
+    recall_on_plan: float  # … if every due review until then is answered Good
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    plan: ExamPlan
+    exam_start: datetime
+    cap: datetime
+    active: bool
+    cards: int
+    studied: int
+    pace: Pace
+    learner_new_per_day: int
+    new_per_day: int  # the pace the plan uses: max(learner limit, needed)
+    planned_reviews: int  # simulated answers from now until the exam (incl. learning steps)
+    reviews_per_day: float
+    overall: TagRecall
+    by_tag: list[TagRecall]
+
+
+def _simulate_until(
+    scheduler: FsrsScheduler,
+    card_pk: int,
+    mem: MemoryState,
+    start: datetime,
+    exam: datetime,
+    cap: datetime,
+) -> tuple[MemoryState, int]:
+    """Answer Good whenever the card falls due before the exam; count the answers."""
+    reviews = 0
+    while mem.due is not None and mem.due < exam and reviews < _MAX_SIMULATED_REVIEWS:
+        when = max(mem.due, start)
+        mem = scheduler.review(card_pk, mem, Rating.GOOD, when, cap=cap)
+        reviews += 1
+    return mem, reviews
+
+
+def plan_report(
+    db: Database,
+    learner: Learner,
+    plan: ExamPlan,
+    *,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> PlanReport:
+    """Predicted recall on exam day per tag, the new-card pace and the reviews per day.
+
+    *Recall now*: FSRS retrievability at the start of the exam day if the learner stops
+    studying today (never-studied cards count 0). *Recall on plan*: a deterministic
+    simulation (no fuzz) in which every card is answered Good whenever it falls due, due
+    dates capped by the plan, and new cards are introduced at the plan's pace from today
+    — an upper bound of what following the plan gives. Its answers (learning steps
+    included) divided by the study days left are the reviews per day the plan needs.
+    Suspended cards are left out.
+    """
+    now = (now or system_clock()).astimezone(UTC)
+    tz = tz if tz is not None else learner_tz(learner)
+    exam = exam_start(plan, learner, tz)
+    cap = cap_instant(plan, learner, tz)
+    pace = new_pace(db, learner, plan, now, tz)
+    per_day = max(learner.new_per_day, pace.per_day)
+    scheduler = FsrsScheduler(learner.desired_retention, learner.fsrs_params, fuzz=False)
+    where, params = plan.scope().sql()
+    rows = db.conn.execute(
+        f"""SELECT c.id, c.tags, s.state, s.step, s.stability, s.difficulty, s.due,
+                   s.last_review, s.reps, s.lapses
+            FROM cards c LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
+            WHERE coalesce(s.suspended, 0) = 0 AND {where}
+            ORDER BY c.deck_id, c.position, c.ord""",
+        [learner.id, *params],
+    ).fetchall()
+    _, today_start = _today_start(learner, now, tz)
+    per_tag: dict[str, list[float]] = {}  # tag -> [cards, studied, sum now, sum plan]
+    total = [0.0, 0.0, 0.0, 0.0]
+    planned = 0
+    new_index = 0
+    columns = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+    for pk, tags, *state in rows:
+        mem = memory_from_row(dict(zip(columns, state, strict=True)) if state[0] else None)
+        studied = not mem.is_new
+        r_now = (scheduler.retrievability(mem, exam) or 0.0) if studied else 0.0
+        r_plan = 0.0
+        if now < exam:
+            if studied:
+                mem, n = _simulate_until(scheduler, pk, mem, now, exam, cap)
+            else:
+                day = new_index // per_day if per_day else None
+                new_index += 1
+                when = now if day == 0 else (today_start + timedelta(days=day or 0))
+                n = 0
+                if day is not None and when < exam:
+                    mem = scheduler.review(pk, MemoryState(), Rating.GOOD, when, cap=cap)
+                    mem, n = _simulate_until(scheduler, pk, mem, when, exam, cap)
+                    n += 1
+            planned += n
+            r_plan = (scheduler.retrievability(mem, exam) or 0.0) if not mem.is_new else 0.0
+        else:
+            r_plan = r_now
+        values = (1.0, float(studied), r_now, r_plan)
+        for tag in str(tags).split() or ["(untagged)"]:
+            acc = per_tag.setdefault(tag, [0.0, 0.0, 0.0, 0.0])
+            for i, v in enumerate(values):
+                acc[i] += v
+        for i, v in enumerate(values):
+            total[i] += v
+
+    def recall(tag: str, acc: list[float]) -> TagRecall:
+        n = acc[0] or 1.0
+        return TagRecall(tag, int(acc[0]), int(acc[1]), acc[2] / n, acc[3] / n)
+
+    days = max(pace.days_left, 1)
+    return PlanReport(
+        plan=plan,
+        exam_start=exam,
+        cap=cap,
+        active=now < cap,
+        cards=int(total[0]),
+        studied=int(total[1]),
+        pace=pace,
+        learner_new_per_day=learner.new_per_day,
+        new_per_day=per_day,
+        planned_reviews=planned,
+        reviews_per_day=planned / days if pace.days_left else 0.0,
+        overall=recall("(all)", total),
+        by_tag=[recall(t, acc) for t, acc in sorted(per_tag.items())],
+    )
+
+
+def format_report(report: PlanReport) -> str:
+    """Plain-text rendering of a :class:`PlanReport` (the CLI's `plan show`)."""
+    p = report.plan
+    lines = [f"Plan {p.id}: exam {p.exam_date.isoformat()} — {p.describe()}"]
+    if not report.active:
+        lines.append(
+            "  the exam is here or past: caps no longer apply (normal scheduling)."
+            if report.pace.days_left == 0
+            else "  last study day before the exam: no more caps."
+        )
+    lines.append(
+        f"  {report.cards} cards, {report.studied} studied, {report.pace.new_left} new; "
+        f"{report.pace.days_left} study day(s) left"
+    )
+    if report.pace.days_left:
+        pace_note = (
+            f"{report.pace.per_day} new/day needed; your limit is {report.learner_new_per_day}"
+        )
+        if report.pace.per_day > report.learner_new_per_day:
+            pace_note += f", raised to {report.new_per_day} by the plan"
+        lines.append(f"  new cards: {pace_note}")
+        lines.append(
+            f"  reviews needed: about {report.reviews_per_day:.1f}/day "
+            f"({report.planned_reviews} answers incl. learning steps, if each is Good)"
+        )
+    width = max([len(t.tag) for t in report.by_tag] + [len("(all)"), len("tag")])
+    lines.append("")
+    lines.append("  predicted recall on exam day")
+    lines.append(
+        f"  {'tag'.ljust(width)}  {'cards':>5} {'studied':>7}  {'no more study':>13}  "
+        f"{'on plan':>7}"
+    )
+    for t in [*report.by_tag, report.overall]:
+        lines.append(
+            f"  {t.tag.ljust(width)}  {t.cards:>5} {t.studied:>7}  {t.recall_now:>12.0%}  "
+            f"{t.recall_on_plan:>7.0%}"
+        )
+    lines.append("  (new cards count 0 in 'no more study'; 'on plan' answers every due card Good)")
+    return "\n".join(lines)
