@@ -240,11 +240,8 @@ def _help_cls() -> type[Screen]:
 
 
 def _screen_bindings(screen: Screen) -> list[Binding]:
-    out: list[Binding] = []
-    for _ns, bindings_map in screen._binding_chain:
-        if _ns is screen:
-            out.extend(b for bs in bindings_map.key_to_bindings.values() for b in bs)
-    return out
+    """The screen's own bindings (also those a focused Input hides from the footer)."""
+    return [b for bs in screen._bindings.key_to_bindings.values() for b in bs]
 
 
 def make_app(
