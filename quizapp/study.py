@@ -2,9 +2,10 @@
 
 Order of service (as Anki's v3 scheduler):
 1. learning/relearning items due now;
-2. reviews due today, most overdue relative to their interval first (a backlog is
-   worked from the cards most at risk), up to the daily review limit;
-3. new items interleaved evenly among the reviews, up to the daily new limit;
+2. reviews due today, lowest predicted recall (FSRS retrievability) first, so a backlog
+   is worked from the cards most likely forgotten, up to the daily review limit;
+3. new items interleaved evenly among the reviews, up to the daily new limit (raised by
+   an exam plan's pace, see quizapp.personal.exam);
 4. when nothing else is left, learning items due within the learn-ahead window.
 Cloze siblings of an answered item are buried until the next study day.
 """
@@ -20,6 +21,9 @@ from sqlite_utils import Database
 
 from quizapp.clock import Clock, day_start, next_day_start, system_clock
 from quizapp.model import Rating
+from quizapp.personal import backlog, leeches
+from quizapp.personal.exam import ExamCaps
+from quizapp.personal.memory import parameters as learner_parameters
 from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms
 from quizapp.store import progress
 from quizapp.store.items import StudyItem, load_item, sibling_pks
@@ -110,6 +114,7 @@ class StudySession:
     _undo: list[_UndoEntry] = field(default_factory=list)
     _since_new: int = 0
     _scheduler: FsrsScheduler | None = None
+    _exam: ExamCaps | None = None  # the learner's exam plans, loaded once
 
     # -- clock and limits ------------------------------------------------------------
 
@@ -127,6 +132,20 @@ class StudySession:
     def reload_learner(self) -> None:
         self.learner = get_learner_by_id(self.db, self.learner.id)
         self._scheduler = None
+        self._exam = None
+
+    def _exam_caps(self) -> ExamCaps:
+        if self._exam is None:
+            self._exam = ExamCaps.load(self.db, self.learner, self.tz)
+        return self._exam
+
+    def exam_cap(self, item: StudyItem, now: datetime) -> datetime | None:
+        """Latest due date an exam plan allows for `item` now (None: no active plan)."""
+        return self._exam_caps().cap(item.deck_id, item.card.tags, now)
+
+    def new_limit(self) -> int:
+        """Today's new-card limit: the learner's, raised to an active exam plan's pace."""
+        return self._exam_caps().new_limit(self.db, self.scope, self.now())
 
     def _day_bounds(self, now: datetime) -> tuple[int, int]:
         h = self.learner.rollover_hour
@@ -170,10 +189,11 @@ class StudySession:
         count = self.db.conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
         if not count:
             return 0, None
+        order, order_args = backlog.review_order_sql(
+            self.db.conn, learner_parameters(self.learner), now_ms
+        )
         row = self.db.conn.execute(
-            f"""SELECT s.card_pk {base}
-                ORDER BY (? - s.due) * 1.0 / max(s.due - s.last_review, 60000) DESC LIMIT 1""",
-            [*args, now_ms],
+            f"SELECT s.card_pk {base} ORDER BY {order} LIMIT 1", [*args, *order_args]
         ).fetchone()
         return int(count), row[0] if row else None
 
@@ -205,7 +225,7 @@ class StudySession:
             [self.learner.id, day_end, now_ms, *params],
         ).fetchone()[0]
         rev_count, _ = self._reviews_due(now_ms, day_end)
-        new_count, _ = self._new(now_ms, max(0, self.learner.new_per_day - new_done))
+        new_count, _ = self._new(now_ms, max(0, self.new_limit() - new_done))
         return Counts(
             new=new_count,
             learning=int(learning),
@@ -227,7 +247,7 @@ class StudySession:
         new_done, rev_done = self.done_today()
         rev_count, rev_pk = self._reviews_due(now_ms, day_end)
         rev_left = min(rev_count, max(0, self.learner.reviews_per_day - rev_done))
-        new_count, new_pk = self._new(now_ms, max(0, self.learner.new_per_day - new_done))
+        new_count, new_pk = self._new(now_ms, max(0, self.new_limit() - new_done))
         if rev_left and new_count:
             every = max(1, rev_left // new_count)
             if self._since_new >= every:
@@ -267,9 +287,10 @@ class StudySession:
         """The interval each grade would give now (for labels on the grade keys)."""
         now = self.now()
         mem = self.memory(item)
+        cap = self.exam_cap(item, now)
         return {
             r: (s.due - now) if s.due else timedelta(0)
-            for r, s in self.scheduler.preview(item.card_pk, mem, now).items()
+            for r, s in self.scheduler.preview(item.card_pk, mem, now, cap=cap).items()
         }
 
     def answer(
@@ -285,7 +306,8 @@ class StudySession:
         now = self.now()
         before_row = progress.state_row(self.db, self.learner.id, item.card_pk)
         before = progress.memory_from_row(before_row)
-        after = self.scheduler.review(item.card_pk, before, Rating(rating), now)
+        cap = self.exam_cap(item, now)
+        after = self.scheduler.review(item.card_pk, before, Rating(rating), now, cap=cap)
         retr = self.scheduler.retrievability(before, now)
         _, day_end = self._day_bounds(now)
         review_id = progress.record_answer(
@@ -305,6 +327,7 @@ class StudySession:
             bury_siblings=sibling_pks(self.db, item),
             bury_until_ms=day_end,
         )
+        leeches.check_card(self.db, self.learner, item.card_pk, now=now, tz=self.tz)
         self._undo.append(
             _UndoEntry(
                 "answer",

@@ -212,6 +212,8 @@ class ExamCaps:
     def new_limit(self, db: Database, scope: Scope, now: datetime) -> int:
         """The session's daily new-card limit: the learner's, raised to the plans' pace."""
         limit = self.learner.new_per_day
+        if not self._caps:
+            return limit
         today = study_day(now, self.learner.rollover_hour, self.tz)
         for plan, cap in self._caps:
             if now >= cap or not _scopes_overlap(plan, scope):

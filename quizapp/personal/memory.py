@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from quizapp.optimize import DEFAULT_PARAMETERS
+from fsrs.scheduler import DEFAULT_PARAMETERS
+
 from quizapp.store.learners import Learner
 
 #: FSRS-4.5/5 used a fixed decay of -0.5; FSRS-6 learns it as w[20].
@@ -14,7 +15,8 @@ _FSRS5_DECAY = 0.5
 
 
 def parameters(learner: Learner) -> list[float]:
-    """The learner's fitted FSRS parameters, or the FSRS-6 defaults."""
+    """The learner's fitted FSRS parameters, or the FSRS-6 defaults (py-fsrs's, which the
+    scheduler uses when a learner has none)."""
     return list(learner.fsrs_params) if learner.fsrs_params else list(DEFAULT_PARAMETERS)
 
 
