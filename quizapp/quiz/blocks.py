@@ -635,13 +635,16 @@ class QuizBlock:
     def goto(self, position: int) -> Question:
         """Make `position` the current question (time so far goes to the previous one)."""
         self._index(position)
-        if not self.submitted:
-            self._advance(_ms(self.clock))
+        if self.submitted:
             self.current = position
-            with transaction(self.db.conn):
-                self._save_time()
-        else:
+            return self.question()
+        self._advance(_ms(self.clock))
+        with transaction(self.db.conn):
+            self._save_time()  # the time of the question being left
             self.current = position
+            self.db.conn.execute(
+                "UPDATE quiz_blocks SET current = ? WHERE id = ?", [position, self.id]
+            )
         return self.question()
 
     def answer(self, position: int, response: str | Sequence[int]) -> GradeResult:
@@ -656,16 +659,21 @@ class QuizBlock:
         result = grade(q.item, response)
         now_ms = _ms(self.clock)
         self._advance(now_ms)
-        q.response = result.response
-        q.correct = bool(result.correct)
-        q.answered_at = now_ms
         with transaction(self.db.conn):
-            self._save_time()
+            self._save_time()  # time so far goes to the question that was current
             self.db.conn.execute(
                 """UPDATE quiz_answers SET response = ?, correct = ?, answered_at = ?
                    WHERE block_id = ? AND position = ?""",
-                [q.response, int(q.correct), now_ms, self.id, position],
+                [result.response, int(bool(result.correct)), now_ms, self.id, position],
             )
+            # answering a question makes it the current one
+            self.db.conn.execute(
+                "UPDATE quiz_blocks SET current = ? WHERE id = ?", [position, self.id]
+            )
+        self.current = position
+        q.response = result.response
+        q.correct = bool(result.correct)
+        q.answered_at = now_ms
         return result
 
     def flag(self, position: int, on: bool = True) -> None:
