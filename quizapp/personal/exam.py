@@ -457,8 +457,8 @@ def format_report(report: PlanReport) -> str:
     )
     for t in [*report.by_tag, report.overall]:
         lines.append(
-            f"  {t.tag.ljust(width)}  {t.cards:>5} {t.studied:>7}  {t.recall_now:>12.0%}  "
-            f"{t.recall_on_plan:>7.0%}"
+            f"  {t.tag.ljust(width)}  {t.cards:>5} {t.studied:>7}  {t.recall_now:>13.1%}  "
+            f"{t.recall_on_plan:>7.1%}"
         )
     lines.append("  (new cards count 0 in 'no more study'; 'on plan' answers every due card Good)")
     return "\n".join(lines)
