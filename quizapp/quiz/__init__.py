@@ -28,6 +28,7 @@ from quizapp.quiz.results import (
     format_percent,
     quiz_accuracy_by_tag,
     results,
+    review_entry,
 )
 
 __all__ = [
@@ -53,4 +54,5 @@ __all__ = [
     "pool_counts",
     "quiz_accuracy_by_tag",
     "results",
+    "review_entry",
 ]

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from quizapp import cloze, grading
 from quizapp.model import CardType
-from quizapp.quiz.blocks import grade, load_block
+from quizapp.quiz.blocks import Question, grade, load_block
 
 
 def format_percent(correct: int, total: int) -> int:
@@ -124,66 +124,66 @@ def _letter_text(card_choices: Iterable[tuple[str, str]], picked: Iterable[int])
     return "; ".join(f"{opts[i][0]}) {opts[i][1]}" for i in picked if 0 <= i < len(opts))
 
 
+def review_entry(q: Question) -> ReviewEntry:
+    """One question's review: the chosen answer beside the right one, every option with its
+    reason, the explanation and the source. Also what a tutor-mode UI shows after an answer."""
+    card = q.item.card
+    options: tuple[OptionReview, ...] = ()
+    chosen = q.response or ""
+    if card.type == CardType.MCQ:
+        letters = grading.letters(len(card.choices))
+        picked = set(q.chosen_indexes())
+        options = tuple(
+            OptionReview(letter, c.text, c.correct, i in picked, c.why)
+            for i, (letter, c) in enumerate(zip(letters, card.choices, strict=True))
+        )
+        pairs = list(zip(letters, (c.text for c in card.choices), strict=True))
+        chosen = _letter_text(pairs, sorted(picked))
+        expected = _letter_text(pairs, [i for i, c in enumerate(card.choices) if c.correct])
+    elif card.type == CardType.CLOZE:
+        expected = " … ".join(cloze.answers_for(card.text, q.item.ord))
+    else:
+        expected = card.answer
+    feedback = grade(q.item, q.response).feedback if q.response is not None else ""
+    src = card.source
+    return ReviewEntry(
+        position=q.position,
+        key=q.item.key,
+        type=card.type,
+        deck_title=q.item.deck_title,
+        context=q.context,
+        prompt=q.text,
+        full_text=(
+            cloze.render_answer(card.text, q.item.ord)
+            if card.type == CardType.CLOZE
+            else card.prompt
+        ),
+        answered=q.answered,
+        correct=bool(q.answered and q.correct),
+        chosen=chosen,
+        expected=expected,
+        feedback=feedback,
+        options=options,
+        explanation=card.explanation,
+        source_quote=src.quote if src else "",
+        source_ref=src.ref if src else "",
+        source_title=q.item.source.title if q.item.source else "",
+        flagged=q.flagged,
+        time_ms=q.time_ms,
+        tags=card.tags,
+    )
+
+
 def results(db: Database, block_id: int) -> BlockResults:
     """Everything the results screen shows for a block (best read after submit)."""
     block = load_block(db, block_id)  # the clock is not used: nothing is timed here
-    entries: list[ReviewEntry] = []
+    entries = [review_entry(q) for q in block.all_questions()]
     per_tag: dict[str, list[int]] = {}
-    for q in block.all_questions():
-        card = q.item.card
-        ok = bool(q.answered and q.correct)
-        for tag in card.tags:
+    for e in entries:
+        for tag in e.tags:
             counts = per_tag.setdefault(tag, [0, 0])
-            counts[0] += int(ok)
+            counts[0] += int(e.correct)
             counts[1] += 1
-        options: tuple[OptionReview, ...] = ()
-        feedback = ""
-        chosen = q.response or ""
-        if card.type == CardType.MCQ:
-            letters = grading.letters(len(card.choices))
-            picked = set(q.chosen_indexes())
-            options = tuple(
-                OptionReview(letter, c.text, c.correct, i in picked, c.why)
-                for i, (letter, c) in enumerate(zip(letters, card.choices, strict=True))
-            )
-            pairs = list(zip(letters, (c.text for c in card.choices), strict=True))
-            chosen = _letter_text(pairs, sorted(picked))
-            expected = _letter_text(pairs, [i for i, c in enumerate(card.choices) if c.correct])
-        elif card.type == CardType.CLOZE:
-            expected = " … ".join(cloze.answers_for(card.text, q.item.ord))
-        else:
-            expected = card.answer
-        if q.response is not None:
-            feedback = grade(q.item, q.response).feedback
-        src = card.source
-        entries.append(
-            ReviewEntry(
-                position=q.position,
-                key=q.item.key,
-                type=card.type,
-                deck_title=q.item.deck_title,
-                context=q.context,
-                prompt=q.text,
-                full_text=(
-                    cloze.render_answer(card.text, q.item.ord)
-                    if card.type == CardType.CLOZE
-                    else card.prompt
-                ),
-                answered=q.answered,
-                correct=ok,
-                chosen=chosen,
-                expected=expected,
-                feedback=feedback,
-                options=options,
-                explanation=card.explanation,
-                source_quote=src.quote if src else "",
-                source_ref=src.ref if src else "",
-                source_title=q.item.source.title if q.item.source else "",
-                flagged=q.flagged,
-                time_ms=q.time_ms,
-                tags=card.tags,
-            )
-        )
     earlier = _tag_counts(
         db,
         block.learner_id,
