@@ -434,7 +434,7 @@ def format_report(report: PlanReport) -> str:
             else "  last study day before the exam: no more caps."
         )
     lines.append(
-        f"  {report.cards} cards, {report.studied} studied, {report.pace.new_left} new; "
+        f"  {report.cards} cards, {report.studied} studied, {report.cards - report.studied} new; "
         f"{report.pace.days_left} study day(s) left"
     )
     if report.pace.days_left:
