@@ -164,8 +164,7 @@ class PlainQuiz:
             if b.feedback_visible:
                 self.feedback(review_entry(q))
             else:
-                shown = q.response or ""
-                self.say(f"Your answer: {inert(shown)}")
+                self.say(f"Your answer: {inert(review_entry(q).chosen)}")
 
     def feedback(self, e: ReviewEntry) -> None:
         if not e.answered:
