@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -82,7 +83,8 @@ class BrowseScreen(Screen[None]):
         table.add_column(Text("Type"), key="type", width=6)
         table.add_column(Text("State"), key="state", width=14)
         table.add_column(Text("Due"), key="due", width=8)
-        table.add_column(Text("Text"), key="text")
+        fixed = 16 + 22 + 6 + 14 + 8 + 6 * 2 + 4  # other columns, cell padding, margins
+        table.add_column(Text("Text"), key="text", width=max(20, self.app.size.width - fixed))
         self.search()
         self.query_one("#search", Input).focus()
 
@@ -115,9 +117,13 @@ class BrowseScreen(Screen[None]):
                 delta = r.due - now
                 due = "now" if delta.total_seconds() <= 0 else format_interval(delta)
             key = r.card_id if not r.ord else f"{r.card_id}#c{r.ord}"
+            text = r.text
+            if r.type == CardType.CLOZE:
+                with suppress(cloze.ClozeError):
+                    text = cloze.render_question(text, r.ord)
             table.add_row(
                 cell(r.deck_id), cell(key), cell(r.type), cell(_state_label(r)), cell(due),
-                cell(" ".join(r.text.split())), key=str(r.card_pk),
+                cell(" ".join(text.split())), key=str(r.card_pk),
             )
         n = f"{len(rows)}+ (first {len(rows)} shown; narrow the search)" if more \
             else str(len(rows))

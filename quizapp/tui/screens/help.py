@@ -51,9 +51,10 @@ def _key_name(key: str) -> str:
 
 def help_text() -> Content:
     parts: list[str | tuple[str, str]] = []
+    everywhere: set[tuple[str, str]] = set()
     for title, classes in _sections():
         rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set(everywhere)
         for cls in classes:
             bindings = BindingsMap(cls.BINDINGS)
             for key_bindings in bindings.key_to_bindings.values():
@@ -66,6 +67,8 @@ def help_text() -> Content:
                     seen.add((name, b.description))
                     rows.append((name, b.description))
         rows += EXTRA.get(title, [])
+        if title == "Everywhere":
+            everywhere = set(rows)
         parts.append((f"{title}\n", "bold $text-accent"))
         for key, desc in rows:
             parts += [("  " + key.ljust(14), "bold"), desc, "\n"]

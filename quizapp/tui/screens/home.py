@@ -43,7 +43,6 @@ class HomeScreen(Screen[None]):
         Binding("o", "settings", "Settings"),
         Binding("r", "refresh", "Refresh decks"),
         Binding("question_mark", "app.help", "Help"),
-        Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
     def __init__(self) -> None:
@@ -74,11 +73,14 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DeckTable)
         table.add_column(Text("✓"), key="sel", width=1)
-        table.add_column(Text("Deck"), key="title")
+        # Fixed widths so the table fits the terminal (no horizontal scrolling).
+        rest = max(30, self.app.size.width - 1 - 4 * 6 - 7 * 2 - 4)
+        tags_width = min(24, rest // 3)
+        table.add_column(Text("Deck"), key="title", width=rest - tags_width)
         for key, label in (("due", "Due"), ("learning", "Learn"), ("new", "New"),
                            ("total", "Total")):
             table.add_column(Text(label, justify="right"), key=key, width=6)
-        table.add_column(Text("Tags"), key="tags")
+        table.add_column(Text("Tags"), key="tags", width=tags_width)
         table.focus()
         self.ready = True
         self.refresh_data()
@@ -131,7 +133,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#today", Static).update(
             Content.assemble(
                 ("Today ", "bold"), f"{t.reviews} answered ({t.new} new)  ·  ",
-                ("Streak ", "bold"), streak, "  ·  ",
+                ("Streak ", "bold"), streak, "\n",
                 ("Waiting ", "bold"), f"{due} due, {new} new",
             )
         )

@@ -133,7 +133,9 @@ class StudyScreen(Screen[None]):
             CardType.TYPED: "",
             CardType.CLOZE: "",
         }[card.type]
-        self.query_one("#hint", Static).update(lit(hint))
+        hint_widget = self.query_one("#hint", Static)
+        hint_widget.update(lit(hint))
+        hint_widget.display = bool(hint)
         self.query_one("#verdict", Static).display = False
         self.query_one("#feedback", Static).display = False
         self.query_one("#grades", GradeBar).display = False
@@ -208,9 +210,7 @@ class StudyScreen(Screen[None]):
         self.query_one("#choices", ChoiceList).display = False
         field = self.query_one("#answer", Input)
         field.disabled = True
-        self.query_one("#hint", Static).update(lit(
-            "Grade with 1–4, or Enter to accept the marked grade."
-        ))
+        self.query_one("#hint", Static).display = False
         bar = self.query_one("#grades", GradeBar)
         bar.show(self.session.preview(self.item), result.suggested)
         bar.display = True
