@@ -29,7 +29,7 @@ def quizapp(
         input=stdin,
         capture_output=True,
         text=True,
-        env=kw.pop("env", None) or env(),
+        env=kw.pop("env", None) or env(),  # type: ignore[arg-type]
         timeout=timeout,
         **kw,
     )

@@ -29,8 +29,10 @@ def _study(db: Path, decks: Path, learner: str, answers: int, seed: int) -> subp
     rng = random.Random(seed)
     feed = "".join(f"\n{rng.randint(1, 4)}\n" for _ in range(answers))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "quizapp", "--db", str(db), "--decks", str(decks)]
-        + ["study", "--plain", "--learner", learner, "--deck", "rel"],
+        [
+            *(sys.executable, "-m", "quizapp", "--db", str(db), "--decks", str(decks)),
+            *("study", "--plain", "--learner", learner, "--deck", "rel"),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
