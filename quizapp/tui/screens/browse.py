@@ -78,13 +78,13 @@ class BrowseScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"learner: {self.quiz.learner.name}"
         table = self.query_one("#results", DataTable)
-        table.add_column(Text("Deck"), key="deck", width=16)
-        table.add_column(Text("Card"), key="card", width=22)
-        table.add_column(Text("Type"), key="type", width=6)
-        table.add_column(Text("State"), key="state", width=14)
-        table.add_column(Text("Due"), key="due", width=8)
-        fixed = 16 + 22 + 6 + 14 + 8 + 6 * 2 + 4  # other columns, cell padding, margins
-        table.add_column(Text("Text"), key="text", width=max(20, self.app.size.width - fixed))
+        wide = self.app.size.width >= 110
+        widths = {"deck": 16 if wide else 12, "card": 22 if wide else 18, "type": 5,
+                  "state": 13 if wide else 11, "due": 5}
+        for key, w in widths.items():
+            table.add_column(Text(key.title()), key=key, width=w)
+        fixed = sum(widths.values()) + 2 * (len(widths) + 1) + 4  # cell padding, margins
+        table.add_column(Text("Text"), key="text", width=max(12, self.app.size.width - fixed))
         self.search()
         self.query_one("#search", Input).focus()
 

@@ -58,6 +58,7 @@ class StudyScreen(Screen[None]):
         self.chosen: list[int] | None = None
         self.shown_at: datetime | None = None
         self.answered_at: datetime | None = None
+        self.last_note = ""
 
     @property
     def quiz(self) -> QuizApp:
@@ -168,6 +169,7 @@ class StudyScreen(Screen[None]):
             (str(c.review), "bold $text-success"), " review · ",
             (str(c.new), "bold $text-primary"), " new",
             ("  ·  ", "dim"), f"{secs // 60}:{secs % 60:02d} on card",
+            (f"  ·  {self.last_note}" if self.last_note else "", "dim"),
         ))
 
     # -- answering ------------------------------------------------------------------------------
@@ -210,6 +212,7 @@ class StudyScreen(Screen[None]):
         self.query_one("#choices", ChoiceList).display = False
         field = self.query_one("#answer", Input)
         field.disabled = True
+        field.display = False
         self.query_one("#hint", Static).display = False
         bar = self.query_one("#grades", GradeBar)
         bar.show(self.session.preview(self.item), result.suggested)
@@ -253,7 +256,7 @@ class StudyScreen(Screen[None]):
             return
         nxt = outcome.after.due
         when = format_interval(nxt - self.session.now()) if nxt else "?"
-        self.notify(f"{RATING_LABELS[Rating(rating)]}: next in {when}", timeout=2)
+        self.last_note = f"{RATING_LABELS[Rating(rating)]} → {when}"
         self.show(self.session.next_item())
 
     # -- card actions ----------------------------------------------------------------------------
@@ -322,7 +325,7 @@ def _question_spans(text: str, ord_: int) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     for i, fragment in enumerate(pieces.split(sentinel)):
         if i:
-            out.append((f" {cloze.BLANK} ", True))
+            out.append((cloze.BLANK, True))
         if fragment:
             out.append((fragment, False))
     return out

@@ -37,6 +37,7 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         app = cast("QuizApp", self.app)
+        self.sub_title = f"learner: {app.learner.name}"
         s = self.session.finish()
         acc = f"{s.accuracy:.0%} ({s.correct} of {s.graded} auto-graded)" \
             if s.accuracy is not None else "—"

@@ -34,6 +34,7 @@ def feedback(item: StudyItem, result: GradeResult, chosen: list[int] | None = No
     parts: list[str | tuple[str, str] | Content] = []
     label = "Answer: " if result.correct is None else "Correct answer: "
     if card.type == CardType.CLOZE:
+        parts += [(label, "bold"), part(result.expected, "bold"), "\n"]
         parts.append(("Full text: ", "bold"))
         for fragment, target in cloze.spans(card.text, item.ord):
             parts.append(part(fragment, "bold underline $text-accent" if target else ""))
