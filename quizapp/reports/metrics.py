@@ -609,12 +609,13 @@ def _hardest(
     desired: float,
     source: str,
 ) -> tuple[HardCard, ...]:
-    """Seen cards that lapsed or fell below the desired retention: most lapses first,
-    then lowest predicted recall."""
+    """Seen, unsuspended cards that lapsed or fell below the desired retention: most
+    lapses first, then lowest predicted recall."""
     candidates = [
         pk
         for pk, c in cards.items()
         if c.active
+        and not c.suspended
         and c.state is not None
         and (c.lapses > 0 or (pk in recall_of and recall_of[pk] < desired))
     ]
