@@ -1,0 +1,257 @@
+"""`quizapp report`: progress reports for a learner or a cohort (csv, json, md, html, xapi)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from quizapp.cli import AppContext, cli, pass_ctx
+
+if TYPE_CHECKING:
+    from quizapp.reports.cohort import CohortMember
+    from quizapp.reports.reviewlog import ReviewRecord
+
+FORMATS = ("csv", "json", "md", "html", "xapi")
+SUFFIXES = {
+    ".csv": "csv",
+    ".json": "json",
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "xapi",
+    ".ndjson": "xapi",
+}
+
+
+def parse_since(text: str, rollover_hour: int = 4) -> datetime:
+    """`YYYY-MM-DD` (from the start of that local study day) or an ISO date-time
+    (naive = local time)."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            d = date.fromisoformat(text)
+            return datetime.combine(d, time(hour=rollover_hour)).astimezone().astimezone(UTC)
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not a date: use YYYY-MM-DD (or an ISO date-time)", param_hint="--since"
+        ) from None
+    return (dt if dt.tzinfo else dt.astimezone()).astimezone(UTC)
+
+
+def write_atomic(path: str, chunks: Iterable[str]) -> None:
+    """Write to `path` through a temporary file beside it (`-` = stdout): a reader never
+    sees half a report, and a failure leaves any previous file as it was."""
+    if path == "-":
+        out = sys.stdout
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+        return
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise click.ClickException(f"cannot write {path}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            for chunk in chunks:
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@cli.command()
+@click.option(
+    "--learner",
+    "learners",
+    multiple=True,
+    metavar="NAME",
+    help="Learner to report on (repeatable; names match case-insensitively).",
+)
+@click.option("--all", "all_", is_flag=True, help="Every learner of every database given.")
+@click.option("--deck", "decks", multiple=True, metavar="ID", help="Only this deck (repeatable).")
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="TAG",
+    help="Only cards with this tag (repeatable: any of them).",
+)
+@click.option("--since", metavar="DATE", help="Only reviews from this day on (YYYY-MM-DD).")
+@click.option(
+    "--by",
+    type=click.Choice(["learner", "deck", "tag"]),
+    default="learner",
+    show_default=True,
+    help="CSV rows: per learner, or per learner and deck / tag.",
+)
+@click.option(
+    "--reviews",
+    is_flag=True,
+    help="CSV: the raw review log (FSRS optimizer columns) instead of a summary.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Output format (default: from the file name's extension).",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    metavar="FILE",
+    help="Where to write; - is standard output.",
+)
+@click.option(
+    "--homepage",
+    default="urn:quizapp",
+    show_default=True,
+    help="xAPI: homePage of the learners' accounts.",
+)
+@click.option("--now", "now_text", hidden=True, help="Report as of this UTC instant (tests).")
+@pass_ctx
+def report(
+    app: AppContext,
+    learners: tuple[str, ...],
+    all_: bool,
+    decks: tuple[str, ...],
+    tags: tuple[str, ...],
+    since: str | None,
+    by: str,
+    reviews: bool,
+    fmt: str | None,
+    output: str,
+    homepage: str,
+    now_text: str | None,
+) -> None:
+    """Progress report for a learner or a whole cohort.
+
+    \b
+    Several --db files make a cohort: learners are merged by name.
+      quizapp report --format html -o report.html
+      quizapp --db a.db --db b.db report --all --format csv -o class.csv
+      quizapp report --learner Ada --reviews --format csv -o revlog.csv
+      quizapp report --all --format xapi -o statements.jsonl
+    """
+    from quizapp.reports import cohort
+    from quizapp.reports.metrics import iso_utc
+    from quizapp.store.learners import default_learner_name
+
+    if fmt is None:
+        fmt = SUFFIXES.get(Path(output).suffix.lower()) if output != "-" else None
+        if fmt is None:
+            raise click.UsageError("choose a --format (csv, json, md, html or xapi)")
+    if learners and all_:
+        raise click.UsageError("--learner and --all cannot be used together")
+    if reviews and fmt not in ("csv", "xapi"):
+        raise click.UsageError("--reviews applies to --format csv (xapi always lists reviews)")
+    if by != "learner" and fmt != "csv":
+        raise click.UsageError("--by applies to --format csv")
+    now = parse_since(now_text) if now_text else datetime.now(UTC)
+    since_dt = parse_since(since) if since else None
+
+    if app.db_paths:
+        sources = cohort.open_sources(app.db_paths)
+    else:
+        sources = [cohort.DbSource(str(app.db_path), app.db())]
+    labels = ", ".join(s.label for s in sources)
+    if learners:
+        members = cohort.gather(sources, learners)
+        found = {m.name.casefold() for m in members}
+        missing = [n for n in learners if n.strip().casefold() not in found]
+        if missing:
+            known = sorted({m.name for m in cohort.gather(sources)})
+            hint = f"; learners there: {', '.join(known)}" if known else "; it has no learners"
+            raise click.ClickException(f"no learner named {missing[0]!r} in {labels}{hint}")
+    elif all_:
+        members = cohort.gather(sources)
+    else:
+        members = cohort.gather(sources, [default_learner_name()]) or cohort.gather(sources)
+    if not members:
+        raise click.ClickException(f"no learners in {labels}: study first, or pass --db FILE")
+
+    deck_ids = list(decks) if decks else None
+    if since_dt is not None and len(since or "") == 10:
+        # a bare date starts at the (first) learner's own day rollover
+        since_dt = parse_since(since or "", members[0].parts[0].learner.rollover_hour)
+
+    chunks: Iterable[str]
+    if fmt == "xapi" or reviews:
+        records = _records(members, deck_ids, tags, since_dt, now)
+        if fmt == "xapi":
+            from quizapp.reports import xapi_out
+
+            chunks = xapi_out.render(
+                ((str(Path(src).resolve()), r) for src, r in records), homepage=homepage
+            )
+        else:
+            from quizapp.reports import csv_out
+
+            chunks = csv_out.render_reviews((r for _, r in records), with_source=len(sources) > 1)
+        what = "review log"
+    else:
+        metrics = [
+            cohort.member_metrics(m, deck_ids=deck_ids, tags=tags, since=since_dt, now=now)
+            for m in members
+        ]
+        generated = iso_utc(now)
+        if fmt == "csv":
+            from quizapp.reports import csv_out
+
+            chunks = [csv_out.render(metrics, by=by)]
+        elif fmt == "json":
+            from quizapp.reports import json_out
+
+            chunks = [json_out.render(metrics, generated_at=generated)]
+        elif fmt == "md":
+            from quizapp.reports import md_out
+
+            chunks = [md_out.render(metrics)]
+        else:
+            from quizapp.reports import html_out
+
+            chunks = [html_out.render(metrics, generated_at=generated)]
+        what = "report"
+    write_atomic(output, chunks)
+    who = members[0].name if len(members) == 1 else f"{len(members)} learners"
+    where = "standard output" if output == "-" else output
+    click.echo(f"Wrote {fmt} {what} for {who} to {where}.", err=True)
+
+
+def _records(
+    members: list[CohortMember],
+    deck_ids: list[str] | None,
+    tags: tuple[str, ...],
+    since: datetime | None,
+    now: datetime,
+) -> Iterator[tuple[str, ReviewRecord]]:
+    """Every review of every member, member by member, file by file, oldest first."""
+    from quizapp.reports.reviewlog import iter_reviews
+
+    for m in members:
+        for part in m.parts:
+            for r in iter_reviews(
+                part.source.db,
+                part.learner,
+                deck_ids=deck_ids,
+                tags=tags,
+                since=since,
+                now=now,
+                source=part.source.label,
+            ):
+                yield part.source.label, replace(r, learner=m.name)

@@ -1,0 +1,169 @@
+"""Cohorts: learners gathered from one or several databases, merged by name.
+
+An instructor collects each student's file and runs
+`quizapp --db alice.db --db bob.db report --all …`. Learners are matched by name,
+case-insensitively (the store's own rule). A learner found in several files is
+treated as one person whose review log is the concatenation of those files:
+
+* metrics are computed per file, then merged — every count, numerator and denominator
+  is summed (card counts, true-retention passes/totals, reviews, minutes, per-day
+  activity by study day, forecast by day offset, calibration bins, per-deck and per-tag
+  figures, quiz answers) and every rate is recomputed from the summed parts, so a file
+  with 10 reviews does not weigh as much as one with 10,000;
+* predicted recall is the mean over all review cards of all files (sum of recalls and
+  count summed);
+* the streak is recomputed from the union of the study days of all files;
+* the hardest cards are the top ten of all files together (each tagged with its file);
+* settings shown (name spelling, desired retention, day rollover) come from the first
+  file given on the command line.
+
+If the same deck is studied in two files, its cards count twice: the files are
+separate collections, and nothing says they hold the same progress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from quizapp.reports import metrics as M
+from quizapp.store.learners import Learner, list_learners
+
+
+@dataclass(frozen=True, slots=True)
+class DbSource:
+    """One opened database and the label reports use for it (the path as given)."""
+
+    label: str
+    db: Database
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerPart:
+    source: DbSource
+    learner: Learner
+
+
+@dataclass(frozen=True, slots=True)
+class CohortMember:
+    """One person: their rows in every database that knows them, first file first."""
+
+    name: str
+    parts: tuple[LearnerPart, ...]
+
+
+def open_sources(paths: Sequence[Path]) -> list[DbSource]:
+    """Open each database once (a path given twice is read once)."""
+    from quizapp.store import open_database
+
+    seen: set[Path] = set()
+    out: list[DbSource] = []
+    for p in paths:
+        key = Path(p).resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(DbSource(str(p), open_database(Path(p), create=False)))
+    return out
+
+
+def gather(sources: Sequence[DbSource], names: Iterable[str] | None = None) -> list[CohortMember]:
+    """Members by name (case-insensitive), sorted by name; `names` None means everyone.
+
+    A requested name found in no database is simply absent: the caller reports it.
+    """
+    wanted = {n.strip().casefold() for n in names} if names is not None else None
+    found: dict[str, list[LearnerPart]] = {}
+    for src in sources:
+        for learner in list_learners(src.db):
+            key = learner.name.casefold()
+            if wanted is None or key in wanted:
+                found.setdefault(key, []).append(LearnerPart(src, learner))
+    return [
+        CohortMember(parts[0].learner.name, tuple(parts))
+        for _, parts in sorted(found.items(), key=lambda kv: kv[0])
+    ]
+
+
+def member_metrics(
+    member: CohortMember,
+    *,
+    deck_ids: Sequence[str] | None = None,
+    tags: Sequence[str] = (),
+    since: datetime | None = None,
+    now: datetime,
+    tz: tzinfo | None = None,
+) -> M.LearnerMetrics:
+    """The member's metrics: computed per file, merged as the module docstring says."""
+    parts = [
+        M.compute(
+            p.source.db,
+            p.learner,
+            deck_ids=deck_ids,
+            tags=tuple(tags),
+            since=since,
+            now=now,
+            tz=tz,
+            source=p.source.label,
+        )
+        for p in member.parts
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    days: set[str] = set()
+    for p in member.parts:
+        db, who = p.source.db, p.learner
+        days.update(M.study_days(db, who, now=now, tz=tz, deck_ids=deck_ids, tags=tuple(tags)))
+    return merge(parts, streak=M.streak_from_days(days, parts[0].today))
+
+
+def merge(parts: Sequence[M.LearnerMetrics], *, streak: M.Streak) -> M.LearnerMetrics:
+    """Sum the parts (all computed at the same `now`); rates follow from the sums."""
+    first = parts[0]
+    out = first
+    for other in parts[1:]:
+        out = replace(
+            out,
+            sources=out.sources + other.sources,
+            counts=out.counts + other.counts,
+            retention=tuple(a + b for a, b in zip(out.retention, other.retention, strict=True)),
+            reviews=out.reviews + other.reviews,
+            minutes=out.minutes + other.minutes,
+            activity=_merge_keyed(out.activity, other.activity, lambda a: a.day),
+            forecast=tuple(a + b for a, b in zip(out.forecast, other.forecast, strict=True)),
+            recall=out.recall + other.recall,
+            calibration=tuple(
+                a + b for a, b in zip(out.calibration, other.calibration, strict=True)
+            ),
+            hardest=tuple(
+                sorted(
+                    out.hardest + other.hardest,
+                    key=lambda h: (-h.lapses, 2.0 if h.recall is None else h.recall, h.key),
+                )[: M.HARDEST_LIMIT]
+            ),
+            decks=_merge_keyed(out.decks, other.decks, lambda g: g.key),
+            tags=_merge_keyed(out.tags, other.tags, lambda g: g.key),
+            quiz=_merge_quiz(out.quiz, other.quiz),
+        )
+    return replace(out, streak=streak)
+
+
+def _merge_keyed(a, b, key):  # type: ignore[no-untyped-def]
+    merged = {key(x): x for x in a}
+    for x in b:
+        k = key(x)
+        merged[k] = merged[k] + x if k in merged else x
+    return tuple(merged[k] for k in sorted(merged))
+
+
+def _merge_quiz(
+    a: tuple[M.TagAccuracy, ...], b: tuple[M.TagAccuracy, ...]
+) -> tuple[M.TagAccuracy, ...]:
+    merged = {t.tag: t.accuracy for t in a}
+    for t in b:
+        merged[t.tag] = merged.get(t.tag, M.Ratio()) + t.accuracy
+    return tuple(M.TagAccuracy(k, merged[k]) for k in sorted(merged))
