@@ -6,6 +6,8 @@ decks) and runs the start-up deck sync in a thread worker.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -144,6 +146,7 @@ class QuizApp(App[None]):
     def start_sync(self) -> None:
         if self.sync_status.running:
             return
+        _preload_native_modules()
         self.sync_status = SyncStatus(running=True)
         self.refresh_home()
         self.sync_decks()
@@ -231,6 +234,17 @@ class QuizApp(App[None]):
             )
         if not isinstance(screen, _help_cls()):
             yield SystemCommand("Keys", "Every key of every screen", self.action_help)
+
+
+def _preload_native_modules() -> None:
+    """Import the deck loader's native YAML parser on the main thread.
+
+    yaml-rs 0.1.6 crashes the process (segfault) when it is first imported in a thread
+    that then exits and is later called from another thread, which is exactly what
+    successive sync workers do. Importing it here, once, on the main thread avoids that.
+    """
+    with contextlib.suppress(ImportError):
+        importlib.import_module("yaml_rs")
 
 
 def _help_cls() -> type[Screen]:

@@ -78,6 +78,7 @@ def test_browse(snap_compare: Any, build: Build) -> None:
         await settle(pilot)
         await pilot.press("b")
         await pilot.pause()
+        await pilot.press(*"rate", "enter")  # search, then to the results (no blinking cursor)
         await _quiet(pilot)
 
     assert snap_compare(app_for(build), terminal_size=SIZE, run_before=run_before)
