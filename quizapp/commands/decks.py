@@ -19,8 +19,10 @@ def decks() -> None:
 @pass_ctx
 def list_decks(app: AppContext, learner: str | None) -> None:
     """The decks found, with due / learning / new counts for the learner."""
+    from quizapp.personal.backlog import backlog_days
     from quizapp.store.learners import ensure_learner
     from quizapp.store.queries import deck_counts
+    from quizapp.study import Scope
 
     report = app.sync()
     db = app.db()
@@ -36,6 +38,12 @@ def list_decks(app: AppContext, learner: str | None) -> None:
         click.echo(
             f"  {r.deck_id.ljust(width)}  {r.due:>5} {r.learning:>5} {r.new:>5} "
             f"{r.total:>6}  {r.title}"
+        )
+    days = backlog_days(db, who, Scope(tuple(report.deck_ids)))
+    if days is not None and days >= 2:
+        click.echo(
+            f"Backlog: about {days} days at {who.reviews_per_day} reviews/day "
+            "(the cards most likely forgotten come first)."
         )
 
 
