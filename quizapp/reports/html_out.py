@@ -91,6 +91,8 @@ def bar_chart(label: str, points: Sequence[tuple[str, float]], color: str = "#38
     """Vertical bars with every label that fits under the axis."""
     n = max(1, len(points))
     ymax = _nice_max(max((v for _, v in points), default=0))
+    if all(float(v).is_integer() for _, v in points):
+        ymax = max(4, -(-int(ymax) // 4) * 4)  # whole-number ticks
     slot = (W - PAD_L - PAD_R) / n
     parts = [
         f'<svg viewBox="0 0 {W} {H}" role="img" aria-label="{esc(label)}" '
