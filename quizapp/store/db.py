@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -105,6 +105,13 @@ def open_database(path: Path, *, create: bool = True) -> Database:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.DatabaseError as e:
         msg = str(e)
+        if "unable to open" in msg and not _writable(path):
+            if existed:
+                raise StoreError(
+                    f"{path} is read-only (or its folder is): quizapp needs to write progress "
+                    "there (and a journal beside it) — nothing was changed"
+                ) from e
+            raise StoreError(f"cannot create {path}: its folder is read-only") from e
         if "readonly" in msg or "read-only" in msg:
             raise StoreError(f"{path} is read-only; quizapp needs to write progress there") from e
         if "disk is full" in msg or "database or disk is full" in msg:
@@ -117,6 +124,12 @@ def open_database(path: Path, *, create: bool = True) -> Database:
     except OSError as e:
         raise StoreError(f"cannot open {path}: {e.strerror or e}") from e
     return db
+
+
+def _writable(path: Path) -> bool:
+    """Can this process write the file and create its WAL journal beside it?"""
+    folder_ok = os.access(path.parent, os.W_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
 
 
 def _has_tables(db: Database) -> bool:
@@ -164,8 +177,45 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    else:
         conn.execute("COMMIT")
+    except BaseException as e:
+        # A failed COMMIT (disk full, I/O error) can leave the transaction open: end it,
+        # so the connection does not carry a half-done write into the next one.
+        if conn.in_transaction:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        if isinstance(e, sqlite3.OperationalError):
+            explained = _write_error(conn, e)
+            if explained is not None:
+                raise explained from e
+        raise
+
+
+def _write_error(conn: sqlite3.Connection, e: sqlite3.OperationalError) -> StoreError | None:
+    """A write that failed for a reason the user can act on, explained (else None)."""
+    msg = str(e)
+    where = "the progress database"
+    with suppress(sqlite3.Error):
+        row = conn.execute("PRAGMA database_list").fetchone()
+        where = row[2] if row and row[2] else where
+    if "disk is full" in msg:
+        return StoreError(
+            f"the disk holding {where} is full: the last change was not saved (everything "
+            "saved before it is kept); free some space and start again"
+        )
+    if "readonly" in msg or "read-only" in msg:
+        return StoreError(
+            f"{where} has become read-only: the last change was not saved (everything saved "
+            "before it is kept)"
+        )
+    if "database is locked" in msg:
+        return StoreError(
+            f"{where} stayed locked by another program for {BUSY_TIMEOUT_MS // 1000} s: the "
+            "last change was not saved (everything saved before it is kept); try again"
+        )
+    if "disk I/O error" in msg:
+        return StoreError(
+            f"cannot write to {where} (disk I/O error): the last change was not saved "
+            "(everything saved before it is kept); check the disk and free space"
+        )
+    return None
