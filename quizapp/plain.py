@@ -2,7 +2,8 @@
 
 One line in per answer, plain lines out. Every answer is saved (committed) before the
 next card is shown; end of input or Ctrl-C ends with a summary and nothing lost.
-Deck text passes through `textsafe.inert`, so a deck cannot send escape sequences.
+Deck text passes through `textsafe.inert`, so a deck cannot send escape sequences, and
+its continuation lines are marked, so it cannot fake one of the loop's own lines.
 
 At any prompt: `:u` undo the last answer, `:s` suspend, `:f` flag, `:b` bury, `:q` quit,
 `:?` help.
@@ -28,6 +29,14 @@ HELP = (
     "Commands: :u undo last answer, :s suspend, :f flag, :b bury, :q quit, :? help."
 )
 RULE = "─" * 60
+CONTINUED = "\n  ┊ "
+
+
+def _deck(text: str) -> str:
+    """Deck text for the terminal: control characters made visible (`textsafe.inert`), and
+    every line after the first marked, so a deck cannot print a line that looks like one of
+    ours (a fake `Saved: …` acknowledgement or an answer prompt)."""
+    return inert(text).replace("\n", CONTINUED)
 
 
 class _Quit(Exception):
@@ -74,7 +83,7 @@ class PlainStudy:
         s = self.session
         c = s.counts()
         self.say(
-            f"Studying as {inert(s.learner.name)} — {c.learning} learning, "
+            f"Studying as {_deck(s.learner.name)} — {c.learning} learning, "
             f"{c.review} to review, {c.new} new today. Type :? for help."
         )
         item = s.next_item()
@@ -125,25 +134,25 @@ class PlainStudy:
         self.say(RULE)
         self.say(
             f"[{c.learning} learning · {c.review} review · {c.new} new]  "
-            f"{inert(item.deck_title)} · {card.type.value} · {inert(item.key)}"
+            f"{_deck(item.deck_title)} · {card.type.value} · {_deck(item.key)}"
         )
         start = time.monotonic()
         if card.type == CardType.MCQ:
             result = self._mcq(item)
         elif card.type == CardType.TYPED:
-            self.say(inert(card.prompt))
+            self.say(_deck(card.prompt))
             result = grading.grade_typed(card, self.ask("Your answer> "))
         elif card.type == CardType.CLOZE:
             if card.prompt:
-                self.say(inert(card.prompt))
-            self.say(inert(cloze.render_question(card.text, item.ord)))
+                self.say(_deck(card.prompt))
+            self.say(_deck(cloze.render_question(card.text, item.ord)))
             given = self.ask("Fill the blank (Enter to reveal)> ")
             if given.strip():
                 result = grading.grade_cloze(card, item.ord, given)
             else:
                 result = grading.self_graded(" … ".join(cloze.answers_for(card.text, item.ord)))
         else:
-            self.say(inert(card.prompt))
+            self.say(_deck(card.prompt))
             self.ask("Press Enter to show the answer> ")
             result = grading.self_graded(card.answer)
         duration = elapsed_ms(start)
@@ -158,10 +167,10 @@ class PlainStudy:
 
     def _mcq(self, item: StudyItem) -> grading.GradeResult:
         card = item.card
-        self.say(inert(card.prompt))
+        self.say(_deck(card.prompt))
         letters = grading.letters(len(card.choices))
         for letter, choice in zip(letters, card.choices, strict=False):
-            self.say(f"  {letter}) {inert(choice.text)}")
+            self.say(f"  {letter}) {_deck(choice.text)}")
         hint = "letters, e.g. a,c" if card.multiple else "a letter"
         while True:
             given = self.ask(f"Choose {hint}> ")
@@ -173,26 +182,26 @@ class PlainStudy:
     def feedback(self, item: StudyItem, result: grading.GradeResult) -> None:
         card = item.card
         if result.correct is True:
-            self.say(self.style(f"✓ Correct — {inert(result.expected)}", "ok"))
+            self.say(self.style(f"✓ Correct — {_deck(result.expected)}", "ok"))
         elif result.correct is False:
-            self.say(self.style(f"✗ Wrong — the answer is {inert(result.expected)}", "bad"))
+            self.say(self.style(f"✗ Wrong — the answer is {_deck(result.expected)}", "bad"))
         else:
-            self.say(f"Answer: {inert(result.expected)}")
+            self.say(f"Answer: {_deck(result.expected)}")
         if result.feedback:
-            self.say(f"  ({inert(result.feedback)})")
+            self.say(f"  ({_deck(result.feedback)})")
         if card.type == CardType.CLOZE:
-            self.say(inert(cloze.render_answer(card.text, item.ord)))
+            self.say(_deck(cloze.render_answer(card.text, item.ord)))
         if card.type == CardType.MCQ:
             letters = grading.letters(len(card.choices))
             for letter, choice in zip(letters, card.choices, strict=False):
                 mark = "✓ right" if choice.correct else "✗ wrong"
-                self.say(f"  {letter}) {mark}: {inert(choice.text)} — {inert(choice.why)}")
+                self.say(f"  {letter}) {mark}: {_deck(choice.text)} — {_deck(choice.why)}")
         if card.explanation:
-            self.say(f"Why: {inert(card.explanation)}")
+            self.say(f"Why: {_deck(card.explanation)}")
         if card.source and card.source.quote:
             ref = f" {card.source.ref}" if card.source.ref else ""
             title = f" — {item.source.title}" if item.source and item.source.title else ""
-            self.say(f'Source: "{inert(card.source.quote)}"{inert(ref)}{inert(title)}')
+            self.say(f'Source: "{_deck(card.source.quote)}"{_deck(ref)}{_deck(title)}')
 
     def _grade(self, item: StudyItem, suggested: Rating) -> Rating:
         intervals = self.session.preview(item)
