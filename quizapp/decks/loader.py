@@ -22,7 +22,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -963,12 +963,401 @@ class _Validator:
             )
 
 
+# ---------------------------------------------------------------------------- fast path
+#
+# PyYAML builds Python objects at about 1–2 MB/s; the Rust parser of `yaml-rs` is an
+# order of magnitude faster. A deck that is valid in the ordinary way is loaded by
+# `_fast_load`: parse with yaml-rs, then accept only what the precise path above would
+# accept with the same result. Anything unusual or wrong — a parse error, a text field
+# that YAML 1.2 turned into a number/bool/null, tags, anchors, aliases, merge keys,
+# characters PyYAML refuses, any validation problem, card lines that cannot be located
+# with certainty — returns None, and the precise event path loads the file instead, so
+# messages keep file:line:col and text stays exactly as written. yaml-rs refuses
+# duplicate keys itself (DuplicateKeyPolicy.Error).
+
+_PRINTABLE_ASCII = bytes([9, 10, 13, *range(0x20, 0x7F)])
+# C1 controls and U+FFFE/U+FFFF (PyYAML refuses them); NEL, U+2028 and U+2029 (line
+# breaks to PyYAML's YAML 1.1, ordinary characters to yaml-rs's YAML 1.2).
+_BAD_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]|\xe2\x80[\xa8\xa9]")
+_RISKY = re.compile(r"(?:^|[\s\[{,:?-])[!&*][^\s,\]}]|<<")
+_FLOW_ODD = re.compile(r"[\[{,]\s*[|>?:]|:[\]},]|[\[{,][^\n]*: *[|>]")
+_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*[ ]*(?:#.*)?$")
+_FORMAT_LINE = re.compile(r"^format[ \t]*:[ \t]+1[ \t]*(?:#.*)?$", re.M)
+_CARDS_LINE = re.compile(r"^cards[ \t]*:[ \t]*(?:#.*)?$", re.M)
+_FIRST_ITEM = re.compile(r"^([ ]*)-(?:[ \t]|$)", re.M)
+_CONTENT_LINE = re.compile(r"^[ \t]*[^\s#]", re.M)
+_TEXT = str
+
+
+def _yaml_rs() -> object | None:
+    try:
+        import yaml_rs
+    except ImportError:  # pragma: no cover - yaml-rs is a dependency; PyYAML still works
+        return None
+    return yaml_rs
+
+
+def _risky(text: str) -> bool:
+    """Constructs the fast path leaves to PyYAML: tags, anchors, aliases, merge keys, and
+    flow-context scalars yaml-rs reads more leniently than libyaml (`[>x]`, `{a: |x}`,
+    `[?x]`, `[x:]`). False alarms only cost speed."""
+    if ("!" in text or "&" in text or "*" in text or "<<" in text) and _RISKY.search(text):
+        return True
+    return _FLOW_ODD.search(text) is not None
+
+
+def _ending_ok(text: str) -> bool:
+    """yaml-rs and libyaml disagree on a block scalar that ends the document (its final
+    line break when the file has none; an empty `k: |`), so such files go to PyYAML."""
+    if not text.endswith("\n"):
+        return False
+    last = text.rstrip().rpartition("\n")[2]
+    return _BLOCK_HEADER.search(last) is None
+
+
+def _chars_ok(data: bytes) -> bool:
+    """No character PyYAML refuses (it only accepts printable characters)."""
+    rest = data.translate(None, _PRINTABLE_ASCII)
+    if not rest:
+        return True
+    if rest.translate(None, bytes(range(0x80, 0x100))):
+        return False  # a control character
+    return _BAD_UTF8.search(data) is None
+
+
+def _card_lines(text: str, cards: list[dict[str, object]]) -> list[tuple[int, int, int]] | None:
+    """(line, start, end) of each card: the 1-based line of its mapping (as the event path
+    records it) and its item's span in `text`; None when not certain.
+
+    The items of the block sequence under the top-level `cards:` are the lines starting
+    with `-` at the first item's indentation, up to the first line indented less. The
+    count must equal the number of cards and each card's id must appear in its own item,
+    else None (the precise path then records the lines).
+    """
+    head = _CARDS_LINE.search(text)
+    if head is None:
+        return None
+    first = _FIRST_ITEM.search(text, head.end())
+    content = _CONTENT_LINE.search(text, head.end())
+    if first is None or content is None or content.start() != first.start():
+        return None
+    indent = first.group(1)
+    # Patterns start with a literal "\n" + indentation so `re` scans for it quickly.
+    item = re.compile(rf"\n{indent}-(?:[ \t]+([^\s#])|[ \t]*(?:#[^\n]*)?(?=\n|\Z))")
+    stop = re.compile(
+        r"\n(?!-(?:[ \t]|\n|\Z))[^\s#]" if not indent else rf"\n {{0,{len(indent) - 1}}}[^\s#]"
+    )
+    end_match = stop.search(text, first.start())
+    end = end_match.start() if end_match else len(text)
+    starts = [
+        (m.start() + 1, m.group(1) is not None) for m in item.finditer(text, first.start() - 1, end)
+    ]
+    if len(starts) != len(cards):
+        return None
+    lines: list[tuple[int, int, int]] = []
+    line = 1
+    pos = 0
+    count = text.count
+    find = text.find
+    for i, (start, inline) in enumerate(starts):
+        line += count("\n", pos, start)
+        pos = start
+        stop_at = starts[i + 1][0] if i + 1 < len(starts) else end
+        cid = cards[i]["id"]
+        if type(cid) is int:  # `id: 2024` is the text "2024" (or as written) to the precise path
+            cid = str(cid)
+        if type(cid) is not str or find(cid, start, stop_at) < 0:
+            return None
+        if inline:
+            lines.append((line, start, stop_at))
+        else:
+            nxt = _CONTENT_LINE.search(text, find("\n", start) + 1, stop_at)
+            if nxt is None:
+                return None
+            lines.append((line + count("\n", start, nxt.start()), start, stop_at))
+    return lines
+
+
+class _Reject(Exception):
+    """The fast path declines; the precise path decides."""
+
+
+def _t(value: object, *, required: bool = False) -> str:
+    if type(value) is not _TEXT:
+        raise _Reject
+    if required and not value.strip():  # type: ignore[union-attr]
+        raise _Reject
+    return value  # type: ignore[return-value]
+
+
+def _opt(d: dict[str, object], key: str, *, required: bool = False) -> str:
+    if key not in d:
+        return ""
+    return _t(d[key], required=required)
+
+
+def _str_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    if type(value) is not list:
+        raise _Reject
+    for v in value:
+        if type(v) is not _TEXT:
+            raise _Reject
+    return value  # type: ignore[return-value]
+
+
+def _tag_tuple(value: object) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t for t in (x.strip() for x in _str_list(value)) if t))
+
+
+def _keys_ok(d: dict[str, object], allowed: frozenset[str], required: frozenset[str]) -> None:
+    keys = d.keys()
+    if not (keys <= allowed and required <= keys):
+        raise _Reject
+
+
+_TOP_ALLOWED = frozenset(TOP_KEYS)
+_SOURCE_ALLOWED = frozenset(SOURCE_KEYS)
+_REF_ALLOWED = frozenset(SOURCE_REF_KEYS)
+_CHOICE_ALLOWED = frozenset(CHOICE_KEYS)
+_CARD_ALLOWED = {t: frozenset(k) for t, k in CARD_KEYS_BY_TYPE.items()}
+_CARD_REQUIRED = {t: frozenset(CARD_COMMON_REQUIRED + r) for t, r in CARD_REQUIRED_BY_TYPE.items()}
+_TOP_REQUIRED = frozenset(TOP_REQUIRED)
+_SOURCE_REQUIRED = frozenset(SOURCE_REQUIRED)
+_REF_REQUIRED = frozenset(SOURCE_REF_REQUIRED)
+_CHOICE_REQUIRED = frozenset(CHOICE_REQUIRED)
+_TYPES = {t.value: t for t in CardType}
+
+
+def _fast_sources(value: object) -> dict[str, Source]:
+    if value is None:
+        return {}
+    if type(value) is not dict:
+        raise _Reject
+    out: dict[str, Source] = {}
+    for sid, src in value.items():
+        if type(sid) is not _TEXT or not _SOURCE_ID_RE.match(sid) or len(sid) > ID_MAX_LENGTH:
+            raise _Reject
+        if type(src) is not dict:
+            raise _Reject
+        _keys_ok(src, _SOURCE_ALLOWED, _SOURCE_REQUIRED)
+        file_ref = _opt(src, "file")
+        if file_ref and (
+            posixpath.isabs(file_ref)
+            or ntpath.isabs(file_ref)
+            or file_ref.startswith("~")
+            or _escapes_folder(file_ref)
+        ):
+            raise _Reject
+        out[sid] = Source(
+            id=sid,
+            title=_opt(src, "title", required=True),
+            author=_opt(src, "author"),
+            publisher=_opt(src, "publisher"),
+            date=_opt(src, "date"),
+            url=_opt(src, "url"),
+            file=file_ref,
+        )
+    return out
+
+
+def _fast_choices(value: object) -> tuple[Choice, ...]:
+    if type(value) is not list or not MIN_CHOICES <= len(value) <= MAX_CHOICES:
+        raise _Reject
+    out: list[Choice] = []
+    seen: set[str] = set()
+    any_correct = False
+    for ch in value:
+        if type(ch) is not dict:
+            raise _Reject
+        keys = ch.keys()
+        if not (keys <= _CHOICE_ALLOWED and keys >= _CHOICE_REQUIRED):
+            raise _Reject
+        text = ch["text"]
+        why = ch["why"]
+        correct = ch.get("correct", False)
+        if type(text) is not str or type(why) is not str or type(correct) is not bool:
+            raise _Reject
+        key = text.strip()
+        if not key or not why.strip() or key in seen:
+            raise _Reject
+        seen.add(key)
+        any_correct = any_correct or correct
+        out.append(Choice(text, correct, why))
+    if not any_correct:
+        raise _Reject
+    return tuple(out)
+
+
+def _fast_card(
+    c: object, deck_id: str, deck_tags: tuple[str, ...], sources: dict[str, Source], line: int
+) -> Card:
+    """One card, or _Reject (the same rules as `_Validator.card`, minus the messages)."""
+    if type(c) is not dict:
+        raise _Reject
+    ctype = _TYPES.get(c.get("type"))  # type: ignore[arg-type]
+    if ctype is None:
+        raise _Reject
+    keys = c.keys()
+    if not (keys <= _CARD_ALLOWED[ctype] and _CARD_REQUIRED[ctype] <= keys):
+        raise _Reject
+    card_id = c["id"]
+    if type(card_id) is not str or len(card_id) > ID_MAX_LENGTH or not _CARD_ID_RE.match(card_id):
+        raise _Reject
+    explanation = c["explanation"]
+    prompt = c.get("prompt", "")
+    answer = c.get("answer", "")
+    text = c.get("text", "")
+    if (
+        type(explanation) is not str
+        or type(prompt) is not str
+        or type(answer) is not str
+        or type(text) is not str
+        or not explanation.strip()
+    ):
+        raise _Reject
+    if ctype is CardType.CLOZE:
+        if not text.strip():
+            raise _Reject
+        try:
+            if not cloze.deletions(text):
+                raise _Reject
+        except cloze.ClozeError:
+            raise _Reject from None
+        choices: tuple[Choice, ...] = ()
+    else:
+        # prompt is required for these types; answer, where allowed, may not be empty
+        if not prompt.strip() or ("answer" in keys and not answer.strip()):
+            raise _Reject
+        choices = _fast_choices(c["choices"]) if ctype is CardType.MCQ else ()
+    ref = c["source"]
+    if type(ref) is not dict:
+        raise _Reject
+    rkeys = ref.keys()
+    if not (rkeys <= _REF_ALLOWED and rkeys >= _REF_REQUIRED):
+        raise _Reject
+    sid = ref["id"]
+    quote = ref["quote"]
+    refmark = ref.get("ref", "")
+    if (
+        type(sid) is not str
+        or type(quote) is not str
+        or type(refmark) is not str
+        or sid not in sources
+        or not quote.strip()
+    ):
+        raise _Reject
+    card_tags = _tag_tuple(c["tags"]) if "tags" in keys else ()
+    return Card(
+        deck_id,
+        card_id,
+        ctype,
+        prompt,
+        answer,
+        tuple(_str_list(c["accept"])) if "accept" in keys else (),
+        choices,
+        text,
+        explanation,
+        tuple(dict.fromkeys((*deck_tags, *card_tags))) if card_tags else deck_tags,
+        SourceRef(sid, quote, refmark),
+        line,
+    )
+
+
+def _precise_card(
+    item: str,
+    index: int,
+    deck_id: str,
+    deck_tags: tuple[str, ...],
+    sources: dict[str, Source],
+    path: Path,
+) -> Card | None:
+    """One card's item text (`- id: …` lines) through the precise path; None on problems."""
+    ctx = _Ctx(str(path), path)
+    root = _build("cards:\n" + item, ctx)
+    if ctx.problems or not isinstance(root, _Map) or list(root.items) != ["cards"]:
+        return None
+    seq = root.items["cards"][1]
+    if not isinstance(seq, _Seq) or len(seq.items) != 1:
+        return None
+    card = _Validator(ctx).card(seq.items[0], index, deck_id, deck_tags, sources, {})
+    return None if ctx.problems else card
+
+
+def _fast_load(data: bytes, text: str, path: Path) -> Deck | None:
+    """The deck, when yaml-rs can load it with exactly the precise path's result; else None."""
+    yaml_rs = _yaml_rs()
+    # Tabs: libyaml refuses some that yaml-rs takes (indentation), so leave them to PyYAML.
+    if yaml_rs is None or "\t" in text or not _chars_ok(data):
+        return None
+    if _risky(text) or not _ending_ok(text):
+        return None
+    try:
+        root = yaml_rs.loads(text, parse_datetime=False)  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    try:
+        if type(root) is not dict:
+            raise _Reject
+        _keys_ok(root, _TOP_ALLOWED, _TOP_REQUIRED)
+        if "format" in root:
+            fmt = root["format"]
+            if type(fmt) is not int or fmt != FORMAT_VERSION or not _FORMAT_LINE.search(text):
+                raise _Reject
+        deck_id = root["id"]
+        if (
+            type(deck_id) is not _TEXT
+            or not _DECK_ID_RE.match(deck_id)
+            or len(deck_id) > ID_MAX_LENGTH
+        ):
+            raise _Reject
+        title = _t(root["title"], required=True)
+        description = _opt(root, "description")
+        deck_tags = _tag_tuple(root.get("tags"))
+        sources = _fast_sources(root.get("sources"))
+        raw_cards = root["cards"]
+        if type(raw_cards) is not list or not raw_cards:
+            raise _Reject
+        for c in raw_cards:
+            if type(c) is not dict:
+                raise _Reject
+        spans = _card_lines(text, raw_cards)
+        if spans is None:
+            raise _Reject
+        cards: list[Card] = []
+        for index, (c, (line, start, end)) in enumerate(zip(raw_cards, spans, strict=True), 1):
+            try:
+                cards.append(_fast_card(c, deck_id, deck_tags, sources, line))
+            except (_Reject, KeyError, TypeError, AttributeError):
+                # e.g. `answer: 35` (an int to YAML 1.2): this card alone takes the precise path
+                card = _precise_card(text[start:end], index, deck_id, deck_tags, sources, path)
+                if card is None:
+                    raise _Reject from None
+                cards.append(replace(card, line=line))
+        if len({c.id for c in cards}) != len(cards):
+            raise _Reject
+    except (_Reject, KeyError, TypeError, AttributeError):
+        return None
+    return Deck(
+        id=deck_id,
+        title=title,
+        description=description,
+        tags=deck_tags,
+        sources=sources,
+        cards=cards,
+        path=path,
+    )
+
+
 # ---------------------------------------------------------------------------- API
 
 
 def _load(
-    data: bytes, path: Path, *, check_quotes: bool, ctx: _Ctx | None = None
+    data: bytes, path: Path, *, check_quotes: bool, ctx: _Ctx | None = None, fast: bool = False
 ) -> tuple[Deck, LoadInfo]:
+    """Validate deck bytes. `fast` tries the yaml-rs path first (not for `check`: quote
+    checks and LoadInfo need node positions); a deck it declines takes the precise path."""
     ctx = ctx or _Ctx(str(path), path)
     if len(data) > MAX_DECK_BYTES:
         ctx.add(
@@ -981,6 +1370,10 @@ def _load(
     text = _decode(data, ctx)
     if text is None:
         raise ctx.fail()
+    if fast:
+        deck = _fast_load(data, text, path)
+        if deck is not None:
+            return deck, LoadInfo()
     root = _build(text, ctx)
     validator = _Validator(ctx)
     deck = validator.deck(root)
@@ -993,6 +1386,10 @@ def _load(
 
 def load_deck_with_info(path: Path, *, check_quotes: bool = False) -> tuple[Deck, LoadInfo]:
     """`load_deck`, also returning where the deck id was written (for cross-file checks)."""
+    return _load_path(path, check_quotes=check_quotes, fast=False)
+
+
+def _load_path(path: Path, *, check_quotes: bool, fast: bool) -> tuple[Deck, LoadInfo]:
     path = Path(path)
     ctx = _Ctx(str(path), path)
     try:
@@ -1016,7 +1413,7 @@ def load_deck_with_info(path: Path, *, check_quotes: bool = False) -> tuple[Deck
     except OSError as e:
         ctx.add(0, 0, f"cannot read the file: {e.strerror or e}", "check the path and permissions")
         raise ctx.fail() from None
-    return _load(data, path, check_quotes=check_quotes, ctx=ctx)
+    return _load(data, path, check_quotes=check_quotes, ctx=ctx, fast=fast)
 
 
 def load_deck(path: Path, *, check_quotes: bool = False) -> Deck:
@@ -1025,7 +1422,7 @@ def load_deck(path: Path, *, check_quotes: bool = False) -> Deck:
     Raises `DeckError` listing every problem found in the file (never another exception for
     bad content). With `check_quotes`, each card's quote is looked up in its source's `file`.
     """
-    return load_deck_with_info(path, check_quotes=check_quotes)[0]
+    return _load_path(path, check_quotes=check_quotes, fast=not check_quotes)[0]
 
 
 def load_deck_text(text: str | bytes, path: Path, *, check_quotes: bool = False) -> Deck:
@@ -1040,4 +1437,4 @@ def load_deck_text(text: str | bytes, path: Path, *, check_quotes: bool = False)
             raise ctx.fail() from None
     else:
         data = bytes(text)
-    return _load(data, path, check_quotes=check_quotes)[0]
+    return _load(data, path, check_quotes=check_quotes, fast=not check_quotes)[0]

@@ -73,31 +73,59 @@ def _search_text(card: Card) -> str:
     return " ".join(p for p in parts if p).casefold()
 
 
-def _item_rows(deck: Deck) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+# One encoder for every card (json.dumps builds a new one per call with these options).
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
+def _card_json(card: Card) -> tuple[str, str]:
+    """(payload, content hash) — byte for byte `json.dumps(card_data(card), sort_keys=True)`
+    and the sha1 of the same without "line", from one encoding of the card.
+
+    The keys are sorted; "line" falls between "explanation" (always present) and
+    "tags"/"type" (always present), so the JSON splits into two non-empty halves.
+    """
+    head: dict[str, Any] = {}
+    if card.accept:
+        head["accept"] = list(card.accept)
+    if card.answer:
+        head["answer"] = card.answer
+    if card.choices:
+        head["choices"] = [
+            {"correct": c.correct, "text": c.text, "why": c.why} for c in card.choices
+        ]
+    head["explanation"] = card.explanation
+    tail: dict[str, Any] = {}
+    if card.prompt:
+        tail["prompt"] = card.prompt
+    if card.source:
+        tail["source"] = {
+            "id": card.source.source_id,
+            "quote": card.source.quote,
+            "ref": card.source.ref,
+        }
+    tail["tags"] = list(card.tags)
+    if card.text:
+        tail["text"] = card.text
+    tail["type"] = str(card.type)
+    first = _encode(head)[:-1]
+    second = _encode(tail)[1:]
+    payload = f'{first}, "line": {int(card.line)}, {second}'
+    digest = hashlib.sha1(f"{first}, {second}".encode()).hexdigest()
+    return payload, digest
+
+
+def _item_rows(deck: Deck) -> list[tuple[Any, ...]]:
+    """(deck_id, card_id, ord, type, content_hash, tags, search, data, position) per item."""
+    rows: list[tuple[Any, ...]] = []
+    deck_id = deck.id
     for position, card in enumerate(deck.cards):
-        data = card_data(card)
-        hashed = dict(data)
-        hashed.pop("line", None)
-        payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        digest = hashlib.sha1(
-            json.dumps(hashed, ensure_ascii=False, sort_keys=True).encode()
-        ).hexdigest()
+        payload, digest = _card_json(card)
+        ctype = str(card.type)
+        tags = " " + " ".join(card.tags) + " "
+        search = _search_text(card)
         ords = [d.ord for d in cloze.deletions(card.text)] if card.type == CardType.CLOZE else [0]
         for ord_ in ords:
-            rows.append(
-                {
-                    "deck_id": deck.id,
-                    "card_id": card.id,
-                    "ord": ord_,
-                    "type": str(card.type),
-                    "content_hash": digest,
-                    "tags": " " + " ".join(card.tags) + " ",
-                    "search": _search_text(card),
-                    "data": payload,
-                    "position": position,
-                }
-            )
+            rows.append((deck_id, card.id, ord_, ctype, digest, tags, search, payload, position))
     return rows
 
 
@@ -217,14 +245,13 @@ def _store_deck(
     updates: list[tuple[Any, ...]] = []
     keep: set[tuple[str, int]] = set()
     for r in rows:
-        k = (r["card_id"], r["ord"])
+        k = (r[1], r[2])
         keep.add(k)
         old = existing.get(k)
-        values = (r["type"], r["content_hash"], r["tags"], r["search"], r["data"], r["position"])
         if old is None:
-            inserts.append((r["deck_id"], r["card_id"], r["ord"], *values))
-        elif old[1] != r["content_hash"] or not old[2] or old[3] != r["position"]:
-            updates.append((*values, old[0]))
+            inserts.append(r)
+        elif old[1] != r[4] or not old[2] or old[3] != r[8]:
+            updates.append((*r[3:], old[0]))
     gone = [v[0] for k, v in existing.items() if k not in keep and v[2]]
     with transaction(db.conn):
         db.conn.execute(
