@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from quizapp.scheduling import dt_to_ms
 from quizapp.store import open_database
 from quizapp.store.learners import Learner, add_learner
-from quizapp.store.progress import STATE_COLUMNS
+from quizapp.store.progress import STATE_COLUMNS, prev_columns
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC; study day 2026-03-02
 DAY = timedelta(days=1)
@@ -110,13 +110,17 @@ def add_review(
     review_id: int | None = None,
 ) -> None:
     sb = None
+    prev: tuple[int | None, int | None] = (None, None)
     if before is not None:
         state, days = before
         last = at - timedelta(days=days)
-        sb = json.dumps(state_row(state, last=last, interval=timedelta(days=days), stability=days))
+        row = state_row(state, last=last, interval=timedelta(days=days), stability=days)
+        sb = json.dumps(row)
+        prev = prev_columns(row)
     db.conn.execute(
         "INSERT INTO reviews (id, learner_id, card_pk, reviewed_at, rating, duration_ms, response,"
-        " correct, state_before, state, retrievability) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 2, ?)",
+        " correct, state_before, state, retrievability, prev_state, prev_interval_ms)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 2, ?, ?, ?)",
         [
             review_id,
             learner_id,
@@ -128,6 +132,7 @@ def add_review(
             None if correct is None else int(correct),
             sb,
             retr,
+            *prev,
         ],
     )
 

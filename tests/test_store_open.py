@@ -87,3 +87,34 @@ def test_online_backup(tmp_path: Path) -> None:
     copy = sqlite3.connect(dest)
     assert copy.execute("SELECT name FROM learners").fetchall() == [("ann",)]
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_migration_0003_backfills_prev_columns(tmp_path: Path) -> None:
+    import json
+
+    from sqlite_utils import Database
+
+    from quizapp.store.migrations import migrations
+
+    p = tmp_path / "old.db"
+    db = Database(p)
+    migrations.apply(db, stop_before="0003_review_prev_columns")
+    db.execute("INSERT INTO learners (id, name, created_at) VALUES (1, 'a', 0)")
+    db.execute(
+        "INSERT INTO cards (id, deck_id, card_id, type, content_hash, data)"
+        " VALUES (1, 'd', 'c', 'basic', 'h', '{}')"
+    )
+    before = {"state": 2, "due": 5 * 86_400_000, "last_review": 86_400_000}
+    db.execute(
+        "INSERT INTO reviews (learner_id, card_pk, reviewed_at, rating, state_before, state)"
+        " VALUES (1, 1, 1, 3, ?, 2), (1, 1, 0, 3, NULL, 1)",
+        [json.dumps(before)],
+    )
+    db.conn.commit()
+    db.conn.close()
+    upgraded = open_database(p)
+    rows = upgraded.execute(
+        "SELECT prev_state, prev_interval_ms FROM reviews ORDER BY reviewed_at"
+    ).fetchall()
+    assert rows == [(None, None), (2, 4 * 86_400_000)]
+    assert (tmp_path / "old.db.bak-1").exists()

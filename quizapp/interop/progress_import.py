@@ -22,7 +22,7 @@ from quizapp.model import Rating
 from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms, ms_to_dt
 from quizapp.store.db import transaction
 from quizapp.store.learners import Learner
-from quizapp.store.progress import STATE_COLUMNS, memory_from_row, state_row
+from quizapp.store.progress import STATE_COLUMNS, memory_from_row, prev_columns, state_row
 
 
 @dataclass(slots=True)
@@ -83,8 +83,9 @@ def import_progress(
                 db.conn.execute(
                     """INSERT INTO reviews (learner_id, card_pk, reviewed_at, rating,
                            duration_ms, response, correct, state_before, state, stability,
-                           difficulty, due, elapsed_days, retrievability)
-                       VALUES (?, ?, ?, ?, ?, 'anki', NULL, ?, ?, ?, ?, ?, ?, ?)""",
+                           difficulty, due, elapsed_days, retrievability, prev_state,
+                           prev_interval_ms)
+                       VALUES (?, ?, ?, ?, ?, 'anki', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     [
                         learner.id,
                         pk,
@@ -98,6 +99,7 @@ def import_progress(
                         dt_to_ms(after.due),
                         elapsed,
                         retr,
+                        *prev_columns(before),
                     ],
                 )
                 mem = after

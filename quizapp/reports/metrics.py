@@ -323,16 +323,9 @@ class _Scope:
         return f"{frm} WHERE r.learner_id = ? AND {where}", params
 
 
-# The state before a review, cheaply: `progress.record_answer` writes the JSON with
-# "state" first, so a prefix test settles it; anything else falls back to json_extract.
-_STATE_IS_REVIEW = (
-    "(CASE WHEN substr(r.state_before, 1, 10) = '{\"state\": ' "
-    "THEN substr(r.state_before, 11, 2) IN ('2,', '2}') "
-    "ELSE coalesce(json_extract(r.state_before, '$.state') = 2, 0) END)"
-)
-_INTERVAL_BEFORE = (
-    "(json_extract(r.state_before, '$.due') - json_extract(r.state_before, '$.last_review'))"
-)
+# The state and interval before a review are plain columns (migration 0003).
+_STATE_IS_REVIEW = "(r.prev_state = 2)"
+_INTERVAL_BEFORE = "r.prev_interval_ms"
 
 
 # --- public API ----------------------------------------------------------------------
@@ -734,10 +727,10 @@ def _review_figures(
     rows = db.conn.execute(
         f"""
         SELECT {grid.sql("r.reviewed_at")} AS hour,
-               CASE WHEN r.retrievability IS NOT NULL AND r.state_before IS NOT NULL
+               CASE WHEN r.retrievability IS NOT NULL AND r.prev_state IS NOT NULL
                     THEN min(CAST(r.retrievability * {n_bins} AS INTEGER), {n_bins - 1})
                     ELSE -1 END AS bin,
-               CASE WHEN r.state_before IS NOT NULL AND {_STATE_IS_REVIEW}
+               CASE WHEN r.prev_state IS NOT NULL AND {_STATE_IS_REVIEW}
                     THEN {_INTERVAL_BEFORE} >= {MATURE_MS} END AS cls,
                count(*), sum(r.duration_ms), sum(r.rating > 1), sum(r.retrievability)
         FROM {frm} AND {when}
@@ -790,8 +783,8 @@ def _per_card_reviews(
     rows = db.conn.execute(
         f"""
         SELECT r.card_pk, count(*), sum(r.duration_ms),
-               sum(r.state_before IS NOT NULL AND r.rating > 1 AND {_STATE_IS_REVIEW}),
-               sum(r.state_before IS NOT NULL AND {_STATE_IS_REVIEW})
+               sum(r.prev_state IS NOT NULL AND r.rating > 1 AND {_STATE_IS_REVIEW}),
+               sum(r.prev_state IS NOT NULL AND {_STATE_IS_REVIEW})
         FROM {frm} AND {when}
         GROUP BY r.card_pk
         """,

@@ -111,7 +111,6 @@ def m0001_initial(db: Database) -> None:
     )
 
 
-
 @migrations(name="0002_personal_and_quiz")
 def m0002_personal_and_quiz(db: Database) -> None:
     db.executescript(
@@ -181,6 +180,26 @@ def m0002_personal_and_quiz(db: Database) -> None:
             PRIMARY KEY (block_id, position)
         );
         CREATE INDEX quiz_answers_learner ON quiz_answers (learner_id, card_pk);
+        """
+    )
+
+
+@migrations(name="0003_review_prev_columns")
+def m0003_review_prev_columns(db: Database) -> None:
+    """The state and interval before each review as plain columns.
+
+    Reports split true retention into young and mature by the interval before the
+    review; reading it out of the `state_before` JSON cost seconds on a million reviews.
+    """
+    db.executescript(
+        """
+        ALTER TABLE reviews ADD COLUMN prev_state INTEGER;        -- NULL: the item was new
+        ALTER TABLE reviews ADD COLUMN prev_interval_ms INTEGER;  -- due - last_review before
+        UPDATE reviews SET
+            prev_state = json_extract(state_before, '$.state'),
+            prev_interval_ms = json_extract(state_before, '$.due')
+                               - json_extract(state_before, '$.last_review')
+        WHERE state_before IS NOT NULL;
         """
     )
 

@@ -133,8 +133,8 @@ def record_answer(
         cur = db.conn.execute(
             """INSERT INTO reviews (learner_id, card_pk, reviewed_at, rating, duration_ms,
                    response, correct, state_before, undo_extra, state, stability, difficulty,
-                   due, elapsed_days, retrievability)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   due, elapsed_days, retrievability, prev_state, prev_interval_ms)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 learner_id,
                 card_pk,
@@ -151,12 +151,21 @@ def record_answer(
                 dt_to_ms(after.due),
                 elapsed,
                 answer.retrievability,
+                *prev_columns(before),
             ],
         )
         _write_row(db, learner_id, card_pk, new_row)
         review_id = cur.lastrowid
     assert review_id is not None
     return review_id
+
+
+def prev_columns(before: dict[str, Any] | None) -> tuple[int | None, int | None]:
+    """(prev_state, prev_interval_ms) of a review from the state row before it."""
+    if not before or before.get("state") is None:
+        return None, None
+    due, last = before.get("due"), before.get("last_review")
+    return before["state"], (due - last) if due is not None and last is not None else None
 
 
 def undo_review(db: Database, learner_id: int, review_id: int) -> int:
