@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -50,22 +51,29 @@ class ChoiceList(OptionList):
         self.texts = texts
         self.multiple = multiple
         self.picked: set[int] = set()
+        self.saved: set[int] = set()
         self.letters = letters(len(texts))
         super().__init__(*(Option(self._prompt(i)) for i in range(len(texts))), id=id)
 
-    def set_choices(self, texts: list[str], multiple: bool) -> None:
-        """Show another card's options (nothing picked)."""
+    def set_choices(
+        self, texts: list[str], multiple: bool, saved: Iterable[int] = ()
+    ) -> None:
+        """Show another card's options. `saved`: an answer already given (quiz mode),
+        marked `◀ saved` (and ticked when several answers are allowed)."""
         self.texts = texts
         self.multiple = multiple
-        self.picked = set()
+        self.saved = set(saved)
+        self.picked = set(self.saved) if multiple else set()
         self.letters = letters(len(texts))
         self.set_options(Option(self._prompt(i)) for i in range(len(texts)))
-        self.highlighted = 0 if texts else None
+        self.highlighted = min(self.saved) if self.saved else (0 if texts else None)
 
     def _prompt(self, i: int) -> Content:
         box = ("☑ " if i in self.picked else "☐ ") if self.multiple else ""
+        saved = "  ◀ saved" if i in self.saved else ""
         return Content.assemble(
-            (box, "bold"), (f"{self.letters[i]}) ", "bold"), lit(self.texts[i])
+            (box, "bold"), (f"{self.letters[i]}) ", "bold"), lit(self.texts[i]),
+            (saved, "italic"),
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
