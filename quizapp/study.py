@@ -26,6 +26,7 @@ from quizapp.personal.exam import ExamCaps
 from quizapp.personal.memory import parameters as learner_parameters
 from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms
 from quizapp.store import progress
+from quizapp.store.db import transaction
 from quizapp.store.items import StudyItem, load_item, sibling_pks
 from quizapp.store.learners import Learner, get_learner_by_id
 
@@ -304,30 +305,33 @@ class StudySession:
     ) -> AnswerOutcome:
         """Grade `item`: schedule it, log the review and save — all in one transaction."""
         now = self.now()
-        before_row = progress.state_row(self.db, self.learner.id, item.card_pk)
-        before = progress.memory_from_row(before_row)
-        cap = self.exam_cap(item, now)
-        after = self.scheduler.review(item.card_pk, before, Rating(rating), now, cap=cap)
-        retr = self.scheduler.retrievability(before, now)
-        _, day_end = self._day_bounds(now)
-        review_id = progress.record_answer(
-            self.db,
-            self.learner.id,
-            item.card_pk,
-            before_row,
-            after,
-            progress.Answer(
-                rating=int(rating),
-                reviewed_at_ms=dt_to_ms(now) or 0,
-                duration_ms=max(0, int(duration_ms)),
-                response=response,
-                correct=correct,
-                retrievability=retr,
-            ),
-            bury_siblings=sibling_pks(self.db, item),
-            bury_until_ms=day_end,
-        )
-        leeches.check_card(self.db, self.learner, item.card_pk, now=now, tz=self.tz)
+        cap = self.exam_cap(item, now)  # reads plans once per session: outside the lock
+        # Read, compute and write under one write lock: another process answering the
+        # same card cannot slip in between the read and the write.
+        with transaction(self.db.conn):
+            before_row = progress.state_row(self.db, self.learner.id, item.card_pk)
+            before = progress.memory_from_row(before_row)
+            after = self.scheduler.review(item.card_pk, before, Rating(rating), now, cap=cap)
+            retr = self.scheduler.retrievability(before, now)
+            _, day_end = self._day_bounds(now)
+            review_id = progress.record_answer(
+                self.db,
+                self.learner.id,
+                item.card_pk,
+                before_row,
+                after,
+                progress.Answer(
+                    rating=int(rating),
+                    reviewed_at_ms=dt_to_ms(now) or 0,
+                    duration_ms=max(0, int(duration_ms)),
+                    response=response,
+                    correct=correct,
+                    retrievability=retr,
+                ),
+                bury_siblings=sibling_pks(self.db, item),
+                bury_until_ms=day_end,
+            )
+            leeches.check_card(self.db, self.learner, item.card_pk, now=now, tz=self.tz)
         self._undo.append(
             _UndoEntry(
                 "answer",

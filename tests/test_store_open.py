@@ -118,3 +118,22 @@ def test_migration_0003_backfills_prev_columns(tmp_path: Path) -> None:
     ).fetchall()
     assert rows == [(None, None), (2, 4 * 86_400_000)]
     assert (tmp_path / "old.db.bak-1").exists()
+
+
+def test_transaction_is_reentrant_and_atomic(tmp_path: Path) -> None:
+    from quizapp.store.db import transaction
+
+    db = open_database(tmp_path / "p.db")
+    conn = db.conn
+    with pytest.raises(RuntimeError), transaction(conn):
+        conn.execute("INSERT INTO learners (name, created_at) VALUES ('a', 0)")
+        with transaction(conn):  # an inner helper's transaction joins the outer one
+            conn.execute("INSERT INTO learners (name, created_at) VALUES ('b', 0)")
+        raise RuntimeError("the outer unit fails after the inner block")
+    assert conn.execute("SELECT count(*) FROM learners").fetchone()[0] == 0
+    assert not conn.in_transaction
+    with transaction(conn):
+        with transaction(conn):
+            conn.execute("INSERT INTO learners (name, created_at) VALUES ('c', 0)")
+        assert conn.in_transaction  # the inner block did not commit on its own
+    assert conn.execute("SELECT name FROM learners").fetchall() == [("c",)]

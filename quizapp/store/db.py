@@ -173,7 +173,14 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
     IMMEDIATE takes the write lock up front so two writers queue on the busy timeout
     instead of one failing with "database is locked" half-way through.
+
+    Re-entrant: inside an open transaction it just runs the block, so a caller can make
+    a read-compute-write sequence (e.g. an answer) one atomic unit around helpers that
+    open their own transaction.
     """
+    if conn.in_transaction:
+        yield conn
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
