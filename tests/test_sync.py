@@ -102,3 +102,32 @@ def test_duplicate_deck_id_across_files(db: Database, write_deck: Callable[..., 
     report = sync_paths(db, [a.parent])
     assert report.deck_ids == ["small"]
     assert any("also used by" in p.message for p in report.problems)
+
+
+def test_moved_deck_keeps_its_id_and_progress(
+    db: Database, write_deck: Callable[..., Path], tmp_path: Path
+) -> None:
+    old = write_deck(folder="old")
+    sync_paths(db, [old.parent])
+    pk = db.execute("SELECT id FROM cards WHERE card_id = 'basic-1'").fetchone()[0]
+    new = write_deck(folder="new")  # the same deck copied to a new folder
+    report = sync_paths(db, [new.parent])  # only the new folder is studied now
+    assert not report.problems and report.deck_ids == ["small"]
+    assert db.execute("SELECT path FROM decks").fetchone()[0] == str(new.resolve())
+    assert db.execute("SELECT id FROM cards WHERE card_id = 'basic-1'").fetchone()[0] == pk
+    # both folders at once: the file the deck was stored from keeps it, whatever the order
+    report = sync_paths(db, [old.parent, new.parent])
+    assert [p.file for p in report.problems] == [str(old)]
+    assert db.execute("SELECT path FROM decks").fetchone()[0] == str(new.resolve())
+
+
+def test_fifo_and_symlink_loop_are_problems(db: Database, write_deck: Callable[..., Path]) -> None:
+    import os
+
+    deck = write_deck()
+    os.mkfifo(deck.parent / "pipe.yaml")
+    (deck.parent / "loop.yaml").symlink_to(deck.parent / "loop.yaml")
+    report = sync_paths(db, [deck.parent])
+    assert report.deck_ids == ["small"]
+    messages = sorted(Path(p.file).name + ": " + p.message for p in report.problems)
+    assert messages[0].startswith("loop.yaml:") and messages[1] == "pipe.yaml: not a regular file"

@@ -21,6 +21,9 @@ import ntpath
 import os
 import posixpath
 import re
+import stat
+import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -935,6 +938,10 @@ class _Validator:
                 ctx.at(fnode, f"source file `{src.file}` is a folder", "name a text file")
                 texts[sid] = None
                 continue
+            if not target.is_file():  # a FIFO or device would block: never read it
+                ctx.at(fnode, f"source file `{src.file}` is not a regular file", "name a text file")
+                texts[sid] = None
+                continue
             try:
                 texts[sid] = target.read_bytes().decode("utf-8-sig", errors="replace")
             except OSError as e:
@@ -990,6 +997,17 @@ _TEXT = str
 
 
 def _yaml_rs() -> object | None:
+    """The yaml-rs module, or None to use the PyYAML path.
+
+    yaml-rs 0.1.6 segfaults when it is first imported in a thread that then exits and is
+    used from another thread (as successive TUI sync workers would). So it is only ever
+    imported on the main thread; a worker uses it only when the main thread already has.
+    """
+    module = sys.modules.get("yaml_rs")
+    if module is not None:
+        return module
+    if threading.current_thread() is not threading.main_thread():
+        return None
     try:
         import yaml_rs
     except ImportError:  # pragma: no cover - yaml-rs is a dependency; PyYAML still works
@@ -1396,7 +1414,12 @@ def _load_path(path: Path, *, check_quotes: bool, fast: bool) -> tuple[Deck, Loa
         if path.is_dir():
             ctx.add(0, 0, "this is a folder, not a deck file", "name a .yaml file")
             raise ctx.fail()
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            # a FIFO, socket or device would block or never end: never open it
+            ctx.add(0, 0, "this is not a regular file", "name a .yaml deck file")
+            raise ctx.fail()
+        size = st.st_size
         if size > MAX_DECK_BYTES:
             ctx.add(
                 0,
@@ -1409,6 +1432,9 @@ def _load_path(path: Path, *, check_quotes: bool, fast: bool) -> tuple[Deck, Loa
             data = f.read(MAX_DECK_BYTES + 1)
     except FileNotFoundError:
         ctx.add(0, 0, "no such file", "check the path")
+        raise ctx.fail() from None
+    except RuntimeError:  # pathlib's "symlink loop"
+        ctx.add(0, 0, "a symlink loop", "point the link at a real deck file")
         raise ctx.fail() from None
     except OSError as e:
         ctx.add(0, 0, f"cannot read the file: {e.strerror or e}", "check the path and permissions")

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,16 +163,32 @@ def sync_paths(
             "SELECT id, path, file_size, file_mtime_ns, file_hash FROM decks WHERE path != ''"
         )
     }
+    # When the file a deck id was stored from is part of this sync, it keeps the id: another
+    # file with the same id is reported, whatever the order. (A deck whose stored file is
+    # not scanned any more — moved or copied elsewhere — is taken over by its new file.)
+    owners = {r["id"]: path for path, r in known.items()}
+    scanned = set()
+    for f in files:
+        with suppress(OSError, RuntimeError):
+            scanned.add(str(f.resolve()))
     seen_ids: dict[str, str] = {}
     total = len(files)
     for i, path in enumerate(files):
         if progress:
             progress(i, total, str(path))
-        key = str(path.resolve())
         try:
+            key = str(path.resolve())
             st = path.stat()
-        except OSError as e:
-            report.problems.append(Problem(str(path), 0, 0, f"cannot read: {e.strerror}"))
+        except (OSError, RuntimeError) as e:  # RuntimeError: a symlink loop
+            why = getattr(e, "strerror", None) or "a symlink loop"
+            report.problems.append(
+                Problem(str(path), 0, 0, f"cannot read: {why}", hint="fix or remove the file")
+            )
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            report.problems.append(
+                Problem(str(path), 0, 0, "not a regular file", hint="name a .yaml deck file")
+            )
             continue
         row = known.get(key)
         if row and row["file_size"] == st.st_size and row["file_mtime_ns"] == st.st_mtime_ns:
@@ -199,13 +217,17 @@ def sync_paths(
             if row:  # keep the previous version of the deck visible
                 _note_deck(report, seen_ids, row["id"], key)
             continue
-        if deck.id in seen_ids and seen_ids[deck.id] != key:
+        owner = seen_ids.get(deck.id)
+        stored = owners.get(deck.id)
+        if owner is None and stored is not None and stored in scanned:
+            owner = stored
+        if owner is not None and owner != key:
             report.problems.append(
                 Problem(
                     str(path),
                     1,
                     1,
-                    f"deck id {deck.id!r} is also used by {seen_ids[deck.id]}",
+                    f"deck id {deck.id!r} is also used by {owner}",
                     hint="give one of the decks another `id:`",
                 )
             )

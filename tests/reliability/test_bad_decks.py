@@ -256,24 +256,7 @@ CHECK_ONLY = {
     "gen:source_symlink_out",
     "gen:source_is_directory",
 }
-SYNC_BUGS = {
-    "gen:symlink_loop": "BUG (quizapp/store/sync.py:141): `path.resolve()` raises RuntimeError "
-    "on a symlink loop in a deck folder: `study`/`decks list`/the TUI die with a traceback; "
-    "catch (OSError, RuntimeError) as decks/discovery._key does",
-    "gen:duplicate_deck_id_across_files": "BUG (quizapp/store/sync.py): a second file with "
-    "an already-stored deck id silently takes the deck over (title, path; the original's "
-    "cards are marked inactive) when its path sorts first; the stored path should win and "
-    "the newcomer be reported as a problem",
-}
-STUDY_CASES = [
-    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=SYNC_BUGS[c]))
-    if c in SYNC_BUGS
-    else c
-    for c in CASES
-]
-
-
-@pytest.mark.parametrize("case", STUDY_CASES)
+@pytest.mark.parametrize("case", CASES)
 def test_study_with_bad_deck_changes_nothing(
     case: str, tmp_path: Path, studied: tuple[Path, Path]
 ) -> None:
@@ -321,11 +304,6 @@ def test_real_process_exit_status(case: str, tmp_path: Path) -> None:
     assert str(path) in out.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (quizapp/decks/loader.py, store/sync.py): a FIFO named *.yaml is opened for "
-    "reading and blocks forever; refuse files that are not regular (stat.S_ISREG) first",
-)
 def test_fifo_deck_does_not_hang(tmp_path: Path) -> None:
     import os
     import subprocess
