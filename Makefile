@@ -23,7 +23,8 @@ run: $(STAMP)
 	$(BIN)/quizapp
 
 test: $(TEST_STAMP)
-	$(BIN)/ruff check quizapp tests benchmarks
+	bash scripts/ensure-chromium.sh
+	$(BIN)/ruff check quizapp tests benchmarks scripts
 	$(BIN)/quizapp decks check decks/
 	$(BIN)/python -m pytest -q
 
