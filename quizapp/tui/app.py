@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from functools import partial
@@ -174,6 +174,19 @@ class QuizApp(App[None]):
             self.post_message(SyncFinished(None, f"{type(e).__name__}: {e}"))
         else:
             self.post_message(SyncFinished(report))
+        finally:
+            if db is not self.db:
+                db.conn.close()
+
+    @contextlib.contextmanager
+    def worker_db(self) -> Iterator[Database]:
+        """A connection of its own for a thread worker (the app's one stays with the UI)."""
+        from quizapp.store import open_database
+
+        path = db_file(self.db)
+        db = open_database(Path(path)) if path else self.db
+        try:
+            yield db
         finally:
             if db is not self.db:
                 db.conn.close()

@@ -50,9 +50,11 @@ class BrowseScreen(Screen[None]):
         Binding("enter", "open", "Card detail"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, state: str | None = None) -> None:
+        """`state`: a state filter to start with (e.g. "leech")."""
         super().__init__()
         self.rows: list[BrowseRow] = []
+        self.initial_state = state if state in STATES else None
 
     @property
     def quiz(self) -> QuizApp:
@@ -69,8 +71,11 @@ class BrowseScreen(Screen[None]):
             tags = all_tags(app.db, [d for d, _ in decks])
             yield Select[str]([(lit(f"{t} ({n})"), t) for t, n in tags[:300]],
                               prompt="All tags", id="f-tag")
-            yield Select[str]([(lit(s), s) for s in STATES], prompt="Any state",
-                              id="f-state")
+            state = Select[str]([(lit(s), s) for s in STATES], prompt="Any state",
+                                id="f-state")
+            if self.initial_state:
+                state.value = self.initial_state
+            yield state
         yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
         yield Static(id="browse-count")
         yield Footer()

@@ -38,6 +38,8 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "study", "Study", priority=True),
         Binding("s", "study", "Study", show=False),
+        Binding("q", "quiz", "Quiz"),
+        Binding("t", "stats", "Stats"),
         Binding("b", "browse", "Browse"),
         Binding("l", "learners", "Learner"),
         Binding("o", "settings", "Settings"),
@@ -258,6 +260,18 @@ class HomeScreen(Screen[None]):
             self.notify(msg, title="All done")
             return
         app.push_screen(StudyScreen(session))
+
+    def action_quiz(self) -> None:
+        from quizapp.tui.screens.quiz_build import BuildBlockScreen
+
+        decks = [r.deck_id for r in self.rows if r.deck_id in self.selected]
+        self.app.push_screen(BuildBlockScreen(decks or None, self.tag))
+
+    def action_stats(self) -> None:
+        from quizapp.tui.screens.stats import StatsScreen
+
+        decks = [r.deck_id for r in self.rows if r.deck_id in self.selected]
+        self.app.push_screen(StatsScreen(decks or None))
 
     def action_browse(self) -> None:
         from quizapp.tui.screens.browse import BrowseScreen

@@ -1,0 +1,140 @@
+"""Export a learner's progress report to a file, as `quizapp report` does (no Textual).
+
+Mirrors `quizapp/commands/report.py`: metrics through `cohort.member_metrics` (one
+learner, one database) and the csv/json/md/html writers; xAPI from the review log with
+`xapi_out.render`. The file is written through a temporary file beside it and renamed,
+so a reader never sees half a report and a failure leaves any previous file untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from quizapp.store.learners import Learner
+
+FORMATS: tuple[str, ...] = ("html", "csv", "json", "md", "xapi")
+EXTENSIONS = {"csv": ".csv", "json": ".json", "md": ".md", "html": ".html", "xapi": ".jsonl"}
+FORMAT_NAMES = {
+    "html": "html: a page to read or print (charts inline)",
+    "csv": "csv: one row, for a spreadsheet or gradebook",
+    "json": "json: every metric",
+    "md": "md: a Markdown summary",
+    "xapi": "xapi: one xAPI statement per answer (JSON Lines)",
+}
+
+Progress = Callable[[float, str], None]  # (fraction done 0..1, what is happening)
+
+
+class ExportError(Exception):
+    """The report could not be written (the message says why)."""
+
+
+def default_filename(learner_name: str, fmt: str, day: date) -> str:
+    """`quizapp-report-<learner>-<date>.<ext>`, the name made safe for a file name."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", learner_name).strip("-.") or "learner"
+    return f"quizapp-report-{safe}-{day.isoformat()}{EXTENSIONS[fmt]}"
+
+
+def write_atomic(path: Path, chunks: Iterable[str]) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {path}: folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise ExportError(f"cannot write in {folder}: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            for chunk in chunks:
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_report(
+    db: Database,
+    db_label: str,
+    learner: Learner,
+    fmt: str,
+    path: Path,
+    *,
+    deck_ids: Sequence[str] | None = None,
+    tags: Sequence[str] = (),
+    now: datetime,
+    tz: tzinfo | None = None,
+    progress: Progress | None = None,
+    homepage: str = "urn:quizapp",
+) -> str:
+    """Write the learner's report in `fmt` to `path`; returns a one-line description."""
+    from quizapp.reports import cohort
+    from quizapp.reports.metrics import iso_utc
+
+    def step(done: float, what: str) -> None:
+        if progress is not None:
+            progress(done, what)
+
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    source = cohort.DbSource(db_label, db)
+    member = cohort.CohortMember(learner.name, (cohort.LearnerPart(source, learner),))
+    chunks: Iterable[str]
+    if fmt == "xapi":
+        from quizapp.reports import xapi_out
+        from quizapp.reports.reviewlog import ReviewRecord, iter_reviews
+
+        step(0.05, "counting answers")
+        total = int(db.conn.execute(
+            "SELECT count(*) FROM reviews WHERE learner_id = ?", [learner.id]
+        ).fetchone()[0]) or 1
+        ident = str(Path(db_label).resolve()) if db_label else "quizapp"
+
+        def records() -> Iterable[tuple[str, ReviewRecord]]:
+            for i, r in enumerate(iter_reviews(db, learner, deck_ids=deck_ids, tags=tags,
+                                               now=now, source=db_label), start=1):
+                if i % 500 == 0:
+                    step(0.1 + 0.85 * min(1.0, i / total), f"{i} statements")
+                yield ident, replace(r, learner=learner.name)
+
+        chunks = xapi_out.render(records(), homepage=homepage)
+        what = "review log"
+    else:
+        step(0.1, "computing metrics")
+        metrics = [cohort.member_metrics(member, deck_ids=deck_ids, tags=tags, now=now, tz=tz)]
+        step(0.6, "rendering")
+        generated = iso_utc(now)
+        if fmt == "csv":
+            from quizapp.reports import csv_out
+
+            chunks = [csv_out.render(metrics, by="learner")]
+        elif fmt == "json":
+            from quizapp.reports import json_out
+
+            chunks = [json_out.render(metrics, generated_at=generated)]
+        elif fmt == "md":
+            from quizapp.reports import md_out
+
+            chunks = [md_out.render(metrics)]
+        else:
+            from quizapp.reports import html_out
+
+            chunks = [html_out.render(metrics, generated_at=generated)]
+        what = "report"
+        step(0.8, "writing")
+    write_atomic(path, chunks)
+    step(1.0, "done")
+    return f"Wrote {fmt} {what} for {learner.name} to {path}."
