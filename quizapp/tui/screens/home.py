@@ -136,10 +136,25 @@ class HomeScreen(Screen[None]):
             Content.assemble(
                 ("Today ", "bold"), f"{t.reviews} answered ({t.new} new)  ·  ",
                 ("Streak ", "bold"), streak, "\n",
-                ("Waiting ", "bold"), f"{due} due, {new} new",
+                ("Waiting ", "bold"), f"{due} due, {new} new", self._backlog_text(),
             )
         )
         self._update_scope()
+
+    def _backlog_text(self) -> str | tuple[str, str]:
+        """`  ·  Backlog: about N days at R reviews/day` when the reviews waiting need 2+
+        days at the learner's daily limit."""
+        from quizapp.personal.backlog import backlog
+        from quizapp.study import Scope
+
+        app = self.quiz
+        decks = app.visible_decks
+        b = backlog(app.db, app.learner, Scope(tuple(decks) if decks is not None else None),
+                    app.clock(), app.tz)
+        if b.days is None or b.days < 2:
+            return ""
+        return ("  ·  Backlog: about "
+                f"{b.days} days at {b.per_day} reviews/day", "bold $text-warning")
 
     def _fill_tags(self, deck_ids: list[str]) -> None:
         select = self.query_one("#tag-filter", Select)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
+from quizapp.personal.optimise_store import OptimizeRun, last_run, optimise_learner
+from quizapp.scheduling import ms_to_dt
 from quizapp.store.db import StoreError
 from quizapp.store.learners import SETTING_LIMITS, update_settings
 from quizapp.tui.safe import lit
@@ -26,8 +29,39 @@ FIELDS: list[tuple[str, str]] = [
 ]
 
 
+def _num(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.4f}"
+
+
+def optimise_lines(run: OptimizeRun) -> str:
+    """What `quizapp optimize` prints, as lines (headline first)."""
+    card, by_time = run.by_card, run.by_time
+    if not by_time.fitted:
+        return f"Not enough data to personalise the scheduler: {by_time.reason}."
+    lines = [
+        f"log loss: default {_num(card.default_in_sample_log_loss)} → "
+        f"fitted {_num(card.fitted_log_loss)}",
+        f"RMSE(bins): default {_num(card.default_in_sample_rmse_bins)} → "
+        f"fitted {_num(card.fitted_rmse_bins)}",
+        f"strict review-time order: log loss {_num(by_time.default_log_loss)} → "
+        f"{_num(by_time.fitted_log_loss)}, RMSE(bins) {_num(by_time.default_rmse_bins)} → "
+        f"{_num(by_time.fitted_rmse_bins)}",
+        "Your parameters are saved: new answers use them."
+        if run.saved else f"Parameters not saved: {run.reason}",
+    ]
+    return "\n".join(lines)
+
+
 class SettingsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "optimise", "Optimise my scheduler"),
+        Binding("ctrl+r", "advisor", "Retention advisor"),
+        Binding("escape", "close", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.optimising = False
 
     @property
     def quiz(self) -> QuizApp:
@@ -51,6 +85,10 @@ class SettingsScreen(Screen[None]):
                     value=self.app.theme if self.app.theme in themes else themes[0],
                 )
             yield Static(id="settings-msg")
+            with Horizontal(id="settings-actions"):
+                yield Button("Optimise my scheduler (Ctrl+O)", id="btn-optimise")
+                yield Button("Retention advisor (Ctrl+R)", id="btn-advisor")
+            yield Static(id="settings-optimise")
             yield Static(lit("Each value is saved as soon as you leave the field or press "
                              "Enter. Esc goes back."), classes="dim-note")
         yield Footer()
@@ -60,6 +98,55 @@ class SettingsScreen(Screen[None]):
             ("Settings for ", "bold"), (self.quiz.learner.name, "bold $text-accent"),
         ))
         self.query_one(f"#set-{FIELDS[0][0]}", Input).focus()
+        last = last_run(self.quiz.db, self.quiz.learner.id)
+        if last is not None:
+            when = ms_to_dt(last["fitted_at"])
+            day = when.date().isoformat() if when else "?"
+            state = "parameters saved" if last["details"].get("applied") else "not saved"
+            self.query_one("#settings-optimise", Static).update(lit(
+                f"Last optimisation {day}: {last['n_reviews']} reviews, {state}.", "dim"))
+
+    # -- scheduler ------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "btn-optimise":
+            self.action_optimise()
+        elif event.button.id == "btn-advisor":
+            self.action_advisor()
+
+    def action_optimise(self) -> None:
+        if self.optimising:
+            return
+        self.optimising = True
+        self.query_one("#settings-optimise", Static).update(
+            lit("Fitting FSRS to your review log…"))
+        self.optimise()
+
+    @work(thread=True, exclusive=True, group="optimise", exit_on_error=False)
+    def optimise(self) -> None:
+        app = self.quiz
+        learner, now = app.learner, app.clock()
+        try:
+            with app.worker_db() as db:
+                run = optimise_learner(db, learner, now=now)
+        except Exception as e:  # shown, never a traceback
+            app.call_from_thread(self._optimised, f"✗ {type(e).__name__}: {e}", False)
+        else:
+            app.call_from_thread(self._optimised, optimise_lines(run), run.saved)
+
+    def _optimised(self, text: str, saved: bool) -> None:
+        self.optimising = False
+        if saved:
+            self.quiz.reload_learner()
+        self.query_one("#settings-optimise", Static).update(lit(text))
+
+    def action_advisor(self) -> None:
+        from quizapp.tui.screens.advisor import AdvisorScreen
+
+        for field in self.query(Input):
+            self._save_input(field)
+        self.app.push_screen(AdvisorScreen())
 
     def save(self, key: str, value: Any) -> bool:
         msg = self.query_one("#settings-msg", Static)
