@@ -150,7 +150,9 @@ def _quick_check(conn: sqlite3.Connection, path: Path) -> str:
         return str(conn.execute("PRAGMA quick_check").fetchone()[0])
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    if pages * page_size > path.stat().st_size:
+    wal = path.with_name(path.name + "-wal")
+    wal_size = wal.stat().st_size if wal.exists() else 0
+    if pages * page_size > path.stat().st_size + wal_size:  # pages not in the file or WAL
         return "file is shorter than its page count (truncated)"
     tables = [
         r[0]
