@@ -15,10 +15,15 @@ from textual.widgets import Footer, Static
 
 def _sections() -> list[tuple[str, list[type[DOMNode]]]]:
     from quizapp.tui.app import QuizApp
+    from quizapp.tui.screens.advisor import AdvisorScreen
     from quizapp.tui.screens.browse import BrowseScreen, CardDetailScreen
     from quizapp.tui.screens.home import DeckTable, HomeScreen
     from quizapp.tui.screens.learners import LearnerScreen
+    from quizapp.tui.screens.quiz import ConfirmSubmitScreen, QuizScreen
+    from quizapp.tui.screens.quiz_build import BuildBlockScreen
+    from quizapp.tui.screens.quiz_results import QuizResultsScreen
     from quizapp.tui.screens.settings import SettingsScreen
+    from quizapp.tui.screens.stats import ExportScreen, StatsScreen
     from quizapp.tui.screens.study import StudyScreen
     from quizapp.tui.screens.summary import SummaryScreen
     from quizapp.tui.widgets.choices import ChoiceList
@@ -29,10 +34,17 @@ def _sections() -> list[tuple[str, list[type[DOMNode]]]]:
         ("Study", [StudyScreen]),
         ("Study: multiple choice options", [ChoiceList]),
         ("Session summary", [SummaryScreen]),
+        ("Quiz: build a block", [BuildBlockScreen]),
+        ("Quiz: a question", [QuizScreen]),
+        ("Quiz: submit?", [ConfirmSubmitScreen]),
+        ("Quiz results", [QuizResultsScreen]),
+        ("Stats", [StatsScreen]),
+        ("Export a report", [ExportScreen]),
         ("Browse", [BrowseScreen]),
         ("Card detail", [CardDetailScreen]),
         ("Learners", [LearnerScreen]),
         ("Settings", [SettingsScreen]),
+        ("Retention advisor", [AdvisorScreen]),
     ]
 
 
@@ -40,12 +52,17 @@ EXTRA = {
     "Everywhere": [("ctrl+p", "Command palette: every action by name")],
     "Study: multiple choice options": [("a … j", "Choose (or toggle) that option"),
                                        ("↑ ↓", "Move between options")],
+    "Quiz: a question": [("a … j", "Answer with that option (mcq)"),
+                         ("1 … 9", "Go to question N (type the number, Enter)"),
+                         ("click", "A square of the navigator jumps to it"),
+                         ("Esc", "In the answer field: leave the field (then [ ] ! p work)")],
 }
 
 
 def _key_name(key: str) -> str:
     names = {"question_mark": "?", "space": "Space", "enter": "Enter", "escape": "Esc",
-             "slash": "/", "delete": "Del"}
+             "slash": "/", "delete": "Del", "left_square_bracket": "[",
+             "right_square_bracket": "]", "exclamation_mark": "!"}
     return ", ".join(names.get(k, k) for k in key.split(","))
 
 
@@ -59,7 +76,7 @@ def help_text() -> Content:
             bindings = BindingsMap(cls.BINDINGS)
             for key_bindings in bindings.key_to_bindings.values():
                 for b in key_bindings:
-                    if not b.description or b.action.startswith("pick("):
+                    if not b.description or b.action.startswith(("pick(", "goto_prompt(")):
                         continue
                     name = _key_name(b.key)
                     if (name, b.description) in seen:

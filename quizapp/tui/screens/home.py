@@ -26,7 +26,7 @@ ALL_TAGS = "__all__"
 class DeckTable(DataTable[Text]):
     """The deck list; Space toggles a deck's selection."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle", "Select deck")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle", "Select")]
 
     def action_toggle(self) -> None:
         home = self.screen
@@ -43,7 +43,7 @@ class HomeScreen(Screen[None]):
         Binding("b", "browse", "Browse"),
         Binding("l", "learners", "Learner"),
         Binding("o", "settings", "Settings"),
-        Binding("r", "refresh", "Refresh decks"),
+        Binding("r", "refresh", "Sync"),
         Binding("question_mark", "app.help", "Help"),
     ]
 

@@ -44,11 +44,11 @@ class QuizScreen(Screen[None]):
         *(Binding(str(d), f"goto_prompt({d})", "Go to question", show=False)
           for d in range(1, 10)),
         Binding("exclamation_mark", "flag", "Flag"),
-        Binding("ctrl+f", "flag", "Flag", show=False),
-        Binding("p", "pause", "Pause/resume"),
+        Binding("ctrl+f", "flag", "Flag (also while typing)", show=False),
+        Binding("p", "pause", "Pause"),
         Binding("enter", "next_question", "Next question"),
-        Binding("ctrl+s", "submit", "Submit"),
-        Binding("escape", "leave", "Save and leave"),
+        Binding("ctrl+s", "submit_block", "Submit"),
+        Binding("escape", "leave", "Save & leave"),
     ]
 
     def __init__(self, block: QuizBlock) -> None:
@@ -171,7 +171,7 @@ class QuizScreen(Screen[None]):
         panel.display = paused
         if paused:
             panel.update(Content.assemble(
-                ("⏸ Paused", "bold"), " — the clock is stopped and the question hidden.\n",
+                ("Paused", "bold"), " — the clock is stopped and the question hidden.\n",
                 ("p", "bold"), " resumes · ", ("Ctrl+S", "bold"), " submits · ",
                 ("Esc", "bold"), " saves and leaves (resume it from home with q).",
             ))
@@ -194,13 +194,13 @@ class QuizScreen(Screen[None]):
         timer = self.query_one("#quiz-timer", Static)
         left = block.remaining_ms()
         if block.paused:
-            text = "⏸ paused"
+            text = "paused"
         elif left is not None:
-            text = f"⏱ {seconds_text(left)} left"
+            text = f"time left {seconds_text(left)}"
         else:
-            text = f"⏱ {seconds_text(block.elapsed())}"
+            text = f"time {seconds_text(block.elapsed())}"
         if left is not None and block.paused:
-            text += f" ({seconds_text(left)} left)"
+            text += f" (time left {seconds_text(left)})"
         timer.update(lit(text))
         timer.set_class(left is not None and left <= LOW_TIME_MS, "-low")
 
@@ -288,7 +288,7 @@ class QuizScreen(Screen[None]):
         if self.block.current < len(self.block):
             self._go(self.block.current + 1)
         else:
-            self.action_submit()
+            self.action_submit_block()
 
     def action_goto_prompt(self, digit: int) -> None:
         def jump(position: int | None) -> None:
@@ -302,7 +302,7 @@ class QuizScreen(Screen[None]):
         if block.submitted:
             return action in ("leave",)
         if block.paused:
-            return action in ("pause", "submit", "leave")
+            return action in ("pause", "submit_block", "leave")
         if action == "next_question":
             q = block.question()
             return block.mode == "tutor" and q.answered
@@ -340,7 +340,7 @@ class QuizScreen(Screen[None]):
         self._paused_view()
         self.refresh_status()
 
-    def action_submit(self) -> None:
+    def action_submit_block(self) -> None:
         def confirmed(ok: bool | None) -> None:
             if ok and not self.block.submitted:
                 try:

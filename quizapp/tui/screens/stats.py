@@ -214,7 +214,10 @@ class StatsScreen(Screen[None]):
         plot = self.query_one("#chart-mastery", PlotextPlot)
         plt = plot.plt
         plt.clear_figure()
-        plt.title("Mastery per tag (% mature)")
+        if not any(g.counts.mature for g in tags):
+            plt.title("Mastery per tag (% mature): no mature cards yet")
+        else:
+            plt.title("Mastery per tag (% mature)")
         if tags:
             plt.bar([inert(g.key)[:16] for g in tags], [100 * (g.mastery or 0) for g in tags],
                     orientation="horizontal", width=1 / 2)
