@@ -10,10 +10,16 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizapp.decks.discovery import bundled_decks_dir
 from quizapp.store import open_database
-from quizapp.tui.app import make_app
+from quizapp.tui.app import QuizApp, make_app
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.pilot import Pilot
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SIZE = (100, 34)
@@ -47,8 +53,38 @@ async def _shoot(out: Path) -> list[Path]:
             await pilot.pause()
             await pilot.pause()
             save("study.svg")
+            await _quiz_and_stats(app, pilot, save)
         db.conn.close()
     return written
+
+
+async def _quiz_and_stats(app: QuizApp, pilot: Pilot[None], save: Callable[[str], None]) -> None:
+    """A timed block in deck order (deterministic), its results, then the stats screen."""
+    from quizapp.quiz import build_block
+    from quizapp.tui.screens.quiz import QuizScreen
+    from quizapp.tui.screens.quiz_results import QuizResultsScreen
+
+    await pilot.press("escape", "enter")  # end the session, back home
+    await pilot.pause()
+    block = build_block(app.db, app.learner, n=20, pool="all", mode="timed", clock=app.clock,
+                        rng_seed=1, shuffle=False)
+    await app.push_screen(QuizScreen(block))
+    await pilot.pause()
+    await pilot.press(*"35", "enter")  # answer the first (typed) question; on to the next
+    await pilot.pause()
+    await pilot.press("ctrl+f")  # flag the second
+    await pilot.pause()
+    save("quiz.svg")
+    block.submit()
+    await app.switch_screen(QuizResultsScreen(block.id))
+    await pilot.pause()
+    save("quiz-results.svg")
+    await app.pop_screen()
+    await pilot.pause()
+    await pilot.press("t")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    save("stats.svg")
 
 
 def main(argv: list[str] | None = None) -> int:

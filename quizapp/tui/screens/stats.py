@@ -82,7 +82,8 @@ def summary_content(m: LearnerMetrics) -> Content:
     day_s = "s" if s.current != 1 else ""
     parts += [
         ("Streak      ", "bold"),
-        f"{s.current} day{day_s} · longest {s.longest} · {s.study_days} study days\n",
+        f"{s.current} day{day_s} · longest {s.longest} · {s.study_days} study "
+        f"day{'s' if s.study_days != 1 else ''}\n",
         ("Study time  ", "bold"),
         f"{m.minutes:.0f} min over {m.reviews} reviews · predicted recall now "
         f"{pct(m.predicted_recall)} · desired retention {m.desired_retention:.2f}",
@@ -214,10 +215,7 @@ class StatsScreen(Screen[None]):
         plot = self.query_one("#chart-mastery", PlotextPlot)
         plt = plot.plt
         plt.clear_figure()
-        if not any(g.counts.mature for g in tags):
-            plt.title("Mastery per tag (% mature): no mature cards yet")
-        else:
-            plt.title("Mastery per tag (% mature)")
+        plt.title("Mastery: % mature per tag")
         if tags:
             plt.bar([inert(g.key)[:16] for g in tags], [100 * (g.mastery or 0) for g in tags],
                     orientation="horizontal", width=1 / 2)
@@ -244,6 +242,9 @@ class StatsScreen(Screen[None]):
         plt.title(title)
         if ys and any(ys):
             plt.bar(xs, ys, width=1 / 2)
+            top = max(ys)
+            step = max(1, -(-top // 5))
+            plt.yticks(list(range(0, top + step, step)))
         plot.refresh()
 
     # -- actions ------------------------------------------------------------------------
