@@ -90,8 +90,10 @@ class QuizApp(App[None]):
         tz: tzinfo | None = None,
         fuzz: bool = True,
         sync_on_start: bool = True,
+        start: str | None = None,
     ) -> None:
         super().__init__()
+        self.start = start
         self.db = db
         self.deck_dirs = list(deck_dirs)
         self.clock = clock
@@ -142,6 +144,8 @@ class QuizApp(App[None]):
         await self.push_screen(HomeScreen())
         if self.sync_on_start:
             self.start_sync()
+        if self.start in START_SCREENS:
+            await self.push_screen(START_SCREENS[self.start]())
 
     def start_sync(self) -> None:
         if self.sync_status.running:
@@ -271,6 +275,22 @@ def _screen_bindings(screen: Screen) -> list[Binding]:
     return [b for bs in screen._bindings.key_to_bindings.values() for b in bs]
 
 
+def _build_block_screen() -> Screen:
+    from quizapp.tui.screens.quiz_build import BuildBlockScreen
+
+    return BuildBlockScreen()
+
+
+def _stats_screen() -> Screen:
+    from quizapp.tui.screens.stats import StatsScreen
+
+    return StatsScreen()
+
+
+# `start=`: a screen to open over home at start-up (e.g. `quizapp quiz` → "quiz").
+START_SCREENS = {"quiz": _build_block_screen, "stats": _stats_screen}
+
+
 def make_app(
     *,
     db: Database,
@@ -280,14 +300,20 @@ def make_app(
     tz: tzinfo | None = None,
     fuzz: bool = True,
     sync_on_start: bool = True,
+    start: str | None = None,
 ) -> QuizApp:
-    """Build the app; tests pass a temporary store, deck folder and a fixed clock."""
+    """Build the app; tests pass a temporary store, deck folder and a fixed clock.
+    `start` ("quiz" or "stats") opens that screen over home at start-up."""
     return QuizApp(
         db=db, deck_dirs=deck_dirs, clock=clock, learner_name=learner_name, tz=tz,
-        fuzz=fuzz, sync_on_start=sync_on_start,
+        fuzz=fuzz, sync_on_start=sync_on_start, start=start,
     )
 
 
-def run_app(db: Database, deck_dirs: list[Path], learner_name: str | None = None) -> None:
-    """Open the app in the terminal (what bare `quizapp` does)."""
-    make_app(db=db, deck_dirs=deck_dirs, learner_name=learner_name).run()
+def run_app(
+    db: Database, deck_dirs: list[Path], learner_name: str | None = None,
+    start: str | None = None,
+) -> None:
+    """Open the app in the terminal (what bare `quizapp` does; `quizapp quiz` may pass
+    start="quiz")."""
+    make_app(db=db, deck_dirs=deck_dirs, learner_name=learner_name, start=start).run()

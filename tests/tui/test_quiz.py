@@ -72,6 +72,16 @@ async def test_build_screen_offers_pools_and_starts_a_tutor_block(build: Build) 
         assert text(app, "#quiz-timer") == "time 0:00"  # tutor: time spent, no limit
 
 
+async def test_app_can_open_on_the_build_screen(build: Build) -> None:
+    app = build(start="quiz")  # what `quizapp quiz` (without --plain) can ask for
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, BuildBlockScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+
+
 async def test_tutor_block_feedback_after_each_answer(build: Build) -> None:
     app = build()
     async with app.run_test(size=SIZE) as pilot:
