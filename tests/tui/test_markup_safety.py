@@ -109,3 +109,38 @@ async def test_hostile_deck_renders_literally(
         await pilot.pause()
         assert app.is_running
     assert app.return_code in (None, 0)
+
+
+async def test_hostile_deck_in_quiz_results_and_stats(
+    build: Callable[..., QuizApp], tmp_path: Path
+) -> None:
+    from quizapp.quiz import build_block
+    from quizapp.tui.screens.quiz_results import QuizResultsScreen
+    from quizapp.tui.screens.stats import StatsScreen
+
+    folder = tmp_path / "hostile-decks"
+    hostile_deck(folder)
+    app = build(deck_dirs=[folder], learner_name="[b]Ada[/b] [@click=app.quit]q[/]")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        block = build_block(app.db, app.learner, pool="all", clock=app.clock, shuffle=False)
+        block.answer(1, [1])
+        block.submit()
+        await app.push_screen(QuizResultsScreen(block.id))
+        await pilot.pause()
+        review = text_of(app.screen.query_one("#review-1"))
+        for piece in (f"Prompt {SHOWN}", f"Right {SHOWN}", f"Why {SHOWN}", f"Explain {SHOWN}",
+                      f"Quote {SHOWN}", "B) [@click=app.quit]Wrong[/]",
+                      "Source [i]title[/i] [@click=app.quit]q[/]"):
+            assert piece in review, piece
+        tags = app.screen.query_one("#res-tags", DataTable)
+        assert "[red]tag[/red]" in [str(tags.get_row_at(i)[0]) for i in range(tags.row_count)]
+        await pilot.click("#review-1", offset=(10, 1))
+        await pilot.press("escape", "t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        assert "[b]Ada[/b] [@click=app.quit]q[/]" in text_of(app.screen.query_one("#stats-scope"))
+        await pilot.click("#stats-scope", offset=(15, 0))
+        await pilot.pause()
+        assert app.is_running
