@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 CHART_DAYS = 30
 RETENTION_WEEKS = 12
 MASTERY_TAGS = 10
+PERCENT_TICKS = [0, 25, 50, 75, 100]
 
 
 def pct(x: float | None) -> str:
@@ -187,11 +188,12 @@ class StatsScreen(Screen[None]):
         per_day = {a.day: a.reviews for a in m.activity}
         days = _days_back(m.today, CHART_DAYS)
         xs = list(range(-(CHART_DAYS - 1), 1))
-        self._bar("reviews", "Reviews per day (days ago)", xs, [per_day.get(d, 0) for d in days])
+        self._bar("reviews", "Reviews per day (days ago)", xs, [per_day.get(d, 0) for d in days],
+                  list(range(-25, 1, 5)))
         # Forecast: due per day, next 30 days (day 0 includes the overdue).
         fc = list(m.forecast)[:CHART_DAYS]
         self._bar("forecast", "Due per day, next 30 days", list(range(len(fc))),
-                  [f.due for f in fc])
+                  [f.due for f in fc], list(range(0, CHART_DAYS, 5)))
         # Retention over time: weekly true retention, last 12 weeks.
         today = date.fromisoformat(m.today)
         weeks: dict[int, Ratio] = {}
@@ -207,7 +209,10 @@ class StatsScreen(Screen[None]):
         if pts:
             plt.plot([w for w, _ in pts], [v for _, v in pts], marker="braille")
             plt.scatter([w for w, _ in pts], [v for _, v in pts], marker="●")
-            plt.ylim(0, 100)
+        plt.xlim(-(RETENTION_WEEKS - 1), 0)
+        plt.ylim(0, 100)
+        plt.xticks(list(range(-(RETENTION_WEEKS - 1), 1)))
+        plt.yticks(PERCENT_TICKS)
         plot.refresh()
         # Mastery per tag (share of mature cards), largest tags first.
         tags = sorted((g for g in m.tags if g.counts.total), key=lambda g: -g.counts.total)
@@ -220,6 +225,7 @@ class StatsScreen(Screen[None]):
             plt.bar([inert(g.key)[:16] for g in tags], [100 * (g.mastery or 0) for g in tags],
                     orientation="horizontal", width=1 / 2)
             plt.xlim(0, 100)
+            plt.xticks(PERCENT_TICKS)
         plot.refresh()
         # Calibration: predicted vs actual recall per bin, with the diagonal.
         bins = [b for b in m.calibration if b.n]
@@ -233,9 +239,13 @@ class StatsScreen(Screen[None]):
                         [100 * (b.actual or 0) for b in bins], marker="●")
         plt.xlim(0, 100)
         plt.ylim(0, 100)
+        plt.xticks(PERCENT_TICKS)
+        plt.yticks(PERCENT_TICKS)
         plot.refresh()
 
-    def _bar(self, chart: str, title: str, xs: list[int], ys: list[int]) -> None:
+    def _bar(self, chart: str, title: str, xs: list[int], ys: list[int],
+             xticks: list[int]) -> None:
+        """A bar chart with fixed ticks (plotext's own depend on the size it last drew)."""
         plot = self.query_one(f"#chart-{chart}", PlotextPlot)
         plt = plot.plt
         plt.clear_figure()
@@ -245,6 +255,7 @@ class StatsScreen(Screen[None]):
             top = max(ys)
             step = max(1, -(-top // 5))
             plt.yticks(list(range(0, top + step, step)))
+        plt.xticks(xticks)  # after bar(), which sets its own
         plot.refresh()
 
     # -- actions ------------------------------------------------------------------------
