@@ -119,7 +119,8 @@ def cli(
         _open_tui(ctx.obj, learner)
 
 
-def _open_tui(app_ctx: AppContext, learner: str | None) -> None:
+def _open_tui(app_ctx: AppContext, learner: str | None, start: str | None = None) -> None:
+    """Open the Textual app (`start`: "quiz" or "stats" opens that screen over home)."""
     try:
         from quizapp.tui.app import run_app
     except ImportError:
@@ -129,7 +130,7 @@ def _open_tui(app_ctx: AppContext, learner: str | None) -> None:
         )
         return
     db = app_ctx.db()
-    run_app(db=db, deck_dirs=app_ctx.deck_dirs(), learner_name=learner)
+    run_app(db=db, deck_dirs=app_ctx.deck_dirs(), learner_name=learner, start=start)
 
 
 def main() -> None:

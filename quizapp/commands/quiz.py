@@ -87,13 +87,11 @@ def quiz(
         raise click.ClickException(
             f"no deck with id {', '.join(unknown)}; `quizapp decks list` shows the decks"
         )
-    if not plain:
-        if _tui_has_quiz_screen():
-            from quizapp.cli import _open_tui
+    if not plain and sys.stdin.isatty() and sys.stdout.isatty() and _tui_has_quiz_screen():
+        from quizapp.cli import _open_tui
 
-            _open_tui(app, learner)
-            return
-        click.echo("The quiz screen of the app is coming; running the quiz line by line.")
+        _open_tui(app, learner, start="quiz")
+        return
     who = ensure_learner(db, learner)
     try:
         unfinished = load_active_block(db, who)
