@@ -22,7 +22,7 @@ def study(
     deck_ids: tuple[str, ...],
     tags: tuple[str, ...],
 ) -> None:
-    """Study due and new cards."""
+    """Study due and new cards (in the app; line by line with --plain or when piped)."""
     from quizapp.plain import PlainStudy
     from quizapp.store.learners import ensure_learner
     from quizapp.study import session_for
@@ -34,7 +34,7 @@ def study(
         raise click.ClickException(
             f"no deck with id {', '.join(unknown)}; `quizapp decks list` shows the decks"
         )
-    if not plain:
+    if not plain and sys.stdin.isatty() and sys.stdout.isatty():
         from quizapp.cli import _open_tui
 
         _open_tui(app, learner)
