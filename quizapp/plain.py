@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from quizapp import cloze, grading
+from quizapp.lineio import EndOfInput, read_line, say
 from quizapp.model import RATING_LABELS, CardType, Rating
 from quizapp.scheduling import format_interval
 from quizapp.store.items import StudyItem
@@ -39,8 +40,7 @@ def _deck(text: str) -> str:
     return inert(text).replace("\n", CONTINUED)
 
 
-class _Quit(Exception):
-    pass
+_Quit = EndOfInput
 
 
 class _Command(Exception):
@@ -56,17 +56,10 @@ class PlainStudy:
     style: Callable[[str, str], str] = lambda text, _kind: text
 
     def say(self, text: str = "") -> None:
-        self.out.write(text + "\n")
-        self.out.flush()
+        say(self.out, text)
 
     def ask(self, prompt: str) -> str:
-        self.out.write(prompt)
-        self.out.flush()
-        line = self.inp.readline()
-        if line == "":
-            self.say()
-            raise _Quit
-        line = line.rstrip("\r\n")
+        line = read_line(self.inp, self.out, prompt)
         cmd = line.strip().lower()
         if cmd in (":q", ":quit"):
             raise _Quit

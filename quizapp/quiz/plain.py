@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+from quizapp.lineio import EndOfInput, read_line, say
 from quizapp.model import CardType
 from quizapp.quiz.blocks import Question, QuizBlock, QuizError, TimeUp
 from quizapp.quiz.results import BlockResults, ReviewEntry, results, review_entry
@@ -31,8 +32,7 @@ RULE = "─" * 60
 RESUME_HINT = "quizapp quiz --plain --resume"
 
 
-class _Quit(Exception):
-    pass
+_Quit = EndOfInput
 
 
 def clock_text(ms: int) -> str:
@@ -55,17 +55,10 @@ class PlainQuiz:
     style: Callable[[str, str], str] = lambda text, _kind: text
 
     def say(self, text: str = "") -> None:
-        self.out.write(text + "\n")
-        self.out.flush()
+        say(self.out, text)
 
     def read(self, prompt: str) -> str:
-        self.out.write(prompt)
-        self.out.flush()
-        line = self.inp.readline()
-        if line == "":
-            self.say()
-            raise _Quit
-        return line.rstrip("\r\n")
+        return read_line(self.inp, self.out, prompt)
 
     # -- the loop ------------------------------------------------------------------
 
