@@ -17,6 +17,7 @@ The rules mirror `deck.schema.json` (a test keeps the two in agreement) and
 from __future__ import annotations
 
 import difflib
+import gc
 import ntpath
 import os
 import posixpath
@@ -987,7 +988,13 @@ _PRINTABLE_ASCII = bytes([9, 10, 13, *range(0x20, 0x7F)])
 # breaks to PyYAML's YAML 1.1, ordinary characters to yaml-rs's YAML 1.2).
 _BAD_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]|\xe2\x80[\xa8\xa9]")
 _RISKY = re.compile(r"(?:^|[\s\[{,:?-])[!&*][^\s,\]}]|<<")
-_FLOW_ODD = re.compile(r"[\[{,]\s*[|>?:]|:[\]},]|[\[{,][^\n]*: *[|>]")
+# One pattern per leading character: a literal first character lets `re` skip ahead fast.
+_FLOW_ODD = tuple(
+    re.compile(p) for p in (r"\[\s*[|>?:]", r"\{\s*[|>?:]", r",\s*[|>?:]", r":[\]},]")
+)
+# `{b: |x}`: a `|`/`>` after `: ` that is not a block scalar header (header, then end of line)
+# and `{b: :x}` / `{b: ?x}` (plain scalars libyaml refuses in flow context)
+_ODD_BAR = re.compile(r": +(?:[|>][0-9+-]*+(?![ ]*(?:#|$))|[?:]\S)", re.M)
 _BLOCK_HEADER = re.compile(r"[|>][0-9+-]*[ ]*(?:#.*)?$")
 _FORMAT_LINE = re.compile(r"^format[ \t]*:[ \t]+1[ \t]*(?:#.*)?$", re.M)
 _CARDS_LINE = re.compile(r"^cards[ \t]*:[ \t]*(?:#.*)?$", re.M)
@@ -1021,7 +1028,9 @@ def _risky(text: str) -> bool:
     `[?x]`, `[x:]`). False alarms only cost speed."""
     if ("!" in text or "&" in text or "*" in text or "<<" in text) and _RISKY.search(text):
         return True
-    return _FLOW_ODD.search(text) is not None
+    if any(p.search(text) for p in _FLOW_ODD):
+        return True
+    return _ODD_BAR.search(text) is not None
 
 
 def _ending_ok(text: str) -> bool:
@@ -1311,6 +1320,18 @@ def _fast_load(data: bytes, text: str, path: Path) -> Deck | None:
         return None
     if _risky(text) or not _ending_ok(text):
         return None
+    # Building ~a million small objects: the cyclic GC would run hundreds of times for
+    # nothing (none of them can form a cycle), so it is paused for the parse and build.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _fast_build(text, path, yaml_rs)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _fast_build(text: str, path: Path, yaml_rs: object) -> Deck | None:
     try:
         root = yaml_rs.loads(text, parse_datetime=False)  # type: ignore[attr-defined]
     except Exception:
