@@ -31,6 +31,9 @@ from quizapp.store.items import StudyItem, load_item, sibling_pks
 from quizapp.store.learners import Learner, get_learner_by_id
 
 LEARN_AHEAD = timedelta(minutes=20)
+REQUEUE_MS = 10 * 60_000  # rebuild the review order at least this often (recall drifts)
+HEAD_CHECK = 50  # queue entries re-checked against the store before each use
+NEW_MARGIN = 50  # new items fetched beyond today's limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,12 @@ class StudySession:
     _since_new: int = 0
     _scheduler: FsrsScheduler | None = None
     _exam: ExamCaps | None = None  # the learner's exam plans, loaded once
+    _review_queue: list[int] | None = None  # due reviews, lowest recall first
+    _review_key: int = 0  # the study day (its end) the queue was built for
+    _review_built_at: int = 0
+    _new_queue: list[int] | None = None  # new items in deck order
+    _new_key: int = 0
+    _new_complete: bool = False  # the query returned every new item there is
 
     # -- clock and limits ------------------------------------------------------------
 
@@ -134,6 +143,7 @@ class StudySession:
         self.learner = get_learner_by_id(self.db, self.learner.id)
         self._scheduler = None
         self._exam = None
+        self._invalidate()
 
     def _exam_caps(self) -> ExamCaps:
         if self._exam is None:
@@ -159,10 +169,7 @@ class StudySession:
         """(new items introduced, reviews of review-state items) so far this study day."""
         start, _ = self._day_bounds(self.now())
         row = self.db.conn.execute(
-            """SELECT
-                 sum(CASE WHEN state_before IS NULL
-                          OR json_extract(state_before, '$.state') IS NULL THEN 1 ELSE 0 END),
-                 sum(CASE WHEN json_extract(state_before, '$.state') = 2 THEN 1 ELSE 0 END)
+            """SELECT sum(prev_state IS NULL), sum(prev_state = 2)
                FROM reviews WHERE learner_id = ? AND reviewed_at >= ?""",
             [self.learner.id, start],
         ).fetchone()
@@ -181,36 +188,91 @@ class StudySession:
         ).fetchone()
         return row[0] if row else None
 
+    # Reviews and new cards are served from queues built once per study day (or after an
+    # undo/suspend/bury) and re-checked cheaply by primary key before each use: scanning
+    # 50,000 cards or ordering thousands of due reviews by recall on every answer would
+    # cost tens of milliseconds on a large collection.
+
+    def _invalidate(self) -> None:
+        self._review_queue = None
+        self._new_queue = None
+
+    def _still(self, pks: list[int], sql: str, args: list[object]) -> set[int]:
+        """The pks among `pks` whose card_state row matches `sql` (a WHERE fragment; unary
+        `+` on indexed columns keeps SQLite on the primary key for these lookups)."""
+        if not pks:
+            return set()
+        marks = ", ".join("?" for _ in pks)
+        rows = self.db.conn.execute(
+            f"SELECT card_pk FROM card_state WHERE learner_id = ? AND card_pk IN ({marks})"
+            f" AND ({sql})",
+            [self.learner.id, *pks, *args],
+        ).fetchall()
+        return {r[0] for r in rows}
+
     def _reviews_due(self, now_ms: int, day_end: int) -> tuple[int, int | None]:
-        where, params = self.scope.sql()
-        base = f"""FROM card_state s JOIN cards c ON c.id = s.card_pk
-                WHERE s.learner_id = ? AND s.state = 2 AND s.due < ?
-                  AND s.suspended = 0 AND s.buried_until <= ? AND {where}"""
-        args = [self.learner.id, day_end, now_ms, *params]
-        count = self.db.conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
-        if not count:
-            return 0, None
-        order, order_args = backlog.review_order_sql(
-            self.db.conn, learner_parameters(self.learner), now_ms
+        key = (day_end, now_ms >= (self._review_built_at + REQUEUE_MS))
+        if self._review_queue is None or self._review_key != day_end or key[1]:
+            where, params = self.scope.sql()
+            order, order_args = backlog.review_order_sql(
+                self.db.conn, learner_parameters(self.learner), now_ms
+            )
+            rows = self.db.conn.execute(
+                f"""SELECT s.card_pk FROM card_state s JOIN cards c ON c.id = s.card_pk
+                    WHERE s.learner_id = ? AND s.state = 2 AND s.due < ?
+                      AND s.suspended = 0 AND s.buried_until <= ? AND {where}
+                    ORDER BY {order}""",
+                [self.learner.id, day_end, now_ms, *params, *order_args],
+            ).fetchall()
+            self._review_queue = [r[0] for r in rows]
+            self._review_key = day_end
+            self._review_built_at = now_ms
+        queue = self._review_queue
+        head = queue[:HEAD_CHECK]
+        ok = self._still(
+            head,
+            "+state = 2 AND +due < ? AND suspended = 0 AND buried_until <= ?",
+            [day_end, now_ms],
         )
-        row = self.db.conn.execute(
-            f"SELECT s.card_pk {base} ORDER BY {order} LIMIT 1", [*args, *order_args]
-        ).fetchone()
-        return int(count), row[0] if row else None
+        if len(ok) < len(head):
+            queue[:HEAD_CHECK] = [pk for pk in head if pk in ok]
+            if len(queue) >= HEAD_CHECK and len(ok) < len(head):
+                return self._reviews_due(now_ms, day_end)
+        return len(queue), queue[0] if queue else None
 
     def _new(self, now_ms: int, limit: int) -> tuple[int, int | None]:
         if limit <= 0:
             return 0, None
-        where, params = self.scope.sql()
-        rows = self.db.conn.execute(
-            f"""SELECT c.id FROM cards c
-                LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
-                WHERE s.state IS NULL AND coalesce(s.suspended, 0) = 0
-                  AND coalesce(s.buried_until, 0) <= ? AND {where}
-                ORDER BY c.deck_id, c.position, c.ord LIMIT ?""",
-            [self.learner.id, now_ms, *params, limit],
-        ).fetchall()
-        return len(rows), rows[0][0] if rows else None
+        _, day_end = self._day_bounds(self.now())
+        queue = self._new_queue
+        if (
+            queue is None
+            or self._new_key != day_end
+            or (len(queue) < limit and not self._new_complete)
+        ):
+            where, params = self.scope.sql()
+            want = limit + NEW_MARGIN
+            rows = self.db.conn.execute(
+                f"""SELECT c.id FROM cards c
+                    LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
+                    WHERE s.state IS NULL AND coalesce(s.suspended, 0) = 0
+                      AND coalesce(s.buried_until, 0) <= ? AND {where}
+                    ORDER BY c.deck_id, c.position, c.ord LIMIT ?""",
+                [self.learner.id, now_ms, *params, want],
+            ).fetchall()
+            queue = self._new_queue = [r[0] for r in rows]
+            self._new_complete = len(rows) < want
+            self._new_key = day_end
+        head = queue[:limit]
+        gone = self._still(
+            head, "state IS NOT NULL OR suspended != 0 OR buried_until > ?", [now_ms]
+        )
+        if gone:
+            queue[:] = [pk for pk in queue if pk not in gone]
+            if len(queue) < limit and not self._new_complete:
+                return self._new(now_ms, limit)
+        n = min(len(queue), limit)
+        return n, queue[0] if n else None
 
     def counts(self) -> Counts:
         """What is left today in this scope (limits applied)."""
@@ -353,6 +415,7 @@ class StudySession:
         return AnswerOutcome(review_id=review_id, before=before, after=after)
 
     def _set(self, item: StudyItem, column: str, value: int) -> None:
+        self._invalidate()
         prev = progress.set_flag(self.db, self.learner.id, item.card_pk, column, value)
         self._undo.append(_UndoEntry("flag", item.card_pk, column=column, previous=prev))
 
@@ -375,6 +438,7 @@ class StudySession:
         if not self._undo:
             return None
         entry = self._undo.pop()
+        self._invalidate()
         if entry.kind == "answer":
             progress.undo_review(self.db, self.learner.id, entry.review_id)
             s = self.summary

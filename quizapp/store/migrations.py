@@ -204,5 +204,22 @@ def m0003_review_prev_columns(db: Database) -> None:
     )
 
 
+@migrations(name="0004_queue_indexes")
+def m0004_queue_indexes(db: Database) -> None:
+    """Partial indexes for the study queue: learning items and reviews by due date.
+
+    With a million reviews most rows of card_state are review cards; finding the few
+    learning items due now through (learner_id, due) alone walked all overdue reviews.
+    """
+    db.executescript(
+        """
+        CREATE INDEX card_state_learning ON card_state (learner_id, due)
+            WHERE state IN (1, 3);
+        CREATE INDEX card_state_review ON card_state (learner_id, due)
+            WHERE state = 2;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = {m.name for m in migrations._migrations}
