@@ -263,7 +263,7 @@ class StudySession:
             queue = self._new_queue = [r[0] for r in rows]
             self._new_complete = len(rows) < want
             self._new_key = day_end
-        head = queue[:limit]
+        head = queue[: min(limit, HEAD_CHECK)]
         gone = self._still(
             head, "state IS NOT NULL OR suspended != 0 OR buried_until > ?", [now_ms]
         )
