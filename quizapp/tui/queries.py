@@ -23,14 +23,11 @@ class Today:
     streak: int  # consecutive study days with at least one answer (ending today or yesterday)
 
 
-def today_totals(
-    db: Database, learner: Learner, now: datetime, tz: tzinfo | None = None
-) -> Today:
+def today_totals(db: Database, learner: Learner, now: datetime, tz: tzinfo | None = None) -> Today:
     start = day_start(now, learner.rollover_hour, tz)
     start_ms = dt_to_ms(start) or 0
     reviews, new = db.conn.execute(
-        """SELECT count(*), coalesce(sum(state_before IS NULL
-                  OR json_extract(state_before, '$.state') IS NULL), 0)
+        """SELECT count(*), coalesce(sum(prev_state IS NULL), 0)
            FROM reviews WHERE learner_id = ? AND reviewed_at >= ?""",
         [learner.id, start_ms],
     ).fetchone()
@@ -38,30 +35,31 @@ def today_totals(
 
 
 def streak(db: Database, learner: Learner, now: datetime, tz: tzinfo | None = None) -> int:
-    """Consecutive study days with reviews, counting back from today (or yesterday)."""
-    start = day_start(now, learner.rollover_hour, tz)
-    start_ms = dt_to_ms(start) or 0
+    """Consecutive study days with reviews, counting back from today (or yesterday).
+
+    One indexed probe per day walked back, stopping at the first day without reviews:
+    a long history costs nothing (a DISTINCT over a million reviews took half a second).
+    DST shifts by an hour are absorbed: a study day starts at the rollover hour.
+    """
+    start_ms = dt_to_ms(day_start(now, learner.rollover_hour, tz)) or 0
     day_ms = 86_400_000
-    # Study-day index of every review relative to today's start (0 today, -1 yesterday…).
-    # DST shifts by an hour are absorbed: a study day starts at the rollover hour.
-    rows = db.conn.execute(
-        """SELECT DISTINCT CAST(floor((reviewed_at - ?) * 1.0 / ?) AS INTEGER) AS d
-           FROM reviews WHERE learner_id = ? AND reviewed_at >= ?
-           ORDER BY d DESC""",
-        [start_ms, day_ms, learner.id, start_ms - 3660 * day_ms],
-    ).fetchall()
-    days = [r[0] for r in rows]
-    if not days:
-        return 0
-    expected = 0 if days[0] == 0 else -1
+
+    def studied(day: int) -> bool:
+        lo = start_ms + day * day_ms
+        return (
+            db.conn.execute(
+                "SELECT 1 FROM reviews WHERE learner_id = ? AND reviewed_at >= ?"
+                " AND reviewed_at < ? LIMIT 1",
+                [learner.id, lo, lo + day_ms],
+            ).fetchone()
+            is not None
+        )
+
+    day = 0 if studied(0) else -1
     count = 0
-    for d in days:
-        if d > 0:
-            continue
-        if d != expected:
-            break
+    while studied(day) and count < 36_600:
         count += 1
-        expected -= 1
+        day -= 1
     return count
 
 
