@@ -57,8 +57,10 @@ async def test_stats_screen_shows_the_metrics_and_charts(build: Build, deck_dir:
         c = m.counts
         assert c.total == 5 and m.reviews > 0
         summary = text_of(screen.query_one("#stats-summary"))
-        assert (f"new {c.new} · learning {c.learning} · young {c.young} · mature {c.mature} · "
-                f"suspended {c.suspended} · leeches {c.leeches}  (seen {c.seen} of 5)") in summary
+        assert (
+            f"new {c.new} · learning {c.learning} · young {c.young} · mature {c.mature} · "
+            f"suspended {c.suspended} · leeches {c.leeches}  (seen {c.seen} of 5)"
+        ) in summary
         for days in (7, 30, 365):
             w = m.retention_window(days).all
             assert w.total
@@ -66,8 +68,13 @@ async def test_stats_screen_shows_the_metrics_and_charts(build: Build, deck_dir:
         assert f"{m.streak.current} days · longest {m.streak.longest}" in summary
         assert f"{m.minutes:.0f} min over {m.reviews} reviews" in summary
         charts = {p.id for p in screen.query(PlotextPlot)}
-        assert charts == {"chart-reviews", "chart-forecast", "chart-retention",
-                          "chart-mastery", "chart-calibration"}
+        assert charts == {
+            "chart-reviews",
+            "chart-forecast",
+            "chart-retention",
+            "chart-mastery",
+            "chart-calibration",
+        }
         assert "Leeches" in text_of(screen.query_one("#stats-leech-box"))
         # l: browse filtered on leeches (card_state.leech, set by the leech rules)
         pk = app.db.conn.execute("SELECT id FROM cards WHERE card_id = 'mcq-1'").fetchone()[0]
@@ -77,8 +84,9 @@ async def test_stats_screen_shows_the_metrics_and_charts(build: Build, deck_dir:
         assert isinstance(app.screen, BrowseScreen)
         assert app.screen.query_one("#f-state", Select).value == "leech"
         results = app.screen.query_one("#results", DataTable)
-        leeches = app.db.conn.execute(
-            "SELECT count(*) FROM card_state WHERE leech = 1").fetchone()[0]
+        leeches = app.db.conn.execute("SELECT count(*) FROM card_state WHERE leech = 1").fetchone()[
+            0
+        ]
         rows = [[str(c) for c in results.get_row_at(i)] for i in range(results.row_count)]
         assert len(rows) == leeches >= 1
         assert all("leech" in r[3] for r in rows) and "mcq-1" in [r[1] for r in rows]
@@ -104,18 +112,28 @@ async def test_export_writes_the_report(build: Build, deck_dir: Path, tmp_path: 
         target.parent.mkdir()
         path.value = str(target)
         await pilot.click("#export-go")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        msg = text_of(dialog.query_one("#export-msg"))
+        msg = await settled_text(pilot, dialog, lambda t: t.startswith("✓"))
         assert msg == f"✓ Wrote csv report for learner to {target}."
         lines = target.read_text(encoding="utf-8").splitlines()
         assert lines[0].startswith("learner,") and lines[1].startswith("learner,")
         # A folder that does not exist: said, nothing written.
         path.value = str(tmp_path / "missing" / "r.csv")
         await pilot.click("#export-go")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "does not exist" in text_of(dialog.query_one("#export-msg"))
+        msg = await settled_text(pilot, dialog, lambda t: "does not exist" in t)
+        assert "does not exist" in msg
+
+
+async def settled_text(pilot, dialog, done, tries: int = 100) -> str:  # type: ignore[no-untyped-def]
+    """The export message once `done(text)` holds (the export runs in a worker that is
+    started by the click's message, so one wait_for_complete can come too early)."""
+    text = ""
+    for _ in range(tries):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+        text = text_of(dialog.query_one("#export-msg"))
+        if done(text):
+            break
+    return text
 
 
 async def test_settings_optimise_and_retention_advisor(build: Build) -> None:
@@ -139,7 +157,8 @@ async def test_settings_optimise_and_retention_advisor(build: Build) -> None:
         table = adv.query_one("#advisor-table", DataTable)
         assert table.row_count == len(adv.advice.rows) == 8
         assert f"Suggested desired retention: {adv.advice.suggestion}" in text_of(
-            adv.query_one("#advisor-suggestion"))
+            adv.query_one("#advisor-suggestion")
+        )
         assert adv.query_one("#advisor-chart", PlotextPlot)
         await pilot.press("a")
         await pilot.pause()
