@@ -110,3 +110,14 @@ async def settle(pilot: Any) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+async def until(pilot: Any, condition: Any, tries: int = 100) -> None:
+    """Let workers and messages run until `condition()` holds (a worker started from a
+    key's message may not exist yet when a single wait_for_complete returns)."""
+    for _ in range(tries):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("the app did not reach the expected state in time")

@@ -22,7 +22,7 @@ from quizapp.tui.screens.browse import BrowseScreen
 from quizapp.tui.screens.settings import SettingsScreen
 from quizapp.tui.screens.stats import ExportScreen, StatsScreen
 
-from .conftest import SIZE, T0, Clock, settle, text_of
+from .conftest import SIZE, T0, Clock, settle, text_of, until
 
 Build = Callable[..., QuizApp]
 DAYS = 12
@@ -49,8 +49,9 @@ async def test_stats_screen_shows_the_metrics_and_charts(build: Build, deck_dir:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("t")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(
+            pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.metrics is not None
+        )
         screen = app.screen
         assert isinstance(screen, StatsScreen) and screen.metrics is not None
         m = compute(app.db, app.learner, deck_ids=app.visible_decks, now=T0)
@@ -98,7 +99,9 @@ async def test_export_writes_the_report(build: Build, deck_dir: Path, tmp_path: 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("t")
-        await app.workers.wait_for_complete()
+        await until(
+            pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.metrics is not None
+        )
         await pilot.press("e")
         await pilot.pause()
         dialog = app.screen
@@ -144,14 +147,13 @@ async def test_settings_optimise_and_retention_advisor(build: Build) -> None:
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
         await pilot.press("ctrl+o")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: bool(text_of(app.screen.query_one("#settings-optimise"))))
         out = text_of(app.screen.query_one("#settings-optimise"))
         assert out.startswith("Not enough data to personalise the scheduler: only 0 reviews")
         await pilot.press("ctrl+r")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(
+            pilot, lambda: isinstance(app.screen, AdvisorScreen) and app.screen.advice is not None
+        )
         adv = app.screen
         assert isinstance(adv, AdvisorScreen) and adv.advice is not None
         table = adv.query_one("#advisor-table", DataTable)
