@@ -136,3 +136,35 @@ def test_bad_database_is_a_clean_error(tmp_path: Path) -> None:
     out = CliRunner().invoke(cli, ["--db", str(notdb), "learners", "list"])
     assert out.exit_code == 1 and "not an SQLite database" in out.output
     assert notdb.read_text() == "hello"
+
+
+def test_every_command_module_is_mapped() -> None:
+    """Commands load lazily by name: every command defined in quizapp/commands/ must be in
+    COMMAND_MODULES (or it would never be found), and map to the module that defines it."""
+    import importlib
+    import pkgutil
+
+    import quizapp.commands as package
+    from quizapp.cli import COMMAND_MODULES
+
+    for info in pkgutil.iter_modules(package.__path__):
+        before = set(cli.commands)
+        importlib.import_module(f"quizapp.commands.{info.name}")
+        for name in set(cli.commands) - before:
+            assert COMMAND_MODULES.get(name) == info.name, name
+    assert set(cli.commands) == set(COMMAND_MODULES)
+
+
+def test_running_one_command_imports_only_its_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from quizapp.cli import cli\n"
+        "CliRunner().invoke(cli, ['backup', '--help'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('quizapp.commands.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['quizapp.commands.backup']"
