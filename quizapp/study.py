@@ -27,7 +27,7 @@ from quizapp.personal.memory import parameters as learner_parameters
 from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms
 from quizapp.store import progress
 from quizapp.store.db import transaction
-from quizapp.store.items import StudyItem, load_item, sibling_pks
+from quizapp.store.items import StudyItem, load_item
 from quizapp.store.learners import Learner, get_learner_by_id
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -107,6 +107,33 @@ class _UndoEntry:
 
 
 @dataclass(slots=True)
+class _Queue:
+    """A per-day queue of card pks; the first `verified` are known to still qualify."""
+
+    pks: list[int]
+    day_end: int  # the study day (its end) the queue was built for
+    built_at: int
+    verified: int  # leading entries checked against the store since the last change
+    complete: bool = True  # the query returned every item there is (new queue)
+    members: set[int] = field(default_factory=set)  # a superset of `pks`, for lookups
+
+    def __post_init__(self) -> None:
+        self.members = set(self.pks)
+
+    def drop(self, gone: Iterable[int]) -> None:
+        """Remove `gone` pks, keeping `verified` counting the same leading entries."""
+        for pk in gone:
+            self.members.discard(pk)
+            try:
+                i = self.pks.index(pk)
+            except ValueError:
+                continue
+            del self.pks[i]
+            if i < self.verified:
+                self.verified -= 1
+
+
+@dataclass(slots=True)
 class StudySession:
     db: Database
     learner: Learner
@@ -119,12 +146,15 @@ class StudySession:
     _since_new: int = 0
     _scheduler: FsrsScheduler | None = None
     _exam: ExamCaps | None = None  # the learner's exam plans, loaded once
-    _review_queue: list[int] | None = None  # due reviews, lowest recall first
-    _review_key: int = 0  # the study day (its end) the queue was built for
-    _review_built_at: int = 0
-    _new_queue: list[int] | None = None  # new items in deck order
-    _new_key: int = 0
-    _new_complete: bool = False  # the query returned every new item there is
+    _reviews: _Queue | None = None  # due reviews, lowest recall first
+    _news: _Queue | None = None  # new items in deck order
+    # (PRAGMA data_version, connection.total_changes) when the caches were last known to
+    # match the store: while it is unchanged, no other connection committed and nothing
+    # else was written through this one, so only this session's own answers (applied to
+    # the caches as they are made) changed card states or the review log.
+    _sig: tuple[int, int] | None = None
+    _sig_now: int = 0  # the clock then (a clock moved back re-checks everything)
+    _done: tuple[int, int, int] | None = None  # (day start, new done, reviews done)
 
     # -- clock and limits ------------------------------------------------------------
 
@@ -167,13 +197,22 @@ class StudySession:
 
     def done_today(self) -> tuple[int, int]:
         """(new items introduced, reviews of review-state items) so far this study day."""
-        start, _ = self._day_bounds(self.now())
-        row = self.db.conn.execute(
-            """SELECT sum(prev_state IS NULL), sum(prev_state = 2)
-               FROM reviews WHERE learner_id = ? AND reviewed_at >= ?""",
-            [self.learner.id, start],
-        ).fetchone()
-        return int(row[0] or 0), int(row[1] or 0)
+        now = self.now()
+        now_ms = dt_to_ms(now) or 0
+        self._check_store(now_ms)
+        start, _ = self._day_bounds(now)
+        return self._done_since(start)
+
+    def _done_since(self, start: int) -> tuple[int, int]:
+        done = self._done
+        if done is None or done[0] != start:
+            row = self.db.conn.execute(
+                """SELECT sum(prev_state IS NULL), sum(prev_state = 2)
+                   FROM reviews WHERE learner_id = ? AND reviewed_at >= ?""",
+                [self.learner.id, start],
+            ).fetchone()
+            done = self._done = (start, int(row[0] or 0), int(row[1] or 0))
+        return done[1], done[2]
 
     # -- queue -----------------------------------------------------------------------
 
@@ -189,13 +228,32 @@ class StudySession:
         return row[0] if row else None
 
     # Reviews and new cards are served from queues built once per study day (or after an
-    # undo/suspend/bury) and re-checked cheaply by primary key before each use: scanning
-    # 50,000 cards or ordering thousands of due reviews by recall on every answer would
-    # cost tens of milliseconds on a large collection.
+    # undo/suspend/bury) and re-checked cheaply by primary key before use: scanning 50,000
+    # cards or ordering thousands of due reviews by recall on every answer would cost tens
+    # of milliseconds on a large collection. At least the first HEAD_CHECK entries of a
+    # queue are always known to qualify; they are re-checked only after a change this
+    # session did not make itself (see _check_store), and an answer re-checks the items
+    # it changed (the card and its buried siblings).
 
     def _invalidate(self) -> None:
-        self._review_queue = None
-        self._new_queue = None
+        self._reviews = None
+        self._news = None
+        self._done = None
+
+    def _signature(self) -> tuple[int, int]:
+        conn = self.db.conn
+        return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
+    def _check_store(self, now_ms: int) -> None:
+        """Forget what the caches know if anything else may have changed the store."""
+        sig = self._signature()
+        if sig != self._sig or now_ms < self._sig_now:
+            self._done = None
+            for q in (self._reviews, self._news):
+                if q is not None:
+                    q.verified = 0
+        self._sig = sig
+        self._sig_now = now_ms
 
     def _still(self, pks: list[int], sql: str, args: list[object]) -> set[int]:
         """The pks among `pks` whose card_state row matches `sql` (a WHERE fragment; unary
@@ -210,9 +268,19 @@ class StudySession:
         ).fetchall()
         return {r[0] for r in rows}
 
+    def _review_ok(self, pks: list[int], day_end: int, now_ms: int) -> set[int]:
+        return self._still(
+            pks,
+            "+state = 2 AND +due < ? AND suspended = 0 AND buried_until <= ?",
+            [day_end, now_ms],
+        )
+
+    def _new_gone(self, pks: list[int], now_ms: int) -> set[int]:
+        return self._still(pks, "state IS NOT NULL OR suspended != 0 OR buried_until > ?", [now_ms])
+
     def _reviews_due(self, now_ms: int, day_end: int) -> tuple[int, int | None]:
-        key = (day_end, now_ms >= (self._review_built_at + REQUEUE_MS))
-        if self._review_queue is None or self._review_key != day_end or key[1]:
+        q = self._reviews
+        if q is None or q.day_end != day_end or now_ms >= q.built_at + REQUEUE_MS:
             where, params = self.scope.sql()
             order, order_args = backlog.review_order_sql(
                 self.db.conn, learner_parameters(self.learner), now_ms
@@ -224,32 +292,20 @@ class StudySession:
                     ORDER BY {order}""",
                 [self.learner.id, day_end, now_ms, *params, *order_args],
             ).fetchall()
-            self._review_queue = [r[0] for r in rows]
-            self._review_key = day_end
-            self._review_built_at = now_ms
-        queue = self._review_queue
-        head = queue[:HEAD_CHECK]
-        ok = self._still(
-            head,
-            "+state = 2 AND +due < ? AND suspended = 0 AND buried_until <= ?",
-            [day_end, now_ms],
-        )
-        if len(ok) < len(head):
-            queue[:HEAD_CHECK] = [pk for pk in head if pk in ok]
-            if len(queue) >= HEAD_CHECK and len(ok) < len(head):
-                return self._reviews_due(now_ms, day_end)
-        return len(queue), queue[0] if queue else None
+            pks = [r[0] for r in rows]
+            q = self._reviews = _Queue(pks, day_end, now_ms, verified=len(pks))
+        while q.verified < min(len(q.pks), HEAD_CHECK):
+            chunk = q.pks[q.verified : HEAD_CHECK]
+            ok = self._review_ok(chunk, day_end, now_ms)
+            q.pks[q.verified : HEAD_CHECK] = [pk for pk in chunk if pk in ok]
+            q.verified += len(ok)
+        return len(q.pks), q.pks[0] if q.pks else None
 
-    def _new(self, now_ms: int, limit: int) -> tuple[int, int | None]:
+    def _new(self, now_ms: int, limit: int, day_end: int) -> tuple[int, int | None]:
         if limit <= 0:
             return 0, None
-        _, day_end = self._day_bounds(self.now())
-        queue = self._new_queue
-        if (
-            queue is None
-            or self._new_key != day_end
-            or (len(queue) < limit and not self._new_complete)
-        ):
+        q = self._news
+        if q is None or q.day_end != day_end or (len(q.pks) < limit and not q.complete):
             where, params = self.scope.sql()
             want = limit + NEW_MARGIN
             rows = self.db.conn.execute(
@@ -260,26 +316,50 @@ class StudySession:
                     ORDER BY c.deck_id, c.position, c.ord LIMIT ?""",
                 [self.learner.id, now_ms, *params, want],
             ).fetchall()
-            queue = self._new_queue = [r[0] for r in rows]
-            self._new_complete = len(rows) < want
-            self._new_key = day_end
-        head = queue[: min(limit, HEAD_CHECK)]
-        gone = self._still(
-            head, "state IS NOT NULL OR suspended != 0 OR buried_until > ?", [now_ms]
-        )
-        if gone:
-            queue[:] = [pk for pk in queue if pk not in gone]
-            if len(queue) < limit and not self._new_complete:
-                return self._new(now_ms, limit)
-        n = min(len(queue), limit)
-        return n, queue[0] if n else None
+            pks = [r[0] for r in rows]
+            q = self._news = _Queue(
+                pks, day_end, now_ms, verified=len(pks), complete=len(rows) < want
+            )
+        head = min(limit, HEAD_CHECK)
+        while q.verified < min(len(q.pks), head):
+            chunk = q.pks[q.verified : head]
+            gone = self._new_gone(chunk, now_ms)
+            if gone:
+                q.pks[q.verified : head] = [pk for pk in chunk if pk not in gone]
+            q.verified += len(chunk) - len(gone)
+            if gone and len(q.pks) < limit and not q.complete:
+                self._news = None
+                return self._new(now_ms, limit, day_end)
+        n = min(len(q.pks), limit)
+        return n, q.pks[0] if n else None
+
+    def _answered(self, now_ms: int, pks: list[int], prev: int | None) -> None:
+        """Apply this session's own answer to the caches (instead of re-checking them).
+
+        `pks` are the items the answer changed (the card, its buried siblings); `prev`
+        is the card's state before the answer (None: it was new)."""
+        if self._done is not None and now_ms >= self._done[0]:
+            _, new_done, rev_done = self._done
+            self._done = (
+                self._done[0],
+                new_done + (prev is None),
+                rev_done + (prev == 2),
+            )
+        q = self._reviews
+        if q is not None and (mine := [pk for pk in pks if pk in q.members]):
+            ok = self._review_ok(mine, q.day_end, now_ms)
+            q.drop([pk for pk in mine if pk not in ok])
+        q = self._news
+        if q is not None and (mine := [pk for pk in pks if pk in q.members]):
+            q.drop(self._new_gone(mine, now_ms))
 
     def counts(self) -> Counts:
         """What is left today in this scope (limits applied)."""
         now = self.now()
         now_ms = dt_to_ms(now) or 0
-        _, day_end = self._day_bounds(now)
-        new_done, rev_done = self.done_today()
+        self._check_store(now_ms)
+        start, day_end = self._day_bounds(now)
+        new_done, rev_done = self._done_since(start)
         where, params = self.scope.sql()
         learning = self.db.conn.execute(
             f"""SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card_pk
@@ -288,7 +368,7 @@ class StudySession:
             [self.learner.id, day_end, now_ms, *params],
         ).fetchone()[0]
         rev_count, _ = self._reviews_due(now_ms, day_end)
-        new_count, _ = self._new(now_ms, max(0, self.new_limit() - new_done))
+        new_count, _ = self._new(now_ms, max(0, self.new_limit() - new_done), day_end)
         return Counts(
             new=new_count,
             learning=int(learning),
@@ -303,14 +383,15 @@ class StudySession:
     def _next_pk(self) -> int | None:
         now = self.now()
         now_ms = dt_to_ms(now) or 0
-        _, day_end = self._day_bounds(now)
+        self._check_store(now_ms)
+        start, day_end = self._day_bounds(now)
         pk = self._learning(now_ms, now_ms)
         if pk is not None:
             return pk
-        new_done, rev_done = self.done_today()
+        new_done, rev_done = self._done_since(start)
         rev_count, rev_pk = self._reviews_due(now_ms, day_end)
         rev_left = min(rev_count, max(0, self.learner.reviews_per_day - rev_done))
-        new_count, new_pk = self._new(now_ms, max(0, self.new_limit() - new_done))
+        new_count, new_pk = self._new(now_ms, max(0, self.new_limit() - new_done), day_end)
         if rev_left and new_count:
             every = max(1, rev_left // new_count)
             if self._since_new >= every:
@@ -370,12 +451,17 @@ class StudySession:
         cap = self.exam_cap(item, now)  # reads plans once per session: outside the lock
         # Read, compute and write under one write lock: another process answering the
         # same card cannot slip in between the read and the write.
+        now_ms = dt_to_ms(now) or 0
+        _, day_end = self._day_bounds(now)
+        outer = self.db.conn.in_transaction  # a caller's transaction may still roll back
         with transaction(self.db.conn):
+            # Inside the write lock: what the store was before this answer.
+            sig = self._signature()
             before_row = progress.state_row(self.db, self.learner.id, item.card_pk)
             before = progress.memory_from_row(before_row)
             after = self.scheduler.review(item.card_pk, before, Rating(rating), now, cap=cap)
             retr = self.scheduler.retrievability(before, now)
-            _, day_end = self._day_bounds(now)
+            siblings = self._siblings(item)
             review_id = progress.record_answer(
                 self.db,
                 self.learner.id,
@@ -384,16 +470,32 @@ class StudySession:
                 after,
                 progress.Answer(
                     rating=int(rating),
-                    reviewed_at_ms=dt_to_ms(now) or 0,
+                    reviewed_at_ms=now_ms,
                     duration_ms=max(0, int(duration_ms)),
                     response=response,
                     correct=correct,
                     retrievability=retr,
                 ),
-                bury_siblings=sibling_pks(self.db, item),
+                bury_siblings=siblings,
                 bury_until_ms=day_end,
             )
-            leeches.check_card(self.db, self.learner, item.card_pk, now=now, tz=self.tz)
+            leeches.check_card(
+                self.db,
+                self.learner,
+                item.card_pk,
+                now=now,
+                tz=self.tz,
+                figures=leeches.CardFigures(
+                    lapses=after.lapses,
+                    stability=after.stability,
+                    leech=bool(before_row and before_row["leech"]),
+                    state=after.state,
+                ),
+            )
+        if sig == self._sig and not outer:  # only this answer changed the store since
+            prev = before_row["state"] if before_row else None
+            self._answered(now_ms, [item.card_pk, *siblings], prev)
+            self._sig = (sig[0], self.db.conn.total_changes)
         self._undo.append(
             _UndoEntry(
                 "answer",
@@ -413,6 +515,18 @@ class StudySession:
             s.graded += 1
             s.correct += int(correct)
         return AnswerOutcome(review_id=review_id, before=before, after=after)
+
+    def _siblings(self, item: StudyItem) -> list[int]:
+        """The other active study items of the same card (cloze deletions). `+active`
+        keeps SQLite on the (deck_id, card_id, ord) key instead of scanning the deck."""
+        return [
+            r[0]
+            for r in self.db.conn.execute(
+                "SELECT id FROM cards WHERE deck_id = ? AND card_id = ? AND id != ?"
+                " AND +active = 1",
+                [item.deck_id, item.card_id, item.card_pk],
+            )
+        ]
 
     def _set(self, item: StudyItem, column: str, value: int) -> None:
         self._invalidate()

@@ -116,6 +116,16 @@ def _mark(db: Database, learner_id: int, pks: list[int], suspend: bool) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class CardFigures:
+    """What the leech check reads of a card's state row."""
+
+    lapses: int
+    stability: float | None
+    leech: bool
+    state: int | None
+
+
 def check_card(
     db: Database,
     learner: Learner,
@@ -123,20 +133,26 @@ def check_card(
     *,
     now: datetime | None = None,
     tz: tzinfo | None = None,
+    figures: CardFigures | None = None,
 ) -> str | None:
     """After an answer: tag (or suspend) this card if it just became a leech.
 
-    Returns the reason when the card was newly marked, else None. One indexed read in
-    the common case; the review-day count is only queried for a low-stability card.
+    Returns the reason when the card was newly marked, else None. `figures` are the
+    card's state as just written (the answer knows them; else they are read: one indexed
+    read); the review-day count is only queried for a low-stability card.
     """
-    row = db.conn.execute(
-        """SELECT lapses, stability, leech, state FROM card_state
-           WHERE learner_id = ? AND card_pk = ?""",
-        [learner.id, card_pk],
-    ).fetchone()
-    if not row or row[2] or row[3] is None:
+    if figures is None:
+        row = db.conn.execute(
+            """SELECT lapses, stability, leech, state FROM card_state
+               WHERE learner_id = ? AND card_pk = ?""",
+            [learner.id, card_pk],
+        ).fetchone()
+        if not row:
+            return None
+        figures = CardFigures(int(row[0] or 0), row[1], bool(row[2]), row[3])
+    if figures.leech or figures.state is None:
         return None
-    lapses, stability = int(row[0] or 0), row[1]
+    lapses, stability = figures.lapses, figures.stability
     rules = LeechRules.for_learner(learner)
     review_days = 0
     if lapses < rules.lapses and stability is not None and stability < rules.stability_days:
