@@ -20,7 +20,7 @@ from quizapp.decks import loader
 from quizapp.decks.discovery import bundled_decks_dir
 from quizapp.decks.errors import DeckError
 from quizapp.model import Deck
-from quizapp.store import sync
+from quizapp.store import deck_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = sorted((FIXTURES / "good_decks").glob("*.y*ml"))
@@ -169,9 +169,9 @@ def test_card_json_is_the_documented_card_data() -> None:
         except DeckError:
             continue
         for card in deck.cards:
-            data = sync.card_data(card)
+            data = deck_rows.card_data(card)
             hashed = {k: v for k, v in data.items() if k != "line"}
-            payload, digest = sync._card_json(card)
+            payload, digest = deck_rows.card_json(card)
             assert payload == json.dumps(data, ensure_ascii=False, sort_keys=True)
             assert (
                 digest

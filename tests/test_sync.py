@@ -37,12 +37,12 @@ def test_unchanged_file_is_not_parsed(
 ) -> None:
     deck = write_deck()
     sync_paths(db, [deck.parent])
-    import quizapp.store.sync as sync_mod
+    import quizapp.store.deck_rows as deck_rows
 
     def boom(*a: object, **k: object) -> None:
         raise AssertionError("parsed an unchanged file")
 
-    monkeypatch.setattr(sync_mod, "load_deck", boom)
+    monkeypatch.setattr(deck_rows, "load_deck_text", boom)
     report = sync_paths(db, [deck.parent])
     assert report.unchanged == 1 and report.deck_ids == ["small"]
     # touched but identical bytes: read and hashed, still not parsed

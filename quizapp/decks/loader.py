@@ -42,6 +42,7 @@ from yaml.events import (
 
 from quizapp import cloze
 from quizapp.decks import quotes
+from quizapp.decks.cloze_parts import ords_and_plain
 from quizapp.decks.errors import DeckError, Problem
 from quizapp.model import Card, CardType, Choice, Deck, Source, SourceRef
 
@@ -1248,7 +1249,7 @@ def _fast_card(
         if not text.strip():
             raise _Reject
         try:
-            if not cloze.deletions(text):
+            if not ords_and_plain(text)[0]:
                 raise _Reject
         except cloze.ClozeError:
             raise _Reject from None

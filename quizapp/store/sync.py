@@ -5,28 +5,38 @@
 * A card removed from its file is marked inactive: its history stays, and it comes
   back with its progress when the card returns.
 * A file with errors changes nothing: its previous cards stay as they were.
+
+Files are read, loaded and turned into rows by `deck_rows.prepare_file`. When several
+megabytes of deck files need loading (a first sync), that runs in worker processes
+(`sync_pool`) while this process writes the decks before, in file order, one transaction
+per deck; otherwise, and whenever the workers cannot be used, it runs here.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import stat
 import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from os import stat_result
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from quizapp import cloze
 from quizapp.decks.discovery import find_deck_files
 from quizapp.decks.errors import DeckError, Problem
-from quizapp.decks.loader import load_deck
-from quizapp.model import Card, CardType, Deck
+from quizapp.store import sync_pool
 from quizapp.store.db import transaction
+from quizapp.store.deck_rows import (  # noqa: F401  (card_data, card_json: the stored JSON)
+    DeckRow,
+    ItemRow,
+    Prepared,
+    card_data,
+    card_json,
+    prepare_file,
+)
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -42,109 +52,17 @@ class SyncReport:
     deactivated: int = 0
 
 
-def card_data(card: Card) -> dict[str, Any]:
-    """The card as stored (JSON) — enough to study it without reading YAML."""
-    data: dict[str, Any] = {"type": str(card.type), "explanation": card.explanation}
-    if card.prompt:
-        data["prompt"] = card.prompt
-    if card.answer:
-        data["answer"] = card.answer
-    if card.accept:
-        data["accept"] = list(card.accept)
-    if card.choices:
-        data["choices"] = [
-            {"text": c.text, "correct": c.correct, "why": c.why} for c in card.choices
-        ]
-    if card.text:
-        data["text"] = card.text
-    data["tags"] = list(card.tags)
-    if card.source:
-        data["source"] = {
-            "id": card.source.source_id,
-            "quote": card.source.quote,
-            "ref": card.source.ref,
-        }
-    data["line"] = card.line
-    return data
+@dataclass(slots=True)
+class _File:
+    """One discovered file and what the first pass found (before anything is read)."""
 
-
-def _search_text(card: Card) -> str:
-    parts = [card.id, card.prompt, card.answer, *card.accept, cloze.plain_text(card.text)]
-    parts += [c.text for c in card.choices]
-    parts.append(card.explanation)
-    return " ".join(p for p in parts if p).casefold()
-
-
-# One encoder for every card (json.dumps builds a new one per call with these options).
-_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-
-
-def _card_json(card: Card) -> tuple[str, str]:
-    """(payload, content hash) — byte for byte `json.dumps(card_data(card), sort_keys=True)`
-    and the sha1 of the same without "line", from one encoding of the card.
-
-    The keys are sorted; "line" falls between "explanation" (always present) and
-    "tags"/"type" (always present), so the JSON splits into two non-empty halves.
-    """
-    head: dict[str, Any] = {}
-    if card.accept:
-        head["accept"] = list(card.accept)
-    if card.answer:
-        head["answer"] = card.answer
-    if card.choices:
-        head["choices"] = [
-            {"correct": c.correct, "text": c.text, "why": c.why} for c in card.choices
-        ]
-    head["explanation"] = card.explanation
-    tail: dict[str, Any] = {}
-    if card.prompt:
-        tail["prompt"] = card.prompt
-    if card.source:
-        tail["source"] = {
-            "id": card.source.source_id,
-            "quote": card.source.quote,
-            "ref": card.source.ref,
-        }
-    tail["tags"] = list(card.tags)
-    if card.text:
-        tail["text"] = card.text
-    tail["type"] = str(card.type)
-    first = _encode(head)[:-1]
-    second = _encode(tail)[1:]
-    payload = f'{first}, "line": {int(card.line)}, {second}'
-    digest = hashlib.sha1(f"{first}, {second}".encode()).hexdigest()
-    return payload, digest
-
-
-def _item_rows(deck: Deck) -> list[tuple[Any, ...]]:
-    """(deck_id, card_id, ord, type, content_hash, tags, search, data, position) per item."""
-    rows: list[tuple[Any, ...]] = []
-    deck_id = deck.id
-    for position, card in enumerate(deck.cards):
-        payload, digest = _card_json(card)
-        ctype = str(card.type)
-        tags = " " + " ".join(card.tags) + " "
-        search = _search_text(card)
-        ords = [d.ord for d in cloze.deletions(card.text)] if card.type == CardType.CLOZE else [0]
-        for ord_ in ords:
-            rows.append((deck_id, card.id, ord_, ctype, digest, tags, search, payload, position))
-    return rows
-
-
-def _sources_json(deck: Deck) -> str:
-    return json.dumps(
-        {
-            sid: {
-                "title": s.title,
-                "author": s.author,
-                "publisher": s.publisher,
-                "date": s.date,
-                "url": s.url,
-            }
-            for sid, s in deck.sources.items()
-        },
-        ensure_ascii=False,
-    )
+    path: Path
+    key: str = ""  # resolved path, as stored in decks.path
+    st: stat_result | None = None
+    row: dict[str, Any] | None = None  # the stored deck of this path
+    problem: Problem | None = None
+    unchanged: bool = False  # same size and mtime as stored: not read
+    job: int = -1  # index of its `prepare_file` job
 
 
 def sync_paths(
@@ -171,73 +89,104 @@ def sync_paths(
     for f in files:
         with suppress(OSError, RuntimeError):
             scanned.add(str(f.resolve()))
+    plan = [_plan(path, known) for path in files]
+    jobs: list[tuple[str, str | None]] = []
+    sizes: list[int] = []
+    for f in plan:
+        if f.problem is None and not f.unchanged:
+            f.job = len(jobs)
+            jobs.append((str(f.path), f.row["file_hash"] if f.row else None))
+            sizes.append(f.st.st_size if f.st else 0)
     seen_ids: dict[str, str] = {}
     total = len(files)
-    for i, path in enumerate(files):
-        if progress:
-            progress(i, total, str(path))
-        try:
-            key = str(path.resolve())
-            st = path.stat()
-        except (OSError, RuntimeError) as e:  # RuntimeError: a symlink loop
-            why = getattr(e, "strerror", None) or "a symlink loop"
-            report.problems.append(
-                Problem(str(path), 0, 0, f"cannot read: {why}", hint="fix or remove the file")
-            )
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            report.problems.append(
-                Problem(str(path), 0, 0, "not a regular file", hint="name a .yaml deck file")
-            )
-            continue
-        row = known.get(key)
-        if row and row["file_size"] == st.st_size and row["file_mtime_ns"] == st.st_mtime_ns:
-            _note_deck(report, seen_ids, row["id"], key)
-            report.unchanged += 1
-            continue
-        try:
-            raw = path.read_bytes()
-        except OSError as e:
-            report.problems.append(Problem(str(path), 0, 0, f"cannot read: {e.strerror}"))
-            continue
-        digest = hashlib.sha256(raw).hexdigest()
-        if row and row["file_hash"] == digest:
-            with transaction(db.conn):
-                db.conn.execute(
-                    "UPDATE decks SET file_size = ?, file_mtime_ns = ? WHERE id = ?",
-                    [st.st_size, st.st_mtime_ns, row["id"]],
-                )
-            _note_deck(report, seen_ids, row["id"], key)
-            report.unchanged += 1
-            continue
-        try:
-            deck = load_deck(path)
-        except DeckError as e:
-            report.problems.extend(e.problems)
-            if row:  # keep the previous version of the deck visible
-                _note_deck(report, seen_ids, row["id"], key)
-            continue
-        owner = seen_ids.get(deck.id)
-        stored = owners.get(deck.id)
-        if owner is None and stored is not None and stored in scanned:
-            owner = stored
-        if owner is not None and owner != key:
-            report.problems.append(
-                Problem(
-                    str(path),
-                    1,
-                    1,
-                    f"deck id {deck.id!r} is also used by {owner}",
-                    hint="give one of the decks another `id:`",
-                )
-            )
-            continue
-        _store_deck(db, deck, key, st.st_size, st.st_mtime_ns, digest, report)
-        _note_deck(report, seen_ids, deck.id, key)
-        report.parsed.append(deck.id)
+    with sync_pool.prepared(jobs, sizes) as results:
+        for i, f in enumerate(plan):
+            if progress:
+                progress(i, total, str(f.path))
+            if f.problem is not None:
+                report.problems.append(f.problem)
+                continue
+            row = f.row
+            if f.unchanged:
+                assert row is not None
+                _note_deck(report, seen_ids, row["id"], f.key)
+                report.unchanged += 1
+                continue
+            got = next(results)
+            _apply(db, f, got, report, seen_ids, owners, scanned)
     if progress:
         progress(total, total, "")
     return report
+
+
+def _plan(path: Path, known: dict[str, dict[str, Any]]) -> _File:
+    f = _File(path)
+    try:
+        f.key = str(path.resolve())
+        f.st = st = path.stat()
+    except (OSError, RuntimeError) as e:  # RuntimeError: a symlink loop
+        why = getattr(e, "strerror", None) or "a symlink loop"
+        f.problem = Problem(str(path), 0, 0, f"cannot read: {why}", hint="fix or remove the file")
+        return f
+    if not stat.S_ISREG(st.st_mode):
+        f.problem = Problem(str(path), 0, 0, "not a regular file", hint="name a .yaml deck file")
+        return f
+    f.row = row = known.get(f.key)
+    f.unchanged = bool(
+        row and row["file_size"] == st.st_size and row["file_mtime_ns"] == st.st_mtime_ns
+    )
+    return f
+
+
+def _apply(
+    db: Database,
+    f: _File,
+    got: Prepared,
+    report: SyncReport,
+    seen_ids: dict[str, str],
+    owners: dict[str, str],
+    scanned: set[str],
+) -> None:
+    """Record one prepared file: problems, a touched but identical file, or a new version."""
+    row, key, st = f.row, f.key, f.st
+    assert st is not None
+    if got.kind == "unreadable":
+        report.problems.extend(got.problems or ())
+        return
+    if got.kind == "same":
+        assert row is not None
+        with transaction(db.conn):
+            db.conn.execute(
+                "UPDATE decks SET file_size = ?, file_mtime_ns = ? WHERE id = ?",
+                [st.st_size, st.st_mtime_ns, row["id"]],
+            )
+        _note_deck(report, seen_ids, row["id"], key)
+        report.unchanged += 1
+        return
+    if got.kind != "ok" or got.deck is None or got.rows is None:
+        report.problems.extend(got.problems or ())
+        if row:  # keep the previous version of the deck visible
+            _note_deck(report, seen_ids, row["id"], key)
+        return
+    deck_id = got.deck[0]
+    owner = seen_ids.get(deck_id)
+    stored = owners.get(deck_id)
+    if owner is None and stored is not None and stored in scanned:
+        owner = stored
+    if owner is not None and owner != key:
+        report.problems.append(
+            Problem(
+                str(f.path),
+                1,
+                1,
+                f"deck id {deck_id!r} is also used by {owner}",
+                hint="give one of the decks another `id:`",
+            )
+        )
+        return
+    _store_deck(db, got.deck, got.rows, key, st.st_size, st.st_mtime_ns, got.digest, report)
+    _note_deck(report, seen_ids, deck_id, key)
+    report.parsed.append(deck_id)
 
 
 def _note_deck(report: SyncReport, seen: dict[str, str], deck_id: str, key: str) -> None:
@@ -248,33 +197,37 @@ def _note_deck(report: SyncReport, seen: dict[str, str], deck_id: str, key: str)
 
 def _store_deck(
     db: Database,
-    deck: Deck,
+    deck: DeckRow,
+    rows: list[ItemRow],
     path: str,
     size: int,
     mtime_ns: int,
     digest: str,
     report: SyncReport,
 ) -> None:
-    rows = _item_rows(deck)
+    deck_id, title, description, tags_json, sources_json, card_count = deck
     existing = {
         (r[0], r[1]): (r[2], r[3], r[4], r[5])
         for r in db.conn.execute(
             "SELECT card_id, ord, id, content_hash, active, position FROM cards WHERE deck_id = ?",
-            [deck.id],
+            [deck_id],
         )
     }
-    inserts: list[tuple[Any, ...]] = []
-    updates: list[tuple[Any, ...]] = []
-    keep: set[tuple[str, int]] = set()
-    for r in rows:
-        k = (r[1], r[2])
-        keep.add(k)
-        old = existing.get(k)
-        if old is None:
-            inserts.append(r)
-        elif old[1] != r[4] or not old[2] or old[3] != r[8]:
-            updates.append((*r[3:], old[0]))
-    gone = [v[0] for k, v in existing.items() if k not in keep and v[2]]
+    if existing:
+        inserts: list[ItemRow] = []
+        updates: list[tuple[Any, ...]] = []
+        keep: set[tuple[str, int]] = set()
+        for r in rows:
+            k = (r[1], r[2])
+            keep.add(k)
+            old = existing.get(k)
+            if old is None:
+                inserts.append(r)
+            elif old[1] != r[4] or not old[2] or old[3] != r[8]:
+                updates.append((*r[3:], old[0]))
+        gone = [v[0] for k, v in existing.items() if k not in keep and v[2]]
+    else:  # a new deck: every row is an insert
+        inserts, updates, gone = rows, [], []
     with transaction(db.conn):
         db.conn.execute(
             """INSERT INTO decks (id, title, description, tags, sources, path, file_size,
@@ -287,16 +240,16 @@ def _store_deck(
                    file_hash = excluded.file_hash, card_count = excluded.card_count,
                    active = 1, synced_at = excluded.synced_at""",
             [
-                deck.id,
-                deck.title,
-                deck.description,
-                json.dumps(list(deck.tags)),
-                _sources_json(deck),
+                deck_id,
+                title,
+                description,
+                tags_json,
+                sources_json,
                 path,
                 size,
                 mtime_ns,
                 digest,
-                len(deck.cards),
+                card_count,
                 int(time.time() * 1000),
             ],
         )
@@ -305,12 +258,14 @@ def _store_deck(
                    data, position, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)""",
             inserts,
         )
-        db.conn.executemany(
-            """UPDATE cards SET type = ?, content_hash = ?, tags = ?, search = ?, data = ?,
-                   position = ?, active = 1 WHERE id = ?""",
-            updates,
-        )
-        db.conn.executemany("UPDATE cards SET active = 0 WHERE id = ?", [(pk,) for pk in gone])
+        if updates:
+            db.conn.executemany(
+                """UPDATE cards SET type = ?, content_hash = ?, tags = ?, search = ?, data = ?,
+                       position = ?, active = 1 WHERE id = ?""",
+                updates,
+            )
+        if gone:
+            db.conn.executemany("UPDATE cards SET active = 0 WHERE id = ?", [(pk,) for pk in gone])
     report.added += len(inserts)
     report.updated += len(updates)
     report.deactivated += len(gone)
