@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
+from textual.widgets import DataTable, Header, LoadingIndicator, Static
 from textual_plotext import PlotextPlot
 
 from quizapp.personal.advisor import Advice, advice_for_learner
@@ -20,6 +20,7 @@ from quizapp.store.db import StoreError
 from quizapp.store.learners import update_settings
 from quizapp.study import Scope
 from quizapp.tui.safe import lit
+from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -48,7 +49,7 @@ class AdvisorScreen(Screen[None]):
             yield DataTable(id="advisor-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="advisor-suggestion")
             yield PlotextPlot(id="advisor-chart")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         app = self.quiz

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from quizapp import cloze
 from quizapp.grading import letters
@@ -31,6 +31,7 @@ from quizapp.tui.browse_query import (
 )
 from quizapp.tui.queries import item_flags
 from quizapp.tui.safe import cell, lit, part
+from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -78,7 +79,7 @@ class BrowseScreen(Screen[None]):
             yield state
         yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
         yield Static(id="browse-count")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"learner: {self.quiz.learner.name}"
@@ -196,7 +197,7 @@ class CardDetailScreen(Screen[None]):
             yield Static(id="detail-state")
             yield Static(Content.from_markup("[b]Review history[/b] (newest first)"))
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"learner: {self.quiz.learner.name}"

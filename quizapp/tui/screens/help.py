@@ -10,7 +10,9 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from quizapp.tui.widgets.footer import QuizFooter
 
 
 def _sections() -> list[tuple[str, list[type[DOMNode]]]]:
@@ -103,7 +105,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static(Content.from_markup("[b]Keys[/b]"), id="help-title")
             yield Static(help_text(), id="help")
-        yield Footer()
+        yield QuizFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

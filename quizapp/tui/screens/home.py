@@ -11,11 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Select, Static
+from textual.widgets import DataTable, Header, ProgressBar, Select, Static
 
 from quizapp.store.queries import DeckCount, all_tags, deck_counts
 from quizapp.tui.queries import decks_with_tag, today_totals
 from quizapp.tui.safe import cell, lit, part
+from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -70,7 +71,7 @@ class HomeScreen(Screen[None]):
             yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
             yield Static(id="scope")
             yield Static(id="problems", markup=False)
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DeckTable)

@@ -9,12 +9,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp.store.db import StoreError
 from quizapp.store.learners import Learner, add_learner, list_learners, rename_learner
 from quizapp.tui.safe import lit, part
+from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -43,7 +44,7 @@ class LearnerScreen(ModalScreen[None]):
             yield OptionList(id="learner-list")
             yield Input(id="learner-name", placeholder="Name, then Enter (Esc cancels)")
             yield Static(id="learner-msg")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.query_one("#learner-name", Input).display = False

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from quizapp.model import CardType
 from quizapp.quiz import QuizBlock, QuizError, TimeUp, review_entry
@@ -27,6 +27,7 @@ from quizapp.store.db import StoreError
 from quizapp.tui.safe import lit, part
 from quizapp.tui.screens.study import TYPE_NAMES, _question_spans
 from quizapp.tui.widgets.choices import ChoiceList
+from quizapp.tui.widgets.footer import QuizFooter
 from quizapp.tui.widgets.navigator import QuestionNavigator
 from quizapp.tui.widgets.review import entry_verdict, review_content, seconds_text
 
@@ -75,7 +76,7 @@ class QuizScreen(Screen[None]):
             yield Static(id="verdict")
             yield Static(id="feedback")
         yield Static(id="quiz-paused")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         app = self.quiz

@@ -12,13 +12,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from quizapp.quiz import POOLS, QuizBlock, QuizError, build_block, load_active_block, pool_counts
 from quizapp.quiz.blocks import DEFAULT_SECONDS_PER_QUESTION
 from quizapp.store.queries import all_tags
 from quizapp.tui.browse_query import deck_titles
 from quizapp.tui.safe import lit
+from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -112,7 +113,7 @@ class BuildBlockScreen(Screen[None]):
             yield Button("Start block (Ctrl+S)", id="build-start", variant="success")
             yield Static(lit("mcq, typed and cloze cards are asked; basic cards are left out. "
                              "Quiz answers do not reschedule cards."), classes="dim-note")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         app = self.quiz

@@ -12,10 +12,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quizapp.quiz import BlockResults, results
 from quizapp.tui.safe import cell
+from quizapp.tui.widgets.footer import QuizFooter
 from quizapp.tui.widgets.review import entry_verdict, review_content, seconds_text
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class QuizResultsScreen(Screen[None]):
             yield DataTable(id="res-questions", cursor_type="row", zebra_stripes=True)
             yield Static(Content.from_markup("[b]Review[/b]"), classes="res-head")
             yield Vertical(id="res-review")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         app = self.quiz

@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from quizapp.personal.optimise_store import OptimizeRun, last_run, optimise_learner
 from quizapp.scheduling import ms_to_dt
 from quizapp.store.db import StoreError
 from quizapp.store.learners import SETTING_LIMITS, update_settings
 from quizapp.tui.safe import lit
+from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -91,7 +92,7 @@ class SettingsScreen(Screen[None]):
             yield Static(id="settings-optimise")
             yield Static(lit("Each value is saved as soon as you leave the field or press "
                              "Enter. Esc goes back."), classes="dim-note")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.query_one("#settings-title", Static).update(Content.assemble(

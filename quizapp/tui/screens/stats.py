@@ -20,7 +20,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Header,
     Input,
     LoadingIndicator,
@@ -44,6 +43,7 @@ from quizapp.tui.export import (
 )
 from quizapp.tui.queries import db_file
 from quizapp.tui.safe import cell, lit
+from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -136,7 +136,7 @@ class StatsScreen(Screen[None]):
                     yield PlotextPlot(id=f"chart-{chart}", classes="chart")
                 yield Static(id="stats-leech-box")
             yield DataTable(id="stats-leeches", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         app = self.quiz

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Header, Input, ProgressBar, Static
 
 from quizapp import cloze, grading
 from quizapp.model import RATING_LABELS, CardType, Rating
@@ -22,6 +22,7 @@ from quizapp.tui.queries import item_flags
 from quizapp.tui.safe import lit, part
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.feedback import feedback, verdict
+from quizapp.tui.widgets.footer import QuizFooter
 from quizapp.tui.widgets.grade_bar import GradeBar
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class StudyScreen(Screen[None]):
             yield Static(id="verdict")
             yield Static(id="feedback")
         yield GradeBar(id="grades")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"learner: {self.session.learner.name}"

@@ -9,10 +9,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from quizapp.scheduling import format_interval
 from quizapp.study import StudySession
+from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
@@ -33,7 +34,7 @@ class SummaryScreen(Screen[None]):
         with Center(), Vertical(id="summary-box"):
             yield Static(Content.from_markup("[b]Session over[/b]"), id="summary-title")
             yield Static(id="summary")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         app = cast("QuizApp", self.app)
