@@ -221,5 +221,38 @@ def m0004_queue_indexes(db: Database) -> None:
     )
 
 
+@migrations(name="0005_card_state_deck")
+def m0005_card_state_deck(db: Database) -> None:
+    """The card's deck on its state rows, and an index in new-queue order.
+
+    Per-deck counts (home screen, `decks list`) joined every card of every deck to the
+    learner's state rows: ~100 ms for 50,000 cards. With the deck on the state row they
+    are counted on the learner's index range (`card_state_deck`; suspended rows, few, on
+    a partial index). A card row's deck never changes (cards are keyed by deck, card and
+    ord), so the copy cannot go stale; a trigger fills it for state rows written without
+    it. New cards are served in (deck, position, ord) order:
+    `cards_deck_order` gives that order without sorting every active card (it replaces
+    `cards_deck`, its prefix).
+    """
+    db.executescript(
+        """
+        ALTER TABLE card_state ADD COLUMN deck_id TEXT;
+        UPDATE card_state SET deck_id = (SELECT deck_id FROM cards WHERE id = card_pk);
+        CREATE TRIGGER card_state_deck_id AFTER INSERT ON card_state
+            WHEN NEW.deck_id IS NULL
+        BEGIN
+            UPDATE card_state SET deck_id = (SELECT deck_id FROM cards WHERE id = NEW.card_pk)
+            WHERE learner_id = NEW.learner_id AND card_pk = NEW.card_pk;
+        END;
+        CREATE INDEX card_state_deck ON card_state
+            (learner_id, deck_id, state, due, suspended, buried_until);
+        CREATE INDEX card_state_suspended ON card_state (learner_id, deck_id, suspended)
+            WHERE suspended != 0;
+        DROP INDEX cards_deck;
+        CREATE INDEX cards_deck_order ON cards (deck_id, active, position, ord);
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = {m.name for m in migrations._migrations}

@@ -80,13 +80,16 @@ def get_memory(db: Database, learner_id: int, card_pk: int) -> MemoryState:
     return memory_from_row(state_row(db, learner_id, card_pk))
 
 
+# deck_id is the card's deck (schema 0005), copied so per-deck counts need no join.
+_WRITE_ROW = (
+    f"INSERT OR REPLACE INTO card_state (learner_id, card_pk, deck_id, {', '.join(STATE_COLUMNS)})"
+    " VALUES (?, ?, (SELECT deck_id FROM cards WHERE id = ?),"
+    f" {', '.join('?' for _ in STATE_COLUMNS)})"
+)
+
+
 def _write_row(db: Database, learner_id: int, card_pk: int, row: dict[str, Any]) -> None:
-    cols = ", ".join(STATE_COLUMNS)
-    marks = ", ".join("?" for _ in STATE_COLUMNS)
-    db.conn.execute(
-        f"INSERT OR REPLACE INTO card_state (learner_id, card_pk, {cols}) VALUES (?, ?, {marks})",
-        [learner_id, card_pk, *(row[c] for c in STATE_COLUMNS)],
-    )
+    db.conn.execute(_WRITE_ROW, [learner_id, card_pk, card_pk, *(row[c] for c in STATE_COLUMNS)])
 
 
 def _blank_row() -> dict[str, Any]:
