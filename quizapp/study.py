@@ -26,7 +26,7 @@ from quizapp.personal.exam import ExamCaps
 from quizapp.personal.memory import parameters as learner_parameters
 from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms
 from quizapp.store import progress
-from quizapp.store.db import transaction
+from quizapp.store.db import CHECKPOINT_EVERY, checkpointer, transaction, wal_path
 from quizapp.store.items import StudyItem, load_item
 from quizapp.store.learners import Learner, get_learner_by_id
 
@@ -155,6 +155,9 @@ class StudySession:
     _sig: tuple[int, int] | None = None
     _sig_now: int = 0  # the clock then (a clock moved back re-checks everything)
     _done: tuple[int, int, int] | None = None  # (day start, new done, reviews done)
+    _file: tuple[str | None] | None = None  # the database file, for checkpoints
+    _commits: int = 0  # answers since the last checkpoint request
+    _bounds: tuple[int, int, tuple[int, tzinfo | None]] | None = None  # today, for what
 
     # -- clock and limits ------------------------------------------------------------
 
@@ -189,11 +192,17 @@ class StudySession:
         return self._exam_caps().new_limit(self.db, self.scope, self.now())
 
     def _day_bounds(self, now: datetime) -> tuple[int, int]:
+        """(start, end) of the study day containing `now`, in ms (kept while `now` is in
+        it: the time zone conversions cost more than the rest of finding the next item)."""
         h = self.learner.rollover_hour
-        return (
-            dt_to_ms(day_start(now, h, self.tz)) or 0,
-            dt_to_ms(next_day_start(now, h, self.tz)) or 0,
-        )
+        now_ms = dt_to_ms(now) or 0
+        b = self._bounds
+        if b is not None and b[2] == (h, self.tz) and b[0] <= now_ms < b[1]:
+            return b[0], b[1]
+        start = dt_to_ms(day_start(now, h, self.tz)) or 0
+        end = dt_to_ms(next_day_start(now, h, self.tz)) or 0
+        self._bounds = (start, end, (h, self.tz))
+        return start, end
 
     def done_today(self) -> tuple[int, int]:
         """(new items introduced, reviews of review-state items) so far this study day."""
@@ -492,6 +501,8 @@ class StudySession:
                     state=after.state,
                 ),
             )
+        if not outer:
+            self._checkpoint_soon()
         if sig == self._sig and not outer:  # only this answer changed the store since
             prev = before_row["state"] if before_row else None
             self._answered(now_ms, [item.card_pk, *siblings], prev)
@@ -515,6 +526,18 @@ class StudySession:
             s.graded += 1
             s.correct += int(correct)
         return AnswerOutcome(review_id=review_id, before=before, after=after)
+
+    def _checkpoint_soon(self) -> None:
+        """Checkpoint the WAL on a worker thread rather than in a later answer's COMMIT
+        (see quizapp.store.db.checkpointer)."""
+        self._commits += 1
+        if self._commits < CHECKPOINT_EVERY:
+            return
+        self._commits = 0
+        if self._file is None:
+            self._file = (wal_path(self.db.conn),)
+        if self._file[0]:
+            checkpointer.request(self._file[0])
 
     def _siblings(self, item: StudyItem) -> list[int]:
         """The other active study items of the same card (cloze deletions). `+active`

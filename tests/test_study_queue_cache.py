@@ -199,3 +199,31 @@ def test_leech_check_from_the_answers_figures_matches_reading_the_row(
         reasons.append(read)
     assert [r is not None for r in reasons] == [True, True, False, False, False]
     db.conn.close()
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/St_Johns", "Australia/Lord_Howe", None])
+def test_kept_study_day_bounds_equal_fresh_ones(zone: str | None, db: Database) -> None:
+    """The session keeps today's bounds while the clock is inside them; stepping through
+    a year (DST changes included) forwards and back, they always equal a fresh computation."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from quizapp.clock import day_start, next_day_start
+
+    tz = ZoneInfo(zone) if zone else None
+    rng = random.Random(zone)
+    clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
+    session = session_for(db, ensure_learner(db, "ann"), clock=clock, tz=tz)
+    hour = 4
+    for _ in range(1500):
+        clock.advance(minutes=rng.choice([7, 45, 170, 600, -300, 1440]))
+        if rng.random() < 0.02:
+            hour = rng.choice([0, 2, 3, 4, 23])
+            session.learner = replace(session.learner, rollover_hour=hour)
+        now = clock.now
+        fresh = (
+            int(day_start(now, hour, tz).timestamp() * 1000),
+            int(next_day_start(now, hour, tz).timestamp() * 1000),
+        )
+        assert session._day_bounds(now) == fresh, (now, hour)

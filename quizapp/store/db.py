@@ -9,10 +9,13 @@
 from __future__ import annotations
 
 import os
+import queue
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
@@ -21,6 +24,11 @@ from quizapp.store.migrations import KNOWN_MIGRATIONS, SCHEMA_VERSION, migration
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 BACKUPS_KEPT = 3
+#: WAL pages at which a connection checkpoints by itself, inside a COMMIT (SQLite's
+#: default is 1,000). A study session has the WAL checkpointed in the background every
+#: CHECKPOINT_EVERY answers (~7 pages each), so this only acts when that falls behind.
+AUTOCHECKPOINT_PAGES = 8000
+CHECKPOINT_EVERY = 100
 
 
 class StoreError(Exception):
@@ -62,6 +70,8 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
     return conn
 
 
@@ -260,3 +270,63 @@ def _write_error(conn: sqlite3.Connection, e: sqlite3.OperationalError) -> Store
             "(everything saved before it is kept); check the disk and free space"
         )
     return None
+
+
+# -- checkpoints off the answer path ---------------------------------------------------
+#
+# In WAL mode a commit appends to the -wal file (no fsync with synchronous=NORMAL: an
+# answer survives a crash of the process as soon as COMMIT returns), and a checkpoint
+# copies the WAL back into the database with two fsyncs. SQLite runs that checkpoint
+# inside whichever COMMIT crosses the threshold, so one answer in ~150 waited for the
+# fsyncs (up to ~200 ms on a busy disk). A study session instead asks for a checkpoint
+# every CHECKPOINT_EVERY answers; it runs on a worker thread with its own connection
+# (PASSIVE: it never blocks or waits for the session, which keeps committing meanwhile).
+
+
+class _Checkpointer:
+    """One daemon thread checkpointing the WAL of databases asked for, one at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: set[str] = set()
+        self._queue: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self.done = 0  # checkpoints run (for tests)
+
+    def request(self, path: str) -> None:
+        with self._lock:
+            if path in self._pending:
+                return
+            self._pending.add(path)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="quizapp-checkpoint", daemon=True
+                )
+                self._thread.start()
+        self._queue.put(path)
+
+    def _run(self) -> None:
+        while True:
+            path = self._queue.get()
+            try:
+                # mode=rw: never create a database that has gone away meanwhile
+                conn = sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, timeout=0)
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                finally:
+                    conn.close()
+            except sqlite3.Error:
+                pass  # the next request (or the connection's own checkpoint) will do it
+            finally:
+                with self._lock:
+                    self._pending.discard(path)
+                    self.done += 1
+
+
+checkpointer = _Checkpointer()
+
+
+def wal_path(conn: sqlite3.Connection) -> str | None:
+    """The file of the connection's main database (None: in memory or temporary)."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return row[2] if row and row[2] else None
