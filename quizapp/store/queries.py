@@ -36,116 +36,74 @@ def deck_counts(
     """Due / learning / new counts per deck.
 
     Joining every active card to the learner's state rows cost ~100 ms for 50,000 cards.
-    Instead: active items per deck (a count on the cards index), the learner's state rows
-    per deck (schema 0005 keeps the deck on them; index counts and small index ranges),
-    minus the state rows of cards that left their deck file (few). New = active items -
-    started ones (state rows that are not new-and-available).
+    Instead, per deck: its active items (a count on the cards index) and the learner's
+    state rows (schema 0005 keeps the deck on them: a count on `card_state_deck`, and
+    small index ranges for each figure), minus the state rows of cards that left their
+    deck file (few). New = active items - started ones (state rows that are not
+    new-and-available). Correlated counts per deck cost about half a GROUP BY.
     """
     now = now or system_clock()
-    day_end = dt_to_ms(next_day_start(now, learner.rollover_hour, tz)) or 0
-    now_ms = dt_to_ms(now) or 0
-    if deck_ids is None:
-        where, args = "active = 1", []
-    else:
-        where = f"id IN ({', '.join('?' for _ in deck_ids)})" if deck_ids else "0"
-        args = list(deck_ids)
-    conn = db.conn
-    decks = conn.execute(
-        f"SELECT id, title, tags FROM decks WHERE {where} ORDER BY title, id", args
-    ).fetchall()
-    if not decks:
-        return []
-    in_decks = f"IN (SELECT id FROM decks WHERE {where})"
-    totals = dict(
-        conn.execute(
-            f"""SELECT deck_id, count(*) FROM cards WHERE deck_id {in_decks} AND active = 1
-                GROUP BY deck_id""",
-            args,
-        ).fetchall()
-    )
-    # The learner's state rows by deck, from the covering index card_state_deck: a bare
-    # count per deck, then the few rows each figure needs by index range.
-    by_deck = f"WHERE learner_id = ? AND deck_id {in_decks}"
-    figures: list[dict[str, int]] = [
-        dict(conn.execute(sql, params).fetchall())
-        for sql, params in (
-            (  # reviews due today
-                f"""SELECT deck_id, count(*) FROM card_state {by_deck} AND state = 2
-                    AND due < ? AND suspended = 0 AND buried_until <= ? GROUP BY deck_id""",
-                [learner.id, *args, day_end, now_ms],
-            ),
-            (  # learning due today
-                f"""SELECT deck_id, count(*) FROM card_state {by_deck} AND state IN (1, 3)
-                    AND due < ? AND suspended = 0 AND buried_until <= ? GROUP BY deck_id""",
-                [learner.id, *args, day_end, now_ms],
-            ),
-            (  # every state row
-                f"SELECT deck_id, count(*) FROM card_state {by_deck} GROUP BY deck_id",
-                [learner.id, *args],
-            ),
-            (  # rows that are still new and available (buried or unsuspended new items)
-                f"""SELECT deck_id, count(*) FROM card_state {by_deck} AND state IS NULL
-                    AND suspended = 0 AND buried_until <= ? GROUP BY deck_id""",
-                [learner.id, *args, now_ms],
-            ),
-            (  # suspended (partial index card_state_suspended)
-                f"""SELECT deck_id, sum(suspended) FROM card_state {by_deck}
-                    AND suspended != 0 GROUP BY deck_id""",
-                [learner.id, *args],
-            ),
-        )
-    ]
-    due, learning, rows, still_new, suspended = figures
-    per_deck = {
-        d: (
-            due.get(d, 0),
-            learning.get(d, 0),
-            rows.get(d, 0) - still_new.get(d, 0),
-            suspended.get(d, 0),
-        )
-        for d in rows
+    args: dict[str, object] = {
+        "learner": learner.id,
+        "day_end": dt_to_ms(next_day_start(now, learner.rollover_hour, tz)) or 0,
+        "now": dt_to_ms(now) or 0,
     }
+    if deck_ids is None:
+        where = "active = 1"
+    else:
+        where = f"id IN ({', '.join(f':d{i}' for i in range(len(deck_ids)))})" if deck_ids else "0"
+        args.update({f"d{i}": d for i, d in enumerate(deck_ids)})
+    conn = db.conn
+    mine = "FROM card_state s WHERE s.learner_id = :learner AND s.deck_id = d.id"
+    available = "s.suspended = 0 AND s.buried_until <= :now"
+    rows = conn.execute(
+        f"""SELECT d.id, d.title, d.tags,
+              (SELECT count(*) FROM cards c WHERE c.deck_id = d.id AND c.active = 1),
+              (SELECT count(*) {mine}
+                 AND s.state = 2 AND s.due < :day_end AND {available}),
+              (SELECT count(*) {mine}
+                 AND s.state IN (1, 3) AND s.due < :day_end AND {available}),
+              (SELECT count(*) {mine}),
+              (SELECT count(*) {mine} AND s.state IS NULL AND {available}),
+              (SELECT coalesce(sum(s.suspended), 0) {mine} AND s.suspended != 0)
+            FROM decks d WHERE {where} ORDER BY d.title, d.id""",
+        args,
+    ).fetchall()
+    if not rows:
+        return []
     # Minus the state rows of cards that left their deck file (cards first: few rows).
     inactive = {
         r[0]: r[1:]
         for r in conn.execute(
-            f"""SELECT c.deck_id, {_STATE_SUMS} FROM cards c
-                CROSS JOIN card_state s ON s.learner_id = ? AND s.card_pk = c.id
-                WHERE c.deck_id {in_decks} AND c.active = 0 GROUP BY c.deck_id""",
-            [day_end, now_ms, day_end, now_ms, now_ms, learner.id, *args],
+            f"""SELECT c.deck_id,
+                  sum(s.state = 2 AND s.due < :day_end AND {available}),
+                  sum(s.state IN (1, 3) AND s.due < :day_end AND {available}),
+                  sum(NOT (s.state IS NULL AND {available})),
+                  sum(s.suspended)
+                FROM cards c
+                CROSS JOIN card_state s ON s.learner_id = :learner AND s.card_pk = c.id
+                WHERE c.deck_id IN (SELECT id FROM decks WHERE {where}) AND c.active = 0
+                GROUP BY c.deck_id""",
+            args,
         )
     }
-    zero = (0, 0, 0, 0)
     out = []
-    for deck_id, title, tags in decks:
-        total = int(totals.get(deck_id, 0))
-        due, learning, started, suspended = (
-            int(a or 0) - int(b or 0)
-            for a, b in zip(per_deck.get(deck_id, zero), inactive.get(deck_id, zero), strict=True)
-        )
+    for deck_id, title, tags, total, due, learning, state_rows, still_new, suspended in rows:
+        gone = inactive.get(deck_id, (0, 0, 0, 0))
+        started = state_rows - still_new - int(gone[2] or 0)
         out.append(
             DeckCount(
                 deck_id,
                 title,
                 tuple(json.loads(tags or "[]")),
-                due,
-                learning,
+                due - int(gone[0] or 0),
+                learning - int(gone[1] or 0),
                 total - started,
                 total,
-                suspended,
+                suspended - int(gone[3] or 0),
             )
         )
     return out
-
-
-# The same four figures as sums over card_state rows `s`: reviews due today, learning
-# due today, started (not new-and-available), suspended. Arguments: day_end, now,
-# day_end, now, now.
-_STATE_SUMS = """
-    sum(s.state = 2 AND s.due < ? AND s.suspended = 0 AND s.buried_until <= ?),
-    sum(s.state IN (1, 3) AND s.due < ? AND s.suspended = 0 AND s.buried_until <= ?),
-    sum(NOT (s.state IS NULL AND s.suspended = 0 AND s.buried_until <= ?)),
-    sum(s.suspended)"""
 
 
 def all_tags(db: Database, deck_ids: list[str] | None = None) -> list[tuple[str, int]]:
