@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from quizapp.decks.cloze_parts import ords_and_plain
 from quizapp.decks.errors import DeckError, Problem
 from quizapp.decks.loader import MAX_DECK_BYTES, load_deck_text
-from quizapp.model import Card, CardType, Deck
+from quizapp.model import Card, CardType, Choice, Deck
 
 #: (deck_id, card_id, ord, type, content_hash, tags, search, data, position) per study item.
 ItemRow = tuple[str, str, int, str, str, str, str, str, int]
@@ -69,8 +69,10 @@ def card_data(card: Card) -> dict[str, Any]:
     return data
 
 
-def _str_list(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join(map(encode_basestring, values)) + "]"
+def _choice_json(c: Choice) -> str:
+    s = encode_basestring
+    correct = "true" if c.correct else "false"
+    return f'{{"correct": {correct}, "text": {s(c.text)}, "why": {s(c.why)}}}'
 
 
 def card_json(card: Card) -> tuple[str, str]:
@@ -82,45 +84,27 @@ def card_json(card: Card) -> tuple[str, str]:
     splits the object into two non-empty halves.
     """
     s = encode_basestring
-    head = "{"
+    head: list[str] = []
     if card.accept:
-        head += '"accept": ' + _str_list(card.accept) + ", "
+        head.append(f'"accept": [{", ".join(map(s, card.accept))}], ')
     if card.answer:
-        head += '"answer": ' + s(card.answer) + ", "
+        head.append(f'"answer": {s(card.answer)}, ')
     if card.choices:
-        head += (
-            '"choices": ['
-            + ", ".join(
-                ('{"correct": true, "text": ' if c.correct else '{"correct": false, "text": ')
-                + s(c.text)
-                + ', "why": '
-                + s(c.why)
-                + "}"
-                for c in card.choices
-            )
-            + "], "
-        )
-    head += '"explanation": ' + s(card.explanation)
-    tail = ""
-    if card.prompt:
-        tail = '"prompt": ' + s(card.prompt) + ", "
+        head.append(f'"choices": [{", ".join([_choice_json(c) for c in card.choices])}], ')
+    first = f'{{{"".join(head)}"explanation": {s(card.explanation)}'
+    tail = f'"prompt": {s(card.prompt)}, ' if card.prompt else ""
     src = card.source
     if src:
         tail += (
-            '"source": {"id": '
-            + s(src.source_id)
-            + ', "quote": '
-            + s(src.quote)
-            + ', "ref": '
-            + s(src.ref)
-            + "}, "
+            f'"source": {{"id": {s(src.source_id)}, "quote": {s(src.quote)}, '
+            f'"ref": {s(src.ref)}}}, '
         )
-    tail += '"tags": ' + _str_list(card.tags)
+    tail += f'"tags": [{", ".join(map(s, card.tags))}]'
     if card.text:
-        tail += ', "text": ' + s(card.text)
-    tail += ', "type": "' + card.type.value + '"}'
-    payload = f'{head}, "line": {int(card.line)}, {tail}'
-    digest = hashlib.sha1(f"{head}, {tail}".encode()).hexdigest()
+        tail += f', "text": {s(card.text)}'
+    tail += f', "type": "{card.type.value}"}}'
+    payload = f'{first}, "line": {int(card.line)}, {tail}'
+    digest = hashlib.sha1(f"{first}, {tail}".encode()).hexdigest()
     return payload, digest
 
 
