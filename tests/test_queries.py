@@ -113,3 +113,25 @@ def test_deck_counts_equal_the_full_join(
     for figure in ("due", "learning", "new", "suspended"):  # every figure was exercised
         assert any(getattr(d, figure) for d in seen), figure
     assert any(d.new < d.total for d in seen)
+
+
+def test_migration_0005_copies_each_cards_deck_onto_its_state_rows(tmp_path: Path) -> None:
+    import shutil
+
+    from quizapp.store import open_database
+
+    fixture = Path(__file__).parent / "fixtures" / "db_versions" / "v4.db"
+    shutil.copy(fixture, tmp_path / "p.db")
+    db = open_database(tmp_path / "p.db")
+    rows = db.execute(
+        "SELECT s.deck_id, c.deck_id FROM card_state s JOIN cards c ON c.id = s.card_pk"
+    ).fetchall()
+    assert rows and all(mine == theirs for mine, theirs in rows)
+    db.execute("DELETE FROM card_state")
+    db.execute("INSERT INTO card_state (learner_id, card_pk) VALUES (1, 2)")  # trigger
+    set_flag(db, 2, 3, "flagged", 1)  # the store's own write
+    assert db.execute("SELECT card_pk, deck_id FROM card_state ORDER BY card_pk").fetchall() == [
+        (2, "old"),
+        (3, "old"),
+    ]
+    db.conn.close()
