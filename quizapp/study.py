@@ -158,6 +158,7 @@ class StudySession:
     _file: tuple[str | None] | None = None  # the database file, for checkpoints
     _commits: int = 0  # answers since the last checkpoint request
     _bounds: tuple[int, int, tuple[int, tzinfo | None]] | None = None  # today, for what
+    _rules: tuple[Learner, leeches.LeechRules] | None = None  # leech rules, whose
 
     # -- clock and limits ------------------------------------------------------------
 
@@ -342,11 +343,13 @@ class StudySession:
         n = min(len(q.pks), limit)
         return n, q.pks[0] if n else None
 
-    def _answered(self, now_ms: int, pks: list[int], prev: int | None) -> None:
+    def _answered(self, now_ms: int, pk: int, siblings: list[int], prev: int | None) -> None:
         """Apply this session's own answer to the caches (instead of re-checking them).
 
-        `pks` are the items the answer changed (the card, its buried siblings); `prev`
-        is the card's state before the answer (None: it was new)."""
+        `pk` is the answered item, `siblings` the items it buried until the end of the
+        day, `prev` the item's state before the answer (None: it was new). The item is
+        no longer new (it has a state now) and buried siblings qualify for neither queue;
+        only whether the item is still a review due today needs the store."""
         if self._done is not None and now_ms >= self._done[0]:
             _, new_done, rev_done = self._done
             self._done = (
@@ -355,12 +358,14 @@ class StudySession:
                 rev_done + (prev == 2),
             )
         q = self._reviews
-        if q is not None and (mine := [pk for pk in pks if pk in q.members]):
-            ok = self._review_ok(mine, q.day_end, now_ms)
-            q.drop([pk for pk in mine if pk not in ok])
+        if q is not None:
+            gone = [p for p in siblings if p in q.members]
+            if pk in q.members and pk not in self._review_ok([pk], q.day_end, now_ms):
+                gone.append(pk)
+            q.drop(gone)
         q = self._news
-        if q is not None and (mine := [pk for pk in pks if pk in q.members]):
-            q.drop(self._new_gone(mine, now_ms))
+        if q is not None:
+            q.drop([p for p in (pk, *siblings) if p in q.members])
 
     def counts(self) -> Counts:
         """What is left today in this scope (limits applied)."""
@@ -494,6 +499,7 @@ class StudySession:
                 item.card_pk,
                 now=now,
                 tz=self.tz,
+                rules=self._leech_rules(),
                 figures=leeches.CardFigures(
                     lapses=after.lapses,
                     stability=after.stability,
@@ -505,7 +511,7 @@ class StudySession:
             self._checkpoint_soon()
         if sig == self._sig and not outer:  # only this answer changed the store since
             prev = before_row["state"] if before_row else None
-            self._answered(now_ms, [item.card_pk, *siblings], prev)
+            self._answered(now_ms, item.card_pk, siblings, prev)
             self._sig = (sig[0], self.db.conn.total_changes)
         self._undo.append(
             _UndoEntry(
@@ -526,6 +532,13 @@ class StudySession:
             s.graded += 1
             s.correct += int(correct)
         return AnswerOutcome(review_id=review_id, before=before, after=after)
+
+    def _leech_rules(self) -> leeches.LeechRules:
+        """The learner's leech rules (read from its settings once per Learner object)."""
+        cached = self._rules
+        if cached is None or cached[0] is not self.learner:
+            cached = self._rules = (self.learner, leeches.LeechRules.for_learner(self.learner))
+        return cached[1]
 
     def _checkpoint_soon(self) -> None:
         """Checkpoint the WAL on a worker thread rather than in a later answer's COMMIT

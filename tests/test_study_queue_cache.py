@@ -227,3 +227,27 @@ def test_kept_study_day_bounds_equal_fresh_ones(zone: str | None, db: Database) 
             int(next_day_start(now, hour, tz).timestamp() * 1000),
         )
         assert session._day_bounds(now) == fresh, (now, hour)
+
+
+def test_leech_rules_follow_the_sessions_learner(
+    tmp_path: Path, write_deck: Callable[..., Path], clock: FakeClock
+) -> None:
+    from quizapp.store.items import load_item
+
+    cached, _ = _pair(tmp_path, write_deck, clock, new_per_day=20)
+    db = cached.db
+    now = int(clock.now.timestamp() * 1000)
+    for pk in (1, 2):  # review cards with one lapse each, due now
+        db.execute(
+            "INSERT INTO card_state (learner_id, card_pk, state, step, stability, difficulty,"
+            " due, last_review, reps, lapses) VALUES (?, ?, 2, 0, 10.0, 5.0, ?, ?, 4, 1)",
+            [cached.learner.id, pk, now, now - 10 * 86_400_000],
+        )
+    first, second = load_item(db, 1), load_item(db, 2)
+    assert first is not None and second is not None
+    cached.answer(first, Rating.AGAIN)  # second lapse: no leech at the default 8
+    assert state_row(db, cached.learner.id, 1)["leech"] == 0  # type: ignore[index]
+    cached.learner = update_settings(db, cached.learner.id, leech_lapses=2)
+    cached.answer(second, Rating.AGAIN)  # second lapse: a leech at 2
+    assert state_row(db, cached.learner.id, 2)["leech"] == 1  # type: ignore[index]
+    db.conn.close()

@@ -134,12 +134,14 @@ def check_card(
     now: datetime | None = None,
     tz: tzinfo | None = None,
     figures: CardFigures | None = None,
+    rules: LeechRules | None = None,
 ) -> str | None:
     """After an answer: tag (or suspend) this card if it just became a leech.
 
     Returns the reason when the card was newly marked, else None. `figures` are the
     card's state as just written (the answer knows them; else they are read: one indexed
-    read); the review-day count is only queried for a low-stability card.
+    read), `rules` the learner's (else read from its settings); the review-day count is
+    only queried for a low-stability card.
     """
     if figures is None:
         row = db.conn.execute(
@@ -153,7 +155,7 @@ def check_card(
     if figures.leech or figures.state is None:
         return None
     lapses, stability = figures.lapses, figures.stability
-    rules = LeechRules.for_learner(learner)
+    rules = rules or LeechRules.for_learner(learner)
     review_days = 0
     if lapses < rules.lapses and stability is not None and stability < rules.stability_days:
         now = now or system_clock()
