@@ -102,6 +102,8 @@ class QuizApp(App[None]):
         self.sync_on_start = sync_on_start
         self.learner: Learner = self._pick_learner(learner_name)
         self.visible_decks: list[str] | None = None  # None: every active deck
+        self.deck_version = 0  # +1 each time a sync changed some deck
+        self.tags_cache: tuple[tuple[tuple[str, ...], int], list[tuple[str, int]]] | None = None
         self.sync_status = SyncStatus()
         self.apply_theme(self.learner.theme)
 
@@ -152,17 +154,16 @@ class QuizApp(App[None]):
             return
         _preload_native_modules()
         self.sync_status = SyncStatus(running=True)
-        self.refresh_home()
+        self.refresh_home(counts=False)  # the sync panel; the counts follow its end
         self.sync_decks()
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def sync_decks(self) -> None:
         """Sync deck files into the store on a second connection (never blocks the UI)."""
-        from quizapp.store import open_database
         from quizapp.store.sync import sync_paths
 
-        path = db_file(self.db)
-        db = open_database(Path(path)) if path else self.db
+        path = self.db_path()
+        db = _second_connection(path) if path else self.db
         last = 0.0
 
         def progress(done: int, total: int, name: str) -> None:
@@ -195,6 +196,25 @@ class QuizApp(App[None]):
             if db is not self.db:
                 db.conn.close()
 
+    def db_path(self) -> Path | None:
+        """The database file (None for an in-memory store)."""
+        path = db_file(self.db)
+        return Path(path) if path else None
+
+    @contextlib.contextmanager
+    def read_db(self) -> Iterator[Database]:
+        """A connection of its own for a thread worker that only reads (the store was
+        opened, checked and migrated by the app's connection; this one skips that)."""
+        path = self.db_path()
+        if path is None:
+            yield self.db
+            return
+        db = _second_connection(path)
+        try:
+            yield db
+        finally:
+            db.conn.close()
+
     def on_sync_progress(self, message: SyncProgress) -> None:
         s = self.sync_status
         s.done, s.total, s.name = message.done, message.total, message.name
@@ -202,8 +222,14 @@ class QuizApp(App[None]):
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         status = SyncStatus(running=False)
-        if message.report is not None:
-            self.visible_decks = list(message.report.deck_ids)
+        report = message.report
+        changed = report is not None and bool(
+            report.parsed or report.added or report.updated or report.deactivated
+        )
+        if changed:
+            self.deck_version += 1
+        if report is not None:
+            self.visible_decks = list(report.deck_ids)
             status.problems = tuple(message.report.problems)
             if status.problems:
                 self.notify(
@@ -218,7 +244,11 @@ class QuizApp(App[None]):
             self.notify(message.error, title="Deck sync failed", severity="error",
                         markup=False)
         self.sync_status = status
-        self.refresh_home()
+        from quizapp.tui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen) and screen.ready:
+                screen.after_sync(changed)
 
     def refresh_home(self, *, counts: bool = True) -> None:
         from quizapp.tui.screens.home import HomeScreen
@@ -251,6 +281,17 @@ class QuizApp(App[None]):
             )
         if not isinstance(screen, _help_cls()):
             yield SystemCommand("Keys", "Every key of every screen", self.action_help)
+
+
+def _second_connection(path: Path) -> Database:
+    """Another connection to the app's (already opened and migrated) database, with the
+    same settings as `open_database` gives, without repeating its checks (the integrity
+    check alone costs ~0.15 s on a large collection)."""
+    from quizapp.store.db import connect
+
+    conn = connect(path)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return Database(conn)
 
 
 def _preload_native_modules() -> None:

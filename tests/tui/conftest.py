@@ -106,10 +106,20 @@ def text_of(widget: Widget) -> str:
 
 
 async def settle(pilot: Any) -> None:
-    """Wait for the start-up sync worker and the screen to settle."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    """Wait for the start-up sync worker, the home screen's figures (read by a worker,
+    possibly again after the sync) and the screen to settle."""
+    from quizapp.tui.screens.home import HomeScreen
+
+    def home_loading() -> bool:
+        return any(isinstance(s, HomeScreen) and s.busy for s in pilot.app.screen_stack)
+
+    for _ in range(200):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        if not home_loading():
+            return
+    raise AssertionError("the home screen did not finish loading")
 
 
 async def until(pilot: Any, condition: Any, tries: int = 100) -> None:

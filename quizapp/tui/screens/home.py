@@ -3,25 +3,56 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, ProgressBar, Select, Static
 
-from quizapp.store.queries import DeckCount, all_tags, deck_counts
-from quizapp.tui.queries import decks_with_tag, today_totals
+from quizapp.store.queries import DeckCount
+from quizapp.tui.home_data import DeckTitle, HomeData, deck_list, load_home, load_tags
 from quizapp.tui.safe import cell, lit, part
 from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
+    from quizapp.store.learners import Learner
     from quizapp.tui.app import QuizApp
 
 ALL_TAGS = "__all__"
+LOADING = "…"  # shown for a figure still being read
+
+
+class HomeLoaded(Message):
+    """Posted by the home screen's loader: the data for request `generation`."""
+
+    def __init__(self, generation: int, data: HomeData | None, error: str = "") -> None:
+        super().__init__()
+        self.generation = generation
+        self.data = data
+        self.error = error
+
+
+class TagsLoaded(Message):
+    """Posted by the home screen's loader: the tags of decks `key[0]` (see `tags_key`)."""
+
+    def __init__(self, key: TagsKey, tags: list[tuple[str, int]]) -> None:
+        super().__init__()
+        self.key = key
+        self.tags = tags
+
+
+class LoadDone(Message):
+    """Posted by the home screen's loader when it has finished."""
+
+
+TagsKey = tuple[tuple[str, ...], int]  # (deck ids, QuizApp.deck_version)
 
 
 class DeckTable(DataTable[Text]):
@@ -51,9 +82,15 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.selected: set[str] = set()
-        self.rows: list[DeckCount] = []
+        self.rows: list[DeckCount | DeckTitle] = []  # DeckTitle: counts still loading
         self.tag: str | None = None
         self.ready = False
+        self.generation = 0  # of the latest data request
+        self.loaded = 0  # generation of the data shown (== generation: nothing pending)
+        self._loading = False  # a loader is running
+        self._tags_shown: TagsKey | None = None  # the tags in the tag filter
+        self._covered: set[str] | None = None  # the decks of the latest request
+        self._resumed = False
 
     @property
     def quiz(self) -> QuizApp:
@@ -89,7 +126,9 @@ class HomeScreen(Screen[None]):
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        if self._resumed:  # the first resume comes with the mount, which loaded already
+            self.refresh_data()
+        self._resumed = True
 
     # -- data ----------------------------------------------------------------------------
 
@@ -115,51 +154,159 @@ class HomeScreen(Screen[None]):
         problems.display = bool(lines)
         problems.update(lit("Deck problems (these decks were skipped):\n" + "\n".join(lines))
                         if lines else "")
-        if counts:
+        # Under another screen, the counts wait: it reloads them when it shows again.
+        if counts and (self.is_current or not self._resumed):
             self._load_counts()
+        elif self.ready:
+            self._show_no_decks()
+
+    @property
+    def loading(self) -> bool:
+        """True until the figures of the latest request are on screen."""
+        return self.loaded != self.generation
+
+    @property
+    def busy(self) -> bool:
+        """True while figures are being read (or wait to be: the screen is covered)."""
+        return self._loading or (self.loading and self.is_current)
+
+    def after_sync(self, changed: bool) -> None:
+        """The deck sync ended; `changed`: it changed some deck. The figures are read
+        again only if they could differ from those shown or being read."""
+        self.refresh_data(counts=changed or self._covered != self._deck_set())
+
+    def _deck_set(self) -> set[str]:
+        """The decks the home screen counts now (before the tag filter)."""
+        decks = self.quiz.visible_decks
+        if decks is None:
+            return {d.deck_id for d in deck_list(self.quiz.db, None)}
+        return set(decks)
 
     def _load_counts(self) -> None:
+        """Show the decks now and their figures once read (see `_load`)."""
         app = self.quiz
-        now = app.clock()
-        rows = deck_counts(app.db, app.learner, app.visible_decks, now=now, tz=app.tz)
-        self._fill_tags([r.deck_id for r in rows])
-        if self.tag:
-            tagged = decks_with_tag(app.db, self.tag)
-            rows = [r for r in rows if r.deck_id in tagged]
-        self.rows = rows
-        self.selected &= {r.deck_id for r in rows}
+        self.generation += 1
+        self._covered = self._deck_set()
+        if not self.rows:  # first show: the deck names at once, counts to follow
+            self.rows = list(deck_list(app.db, app.visible_decks))
+            self._show_loading()
+        elif any(isinstance(r, DeckCount) for r in self.rows):
+            self.rows = [DeckTitle(r.deck_id, r.title, r.tags) for r in self.rows]
+            self._show_loading()
+        # else: "…" is on screen already (a table refill re-renders every cell)
+        if not self._loading:
+            self._start_load()
+
+    def _show_loading(self) -> None:
         self._fill_table()
-        t = today_totals(app.db, app.learner, now, app.tz)
-        due = sum(r.due + r.learning for r in rows)
-        new = sum(r.new for r in rows)
+        self._show_today(None)
+        self._update_scope()
+
+    def _start_load(self) -> None:
+        app = self.quiz
+        args = (self.generation, app.learner, app.visible_decks, self.tag, app.clock(), app.tz)
+        if app.db_path():
+            self._loading = True
+            self._load(*args, app.tags_cache)
+            return
+        # An in-memory store has no second connection: read it here.
+        data = load_home(app.db, *args[1:])
+        key = self.tags_key(data)
+        if app.tags_cache is None or app.tags_cache[0] != key:
+            app.tags_cache = (key, load_tags(app.db, data.deck_ids))
+        self.on_home_loaded(HomeLoaded(self.generation, data))
+
+    def tags_key(self, data: HomeData) -> TagsKey:
+        return data.deck_ids, self.quiz.deck_version
+
+    @work(thread=True, group="home", exit_on_error=False)
+    def _load(
+        self,
+        generation: int,
+        learner: Learner,
+        decks: list[str] | None,
+        tag: str | None,
+        now: datetime,
+        tz: tzinfo | None,
+        tags_cache: tuple[TagsKey, list[tuple[str, int]]] | None,
+    ) -> None:
+        """Read the home screen's figures on a connection of this thread's own; then the
+        tags, unless those of the same decks are known already."""
+        try:
+            with self.quiz.read_db() as db:
+                data = load_home(db, learner, decks, tag, now, tz)
+                self.post_message(HomeLoaded(generation, data))
+                key = self.tags_key(data)
+                if tags_cache is None or tags_cache[0] != key:
+                    self.post_message(TagsLoaded(key, load_tags(db, data.deck_ids)))
+        except Exception as e:  # shown to the user, never a traceback
+            self.post_message(HomeLoaded(generation, None, f"{type(e).__name__}: {e}"))
+        finally:
+            self.post_message(LoadDone())
+
+    def on_home_loaded(self, message: HomeLoaded) -> None:
+        if message.generation != self.generation:  # asked again meanwhile (see on_load_done)
+            return
+        if message.data is None:
+            self.notify(message.error, title="Cannot read the decks", severity="error",
+                        markup=False)
+            return
+        data = message.data
+        cache = self.quiz.tags_cache
+        if cache is not None and cache[0] == self.tags_key(data):
+            self._fill_tags(cache)
+        self.rows = list(data.rows)
+        self.selected &= {r.deck_id for r in self.rows}
+        self.loaded = message.generation
+        self._fill_table()
+        self._show_today(data)
+        self._update_scope()
+
+    def on_tags_loaded(self, message: TagsLoaded) -> None:
+        self.quiz.tags_cache = (message.key, message.tags)
+        self._fill_tags(self.quiz.tags_cache)
+
+    def on_load_done(self, _message: LoadDone) -> None:
+        self._loading = False
+        if self.loading:  # asked again while it ran: read again
+            self._start_load()
+
+    def _show_today(self, data: HomeData | None) -> None:
+        if data is None:
+            self.query_one("#today", Static).update(
+                Content.assemble(
+                    ("Today ", "bold"), f"{LOADING} answered  ·  ", ("Streak ", "bold"),
+                    LOADING, "\n", ("Waiting ", "bold"), LOADING,
+                )
+            )
+            return
+        t = data.today
+        due = sum(r.due + r.learning for r in data.rows)
+        new = sum(r.new for r in data.rows)
         streak = f"{t.streak} day{'s' if t.streak != 1 else ''}"
         self.query_one("#today", Static).update(
             Content.assemble(
                 ("Today ", "bold"), f"{t.reviews} answered ({t.new} new)  ·  ",
                 ("Streak ", "bold"), streak, "\n",
-                ("Waiting ", "bold"), f"{due} due, {new} new", self._backlog_text(),
+                ("Waiting ", "bold"), f"{due} due, {new} new", self._backlog_text(data),
             )
         )
-        self._update_scope()
 
-    def _backlog_text(self) -> str | tuple[str, str]:
+    def _backlog_text(self, data: HomeData) -> str | tuple[str, str]:
         """`  ·  Backlog: about N days at R reviews/day` when the reviews waiting need 2+
         days at the learner's daily limit."""
-        from quizapp.personal.backlog import backlog
-        from quizapp.study import Scope
-
-        app = self.quiz
-        decks = app.visible_decks
-        b = backlog(app.db, app.learner, Scope(tuple(decks) if decks is not None else None),
-                    app.clock(), app.tz)
-        if b.days is None or b.days < 2:
+        if data.backlog is None:
             return ""
+        days, per_day = data.backlog
         return ("  ·  Backlog: about "
-                f"{b.days} days at {b.per_day} reviews/day", "bold $text-warning")
+                f"{days} days at {per_day} reviews/day", "bold $text-warning")
 
-    def _fill_tags(self, deck_ids: list[str]) -> None:
+    def _fill_tags(self, cache: tuple[TagsKey, list[tuple[str, int]]]) -> None:
+        key, tags = cache
+        if key == self._tags_shown:
+            return
+        self._tags_shown = key
         select = self.query_one("#tag-filter", Select)
-        tags = all_tags(self.quiz.db, deck_ids)
         options = [(cell(f"{tag} ({n})"), tag) for tag, n in tags[:200]]
         current = self.tag
         with select.prevent(Select.Changed):
@@ -168,6 +315,8 @@ class HomeScreen(Screen[None]):
                 select.value = current
             else:
                 self.tag = None
+        if current and self.tag is None:  # the tag went away: show every deck again
+            self.refresh_data()
 
     def _fill_table(self) -> None:
         table = self.query_one(DeckTable)
@@ -176,22 +325,32 @@ class HomeScreen(Screen[None]):
             cursor_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         table.clear()
         for r in self.rows:
+            if isinstance(r, DeckCount):
+                counts = [
+                    Text(str(r.due), justify="right", style="bold" if r.due else "dim"),
+                    Text(str(r.learning), justify="right",
+                         style="bold" if r.learning else "dim"),
+                    Text(str(r.new), justify="right", style="bold" if r.new else "dim"),
+                    Text(str(r.total), justify="right"),
+                ]
+            else:
+                counts = [Text(LOADING, justify="right", style="dim") for _ in range(4)]
             table.add_row(
                 cell("✓" if r.deck_id in self.selected else " ", "bold"),
                 cell(r.title),
-                Text(str(r.due), justify="right", style="bold" if r.due else "dim"),
-                Text(str(r.learning), justify="right", style="bold" if r.learning else "dim"),
-                Text(str(r.new), justify="right", style="bold" if r.new else "dim"),
-                Text(str(r.total), justify="right"),
+                *counts,
                 cell(" ".join(r.tags), "italic"),
                 key=r.deck_id,
             )
         if cursor_key is not None:
             with suppress(Exception):  # the deck went away
                 table.move_cursor(row=table.get_row_index(cursor_key))
+        self._show_no_decks()
+
+    def _show_no_decks(self) -> None:
         self.query_one("#problems").display = bool(self.quiz.sync_status.problems
                                                     or self.quiz.sync_status.error)
-        if not self.rows and not self.quiz.sync_status.running:
+        if not self.rows and not self.quiz.sync_status.running and not self.loading:
             self.query_one("#scope", Static).update(lit(
                 "No decks found. Add deck folders with `quizapp --decks FOLDER` or "
                 "QUIZAPP_DECKS, then press r."
