@@ -42,7 +42,7 @@ def test_unchanged_file_is_not_parsed(
     def boom(*a: object, **k: object) -> None:
         raise AssertionError("parsed an unchanged file")
 
-    monkeypatch.setattr(deck_rows, "load_deck_text", boom)
+    monkeypatch.setattr(deck_rows, "load_deck_built", boom)
     report = sync_paths(db, [deck.parent])
     assert report.unchanged == 1 and report.deck_ids == ["small"]
     # touched but identical bytes: read and hashed, still not parsed

@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quizapp import cloze
+from quizapp.decks import loader
 from quizapp.decks.discovery import bundled_decks_dir
+from quizapp.decks.errors import DeckError
 from quizapp.model import Card, CardType, Choice, SourceRef
 from quizapp.store import deck_rows, open_database, sync_pool
 from quizapp.store.sync import SyncReport, sync_paths
@@ -201,3 +204,136 @@ def test_no_workers_for_small_syncs_or_from_threads(monkeypatch: pytest.MonkeyPa
     finally:
         release.set()
         other.join()
+
+
+# ---------------------------------------------------------------------------- one encoder
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DECK_FILES = sorted((FIXTURES / "good_decks").glob("*.y*ml")) + sorted(
+    bundled_decks_dir().glob("*.yaml")
+)
+_MIXED = """\
+id: mixed
+title: "Mixed \\"quotes\\" and \\\\ backslashes"
+tags: [t1, t2]
+sources: {s: {title: S}}
+cards:
+  - {id: a, type: basic, prompt: "p \\u00e9 \\t", answer: x, explanation: e,
+     source: {id: s, quote: q}}
+  - id: b
+    type: typed
+    prompt: How many?
+    answer: 35
+    accept: ["35 %", thirty-five]
+    explanation: The precise path reads `35` as written.
+    tags: [t2, t3]
+    source: {id: s, quote: q, ref: "[1]"}
+  - id: c
+    type: mcq
+    prompt: Pick
+    choices:
+      - {text: "A \\"one\\"", correct: true, why: w}
+      - {text: B, correct: true, why: "w\\nw"}
+      - {text: C, why: w}
+    explanation: e
+    source: {id: s, quote: q}
+  - id: d
+    type: cloze
+    text: "{{c2::b::hint}} then {{c1::a}} and {{c2::again}}"
+    prompt: context
+    explanation: e
+    source: {id: s, quote: q}
+  - id: e
+    type: basic
+    prompt: yes
+    answer: no
+    explanation: e
+    source: {id: s, quote: q}
+"""
+
+
+def _both(data: bytes, path: Path) -> bool:
+    """Rows built from the validated fields == rows of the loaded `Card`s (or both fail)."""
+    try:
+        deck = loader.load_deck_text(data, path)
+    except DeckError as e:
+        with pytest.raises(DeckError) as built_error:
+            loader.load_deck_built(data, path, deck_rows.SYNC_KIT)
+        assert built_error.value.problems == e.problems
+        return False
+    built, entries = loader.load_deck_built(data, path, deck_rows.SYNC_KIT)
+    assert deck_rows.entry_rows(built.id, entries) == deck_rows.item_rows(deck)
+    assert deck_rows.deck_row(built, len(entries)) == deck_rows.deck_row(deck, len(deck.cards))
+    return True
+
+
+@pytest.mark.parametrize("path", DECK_FILES, ids=lambda p: p.name)
+def test_rows_from_fields_are_the_rows_of_cards(path: Path) -> None:
+    _both(path.read_bytes(), path)
+
+
+@pytest.mark.parametrize("tabs", [False, True], ids=["fast", "precise"])
+def test_rows_from_fields_mixed_deck(tabs: bool) -> None:
+    # a tab (in quotes): the whole file takes the precise path
+    text = _MIXED.replace("prompt: Pick", 'prompt: "Pick\t(tab)"') if tabs else _MIXED
+    fast = loader._fast_load(text.encode(), text, Path("mixed.yaml"))
+    assert (fast is None) == tabs
+    assert _both(text.encode(), Path("mixed.yaml"))
+    _deck, entries = loader.load_deck_built(_MIXED.encode(), Path("m.yaml"), deck_rows.SYNC_KIT)
+    assert [e[2] for e in entries] == [(0,), (0,), (0,), [1, 2], (0,)]
+    assert '"answer": "35"' in entries[1][3] and '"answer": "no"' in entries[4][3]
+
+
+_FUZZ_BASE = _MIXED
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(_FUZZ_BASE)),
+            st.integers(0, 12),
+            st.sampled_from(['"', "\\", "{{", "}}", "c1::", "35", "yes", "\n", ": ", "é", "\t"])
+            | st.text(max_size=4),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_rows_from_fields_fuzzed(edits: list[tuple[int, int, str]]) -> None:
+    text = _FUZZ_BASE
+    for pos, cut, insert in edits:
+        pos = min(pos, len(text))
+        text = text[:pos] + insert + text[pos + cut :]
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    _both(data, Path("fuzz.yaml"))
+
+
+def _reference_rows(deck: Any) -> list[tuple[Any, ...]]:
+    """The rows as first specified: json.dumps of card_data, cloze.deletions, plain_text."""
+    rows = []
+    for position, card in enumerate(deck.cards):
+        data = deck_rows.card_data(card)
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        del data["line"]
+        digest = hashlib.sha1(json.dumps(data, ensure_ascii=False, sort_keys=True).encode())
+        parts = [card.id, card.prompt, card.answer, *card.accept, cloze.plain_text(card.text)]
+        parts += [c.text for c in card.choices] + [card.explanation]
+        search = " ".join(p for p in parts if p).casefold()
+        tags = " " + " ".join(card.tags) + " "
+        ords = [d.ord for d in cloze.deletions(card.text)] if card.type == "cloze" else [0]
+        ctype, sha1 = str(card.type), digest.hexdigest()
+        for o in ords:
+            rows.append((deck.id, card.id, o, ctype, sha1, tags, search, payload, position))
+    return rows
+
+
+@pytest.mark.parametrize("path", [*DECK_FILES, Path("mixed.yaml")], ids=lambda p: p.name)
+def test_rows_match_their_specification(path: Path) -> None:
+    data = _MIXED.encode() if path.name == "mixed.yaml" else path.read_bytes()
+    deck = loader.load_deck_text(data, path)
+    built, entries = loader.load_deck_built(data, path, deck_rows.SYNC_KIT)
+    assert deck_rows.entry_rows(built.id, entries) == _reference_rows(deck)

@@ -25,9 +25,10 @@ import re
 import stat
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.events import (
@@ -1110,6 +1111,20 @@ class _Reject(Exception):
     """The fast path declines; the precise path decides."""
 
 
+class CardKit(NamedTuple):
+    """What the fast path builds from a card it validated, instead of `Card`s (sync builds
+    its rows straight from the fields). Each is called with the arguments of the model
+    class it replaces: `card` like `Card(...)` (all twelve fields, positionally, with
+    `choices` and `source` as built by `choice` and `ref`), `choice` like `Choice(text,
+    correct, why)`, `ref` like `SourceRef(id, quote, ref)`; `from_card` turns a `Card` of
+    the precise path into the same thing."""
+
+    card: Callable[..., Any]
+    choice: Callable[[str, bool, str], Any]
+    ref: Callable[[str, str, str], Any]
+    from_card: Callable[[Card], Any]
+
+
 def _t(value: object, *, required: bool = False) -> str:
     if type(value) is not _TEXT:
         raise _Reject
@@ -1190,10 +1205,10 @@ def _fast_sources(value: object) -> dict[str, Source]:
     return out
 
 
-def _fast_choices(value: object) -> tuple[Choice, ...]:
+def _fast_choices(value: object, make_choice: Callable[..., Any] = Choice) -> tuple[Any, ...]:
     if type(value) is not list or not MIN_CHOICES <= len(value) <= MAX_CHOICES:
         raise _Reject
-    out: list[Choice] = []
+    out: list[Any] = []
     seen: set[str] = set()
     any_correct = False
     for ch in value:
@@ -1212,16 +1227,22 @@ def _fast_choices(value: object) -> tuple[Choice, ...]:
             raise _Reject
         seen.add(key)
         any_correct = any_correct or correct
-        out.append(Choice(text, correct, why))
+        out.append(make_choice(text, correct, why))
     if not any_correct:
         raise _Reject
     return tuple(out)
 
 
 def _fast_card(
-    c: object, deck_id: str, deck_tags: tuple[str, ...], sources: dict[str, Source], line: int
-) -> Card:
-    """One card, or _Reject (the same rules as `_Validator.card`, minus the messages)."""
+    c: object,
+    deck_id: str,
+    deck_tags: tuple[str, ...],
+    sources: dict[str, Source],
+    line: int,
+    kit: CardKit | None = None,
+) -> Any:
+    """One card, or _Reject (the same rules as `_Validator.card`, minus the messages),
+    built by `kit` (a `Card` by default)."""
     if type(c) is not dict:
         raise _Reject
     ctype = _TYPES.get(c.get("type"))  # type: ignore[arg-type]
@@ -1253,12 +1274,16 @@ def _fast_card(
                 raise _Reject
         except cloze.ClozeError:
             raise _Reject from None
-        choices: tuple[Choice, ...] = ()
+        choices: tuple[Any, ...] = ()
     else:
         # prompt is required for these types; answer, where allowed, may not be empty
         if not prompt.strip() or ("answer" in keys and not answer.strip()):
             raise _Reject
-        choices = _fast_choices(c["choices"]) if ctype is CardType.MCQ else ()
+        choices = (
+            _fast_choices(c["choices"], kit.choice if kit else Choice)
+            if ctype is CardType.MCQ
+            else ()
+        )
     ref = c["source"]
     if type(ref) is not dict:
         raise _Reject
@@ -1277,7 +1302,8 @@ def _fast_card(
     ):
         raise _Reject
     card_tags = _tag_tuple(c["tags"]) if "tags" in keys else ()
-    return Card(
+    make_card, make_ref = (kit.card, kit.ref) if kit else (Card, SourceRef)
+    return make_card(
         deck_id,
         card_id,
         ctype,
@@ -1288,7 +1314,7 @@ def _fast_card(
         text,
         explanation,
         tuple(dict.fromkeys((*deck_tags, *card_tags))) if card_tags else deck_tags,
-        SourceRef(sid, quote, refmark),
+        make_ref(sid, quote, refmark),
         line,
     )
 
@@ -1313,7 +1339,7 @@ def _precise_card(
     return None if ctx.problems else card
 
 
-def _fast_load(data: bytes, text: str, path: Path) -> Deck | None:
+def _fast_load(data: bytes, text: str, path: Path, kit: CardKit | None = None) -> Deck | None:
     """The deck, when yaml-rs can load it with exactly the precise path's result; else None."""
     yaml_rs = _yaml_rs()
     # Tabs: libyaml refuses some that yaml-rs takes (indentation), so leave them to PyYAML.
@@ -1326,13 +1352,14 @@ def _fast_load(data: bytes, text: str, path: Path) -> Deck | None:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _fast_build(text, path, yaml_rs)
+        return _fast_build(text, path, yaml_rs, kit)
     finally:
         if paused:
             gc.enable()
 
 
-def _fast_build(text: str, path: Path, yaml_rs: object) -> Deck | None:
+def _fast_build(text: str, path: Path, yaml_rs: object, kit: CardKit | None = None) -> Deck | None:
+    """The deck (its cards built by `kit`: `Card`s by default), or None to decline."""
     try:
         root = yaml_rs.loads(text, parse_datetime=False)  # type: ignore[attr-defined]
     except Exception:
@@ -1365,17 +1392,21 @@ def _fast_build(text: str, path: Path, yaml_rs: object) -> Deck | None:
         spans = _card_lines(text, raw_cards)
         if spans is None:
             raise _Reject
-        cards: list[Card] = []
+        cards: list[Any] = []
+        ids: set[str] = set()
         for index, (c, (line, start, end)) in enumerate(zip(raw_cards, spans, strict=True), 1):
             try:
-                cards.append(_fast_card(c, deck_id, deck_tags, sources, line))
+                cards.append(_fast_card(c, deck_id, deck_tags, sources, line, kit))
+                ids.add(c["id"])  # text: _fast_card checked it
             except (_Reject, KeyError, TypeError, AttributeError):
                 # e.g. `answer: 35` (an int to YAML 1.2): this card alone takes the precise path
                 card = _precise_card(text[start:end], index, deck_id, deck_tags, sources, path)
                 if card is None:
                     raise _Reject from None
-                cards.append(replace(card, line=line))
-        if len({c.id for c in cards}) != len(cards):
+                card = replace(card, line=line)
+                cards.append(kit.from_card(card) if kit else card)
+                ids.add(card.id)
+        if len(ids) != len(cards):
             raise _Reject
     except (_Reject, KeyError, TypeError, AttributeError):
         return None
@@ -1394,10 +1425,17 @@ def _fast_build(text: str, path: Path, yaml_rs: object) -> Deck | None:
 
 
 def _load(
-    data: bytes, path: Path, *, check_quotes: bool, ctx: _Ctx | None = None, fast: bool = False
+    data: bytes,
+    path: Path,
+    *,
+    check_quotes: bool,
+    ctx: _Ctx | None = None,
+    fast: bool = False,
+    kit: CardKit | None = None,
 ) -> tuple[Deck, LoadInfo]:
     """Validate deck bytes. `fast` tries the yaml-rs path first (not for `check`: quote
-    checks and LoadInfo need node positions); a deck it declines takes the precise path."""
+    checks and LoadInfo need node positions); a deck it declines takes the precise path.
+    With `kit`, the deck's `cards` are what `kit` built (see `CardKit`)."""
     ctx = ctx or _Ctx(str(path), path)
     if len(data) > MAX_DECK_BYTES:
         ctx.add(
@@ -1411,7 +1449,7 @@ def _load(
     if text is None:
         raise ctx.fail()
     if fast:
-        deck = _fast_load(data, text, path)
+        deck = _fast_load(data, text, path, kit)
         if deck is not None:
             return deck, LoadInfo()
     root = _build(text, ctx)
@@ -1421,6 +1459,8 @@ def _load(
         validator.check_quotes(validator.found_sources)
     if ctx.problems or deck is None:
         raise ctx.fail()
+    if kit is not None:
+        deck.cards = [kit.from_card(card) for card in deck.cards]
     return deck, validator.info
 
 
@@ -1471,6 +1511,14 @@ def load_deck(path: Path, *, check_quotes: bool = False) -> Deck:
     bad content). With `check_quotes`, each card's quote is looked up in its source's `file`.
     """
     return _load_path(path, check_quotes=check_quotes, fast=not check_quotes)[0]
+
+
+def load_deck_built(data: bytes, path: Path, kit: CardKit) -> tuple[Deck, list[Any]]:
+    """`load_deck_text` (fast path first), with the cards built by `kit`: the deck (its
+    `cards` empty) and one `kit` result per card, in file order. Raises `DeckError`."""
+    deck, _info = _load(data, Path(path), check_quotes=False, fast=True, kit=kit)
+    built, deck.cards = deck.cards, []
+    return deck, built
 
 
 def load_deck_text(text: str | bytes, path: Path, *, check_quotes: bool = False) -> Deck:

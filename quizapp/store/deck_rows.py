@@ -17,14 +17,16 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from quizapp.decks.cloze_parts import ords_and_plain
 from quizapp.decks.errors import DeckError, Problem
-from quizapp.decks.loader import MAX_DECK_BYTES, load_deck_text
-from quizapp.model import Card, CardType, Choice, Deck
+from quizapp.decks.loader import MAX_DECK_BYTES, CardKit, load_deck_built
+from quizapp.model import Card, CardType, Deck
 
 #: (deck_id, card_id, ord, type, content_hash, tags, search, data, position) per study item.
 ItemRow = tuple[str, str, int, str, str, str, str, str, int]
@@ -69,83 +71,132 @@ def card_data(card: Card) -> dict[str, Any]:
     return data
 
 
-def _choice_json(c: Choice) -> str:
+# ---------------------------------------------------------------------------- entries
+# The loader's fast path hands each validated card's fields to `SYNC_KIT` (no `Card`,
+# `Choice` or `SourceRef` objects); a card of the precise path goes through `from_card`
+# into the same function, so every row comes from one encoder.
+
+#: (card_id, type, ords, payload, content_hash, tags, search) of one card.
+CardEntry = tuple[str, str, Sequence[int], str, str, str, str]
+_NO_CLOZE = (0,)
+
+
+def _choice_entry(text: str, correct: bool, why: str) -> tuple[str, str]:
+    """(the choice as JSON, its text for search)."""
     s = encode_basestring
-    correct = "true" if c.correct else "false"
-    return f'{{"correct": {correct}, "text": {s(c.text)}, "why": {s(c.why)}}}'
+    flag = "true" if correct else "false"
+    return f'{{"correct": {flag}, "text": {s(text)}, "why": {s(why)}}}', text
 
 
-def card_json(card: Card) -> tuple[str, str]:
-    """(payload, content hash): `json.dumps(card_data(card), ensure_ascii=False,
-    sort_keys=True)` and the sha1 of the same without "line".
+def _ref_entry(source_id: str, quote: str, ref: str) -> str:
+    """The card's "source" member, as JSON, with the separator after it."""
+    s = encode_basestring
+    return f'"source": {{"id": {s(source_id)}, "quote": {s(quote)}, "ref": {s(ref)}}}, '
 
-    Keys in sorted order: accept, answer, choices, explanation | line | prompt, source,
-    tags, text, type. "explanation", "tags" and "type" are always present, so "line"
-    splits the object into two non-empty halves.
+
+def _card_entry(
+    deck_id: str,
+    card_id: str,
+    ctype: CardType,
+    prompt: str,
+    answer: str,
+    accept: Sequence[str],
+    choices: Sequence[tuple[str, str]],
+    text: str,
+    explanation: str,
+    tags: Sequence[str],
+    source: str | None,
+    line: int,
+) -> CardEntry:
+    """The card's stored forms, from `Card`'s fields (choices by `_choice_entry`, source by
+    `_ref_entry`).
+
+    payload: `json.dumps(card_data(card), ensure_ascii=False, sort_keys=True)`, and
+    the content hash: the sha1 of the same without "line". Keys in sorted order: accept,
+    answer, choices, explanation | line | prompt, source, tags, text, type; "explanation",
+    "tags" and "type" are always present, so "line" splits the object in two.
     """
     s = encode_basestring
     head: list[str] = []
-    if card.accept:
-        head.append(f'"accept": [{", ".join(map(s, card.accept))}], ')
-    if card.answer:
-        head.append(f'"answer": {s(card.answer)}, ')
-    if card.choices:
-        head.append(f'"choices": [{", ".join([_choice_json(c) for c in card.choices])}], ')
-    first = f'{{{"".join(head)}"explanation": {s(card.explanation)}'
-    tail = f'"prompt": {s(card.prompt)}, ' if card.prompt else ""
-    src = card.source
-    if src:
-        tail += (
-            f'"source": {{"id": {s(src.source_id)}, "quote": {s(src.quote)}, '
-            f'"ref": {s(src.ref)}}}, '
-        )
-    tail += f'"tags": [{", ".join(map(s, card.tags))}]'
-    if card.text:
-        tail += f', "text": {s(card.text)}'
-    tail += f', "type": "{card.type.value}"}}'
-    payload = f'{first}, "line": {int(card.line)}, {tail}'
+    if accept:
+        head.append(f'"accept": [{", ".join(map(s, accept))}], ')
+    if answer:
+        head.append(f'"answer": {s(answer)}, ')
+    if choices:
+        head.append(f'"choices": [{", ".join([c[0] for c in choices])}], ')
+    first = f'{{{"".join(head)}"explanation": {s(explanation)}'
+    tail = f'"prompt": {s(prompt)}, ' if prompt else ""
+    if source:
+        tail += source
+    tail += f'"tags": [{", ".join(map(s, tags))}]'
+    if text:
+        tail += f', "text": {s(text)}'
+    tail += f', "type": "{ctype.value}"}}'
+    payload = f'{first}, "line": {int(line)}, {tail}'
     digest = hashlib.sha1(f"{first}, {tail}".encode()).hexdigest()
-    return payload, digest
+    if ctype is CardType.CLOZE:
+        ords, plain = ords_and_plain(text)
+    else:
+        ords, plain = _NO_CLOZE, (ords_and_plain(text)[1] if text else "")
+    parts = [card_id, prompt, answer, *accept, plain, *[c[1] for c in choices], explanation]
+    search = " ".join([p for p in parts if p]).casefold()
+    return card_id, ctype.value, ords, payload, digest, f" {' '.join(tags)} ", search
 
 
-def search_text(card: Card, plain: str) -> str:
-    """The lower-cased text browse searches (`plain`: the cloze text without markers)."""
-    parts = [card.id, card.prompt, card.answer, *card.accept, plain]
-    parts += [c.text for c in card.choices]
-    parts.append(card.explanation)
-    return " ".join(p for p in parts if p).casefold()
+def from_card(card: Card) -> CardEntry:
+    """The entry of a `Card` (as the fast path builds it from the same fields)."""
+    src = card.source
+    return _card_entry(
+        card.deck_id,
+        card.id,
+        card.type,
+        card.prompt,
+        card.answer,
+        card.accept,
+        [_choice_entry(c.text, c.correct, c.why) for c in card.choices],
+        card.text,
+        card.explanation,
+        card.tags,
+        _ref_entry(src.source_id, src.quote, src.ref) if src else None,
+        card.line,
+    )
+
+
+SYNC_KIT = CardKit(_card_entry, _choice_entry, _ref_entry, from_card)
+
+
+def card_json(card: Card) -> tuple[str, str]:
+    """(payload, content hash) of the card as stored (see `_card_entry`)."""
+    entry = from_card(card)
+    return entry[3], entry[4]
+
+
+def entry_rows(deck_id: str, entries: Iterable[CardEntry]) -> list[ItemRow]:
+    """The study items of a deck's cards: one per card, one per deletion of a cloze card."""
+    rows: list[ItemRow] = []
+    append = rows.append
+    for position, (card_id, ctype, ords, payload, digest, tags, search) in enumerate(entries):
+        for ord_ in ords:
+            append((deck_id, card_id, ord_, ctype, digest, tags, search, payload, position))
+    return rows
 
 
 def item_rows(deck: Deck) -> list[ItemRow]:
-    """The deck's study items as rows: one per card, one per deletion of a cloze card."""
+    """`entry_rows` of a loaded deck's `Card`s."""
+    with _gc_paused():
+        return entry_rows(deck.id, [from_card(card) for card in deck.cards])
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
     # Thousands of tuples and no cycle: pausing the cyclic GC saves its needless passes.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _item_rows(deck)
+        yield
     finally:
         if paused:
             gc.enable()
-
-
-def _item_rows(deck: Deck) -> list[ItemRow]:
-    rows: list[ItemRow] = []
-    append = rows.append
-    deck_id = deck.id
-    cloze_type = CardType.CLOZE
-    for position, card in enumerate(deck.cards):
-        payload, digest = card_json(card)
-        ctype = card.type.value
-        tags = " " + " ".join(card.tags) + " "
-        if card.type is cloze_type:
-            ords, plain = ords_and_plain(card.text)
-            search = search_text(card, plain)
-            for ord_ in ords:
-                append((deck_id, card.id, ord_, ctype, digest, tags, search, payload, position))
-        else:
-            search = search_text(card, ords_and_plain(card.text)[1] if card.text else "")
-            append((deck_id, card.id, 0, ctype, digest, tags, search, payload, position))
-    return rows
 
 
 def sources_json(deck: Deck) -> str:
@@ -164,14 +215,14 @@ def sources_json(deck: Deck) -> str:
     )
 
 
-def deck_row(deck: Deck) -> DeckRow:
+def deck_row(deck: Deck, card_count: int) -> DeckRow:
     return (
         deck.id,
         deck.title,
         deck.description,
         json.dumps(list(deck.tags)),
         sources_json(deck),
-        len(deck.cards),
+        card_count,
     )
 
 
@@ -193,8 +244,9 @@ def prepare_file(path: str, known_hash: str | None = None) -> Prepared:
     digest = hashlib.sha256(raw).hexdigest()
     if digest == known_hash:
         return Prepared("same", digest)
-    try:
-        deck = load_deck_text(raw, Path(path))
-    except DeckError as e:
-        return Prepared("bad", digest, problems=e.problems)
-    return Prepared("ok", digest, deck_row(deck), item_rows(deck))
+    with _gc_paused():
+        try:
+            deck, entries = load_deck_built(raw, Path(path), SYNC_KIT)
+        except DeckError as e:
+            return Prepared("bad", digest, problems=e.problems)
+        return Prepared("ok", digest, deck_row(deck, len(entries)), entry_rows(deck.id, entries))
