@@ -8,8 +8,10 @@ A card is stored as JSON (`data`), byte for byte `json.dumps(card_data(card),
 ensure_ascii=False, sort_keys=True)`, with `content_hash` the sha1 of the same without
 "line" (a card moving in its file is not an edit). The JSON is written out here field by
 field (each string through the json module's own C string encoder) instead of building
-two dicts per card and sorting their keys; tests/test_sync_rows.py checks it against
-`json.dumps` on hostile text.
+two dicts per card and sorting their keys, and straight from the fields the loader's
+fast path validated (`SYNC_KIT`: no `Card` objects); tests/test_sync_rows.py checks it
+against `json.dumps`, against the rows of the loaded `Card`s and against the original
+specification (`cloze.deletions`, `cloze.plain_text`).
 """
 
 from __future__ import annotations

@@ -29,14 +29,7 @@ from quizapp.decks.discovery import find_deck_files
 from quizapp.decks.errors import DeckError, Problem
 from quizapp.store import sync_pool
 from quizapp.store.db import transaction
-from quizapp.store.deck_rows import (  # noqa: F401  (card_data, card_json: the stored JSON)
-    DeckRow,
-    ItemRow,
-    Prepared,
-    card_data,
-    card_json,
-    prepare_file,
-)
+from quizapp.store.deck_rows import DeckRow, ItemRow, Prepared
 
 ProgressFn = Callable[[int, int, str], None]
 
