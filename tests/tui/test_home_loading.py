@@ -1,5 +1,6 @@
-"""Home: the decks show at once, their figures arrive from a worker; tags are read once
-per deck change; an unchanged sync does not read the figures again."""
+"""Home: the decks show at once, their figures arrive from a worker; the tag filter's
+choices are read when it is first used, then once per deck change; an unchanged sync
+does not read the figures again."""
 
 from __future__ import annotations
 
@@ -79,7 +80,6 @@ async def test_decks_show_at_once_and_their_figures_when_read(
         assert row(app)[1:6] == ["TUI test deck", "0", "0", "5", "5"]
         today = text_of(app.screen.query_one("#today"))
         assert "0 answered (0 new)" in today and "Waiting 0 due, 5 new" in today
-        assert tag_choices(app) == ["test (4)"]
 
 
 async def test_counts_are_read_again_but_tags_only_after_a_deck_change(
@@ -97,9 +97,14 @@ async def test_counts_are_read_again_but_tags_only_after_a_deck_change(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert row(app)[2:6] == ["0", "0", "5", "5"]
-        assert tag_reads[-1] == ("tui-test",)  # (before the first sync: no decks, no tags)
+        assert tag_reads == [] and tag_choices(app) == []  # read when the filter is used
+        app.screen.query_one("#tag-filter").focus()
+        await settle(pilot)
+        assert tag_reads == [("tui-test",)]
+        assert tag_choices(app) == ["test (4)"]
         reads = len(tag_reads)
 
+        app.screen.query_one(DataTable).focus()
         await pilot.press("enter", "space", "3")  # study one card
         await pilot.pause()
         await pilot.press("escape", "enter")  # summary, then home

@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -40,9 +40,9 @@ class HomeLoaded(Message):
 
 
 class TagsLoaded(Message):
-    """Posted by the home screen's loader: the tags of decks `key[0]` (see `tags_key`)."""
+    """Posted by the home screen's tag reader: the tags of decks `key[0]` (None: failed)."""
 
-    def __init__(self, key: TagsKey, tags: list[tuple[str, int]]) -> None:
+    def __init__(self, key: TagsKey, tags: list[tuple[str, int]] | None) -> None:
         super().__init__()
         self.key = key
         self.tags = tags
@@ -67,6 +67,7 @@ class DeckTable(DataTable[Text]):
 
 
 class HomeScreen(Screen[None]):
+    AUTO_FOCUS = "#decks"  # (the default, the first focusable widget, is the tag filter)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "study", "Study", priority=True),
         Binding("s", "study", "Study", show=False),
@@ -90,6 +91,9 @@ class HomeScreen(Screen[None]):
         self._loading = False  # a loader is running
         self._tags_shown: TagsKey | None = None  # the tags in the tag filter
         self._covered: set[str] | None = None  # the decks of the latest request
+        self._counted: tuple[str, ...] | None = None  # the decks of the figures shown
+        self._tags_wanted = False  # the tag filter has been used: keep its choices current
+        self._tags_reading: TagsKey | None = None
         self._resumed = False
 
     @property
@@ -207,17 +211,9 @@ class HomeScreen(Screen[None]):
         args = (self.generation, app.learner, app.visible_decks, self.tag, app.clock(), app.tz)
         if app.db_path():
             self._loading = True
-            self._load(*args, app.tags_cache)
-            return
-        # An in-memory store has no second connection: read it here.
-        data = load_home(app.db, *args[1:])
-        key = self.tags_key(data)
-        if app.tags_cache is None or app.tags_cache[0] != key:
-            app.tags_cache = (key, load_tags(app.db, data.deck_ids))
-        self.on_home_loaded(HomeLoaded(self.generation, data))
-
-    def tags_key(self, data: HomeData) -> TagsKey:
-        return data.deck_ids, self.quiz.deck_version
+            self._load(*args)
+        else:  # an in-memory store has no second connection: read it here
+            self.on_home_loaded(HomeLoaded(self.generation, load_home(app.db, *args[1:])))
 
     @work(thread=True, group="home", exit_on_error=False)
     def _load(
@@ -228,43 +224,73 @@ class HomeScreen(Screen[None]):
         tag: str | None,
         now: datetime,
         tz: tzinfo | None,
-        tags_cache: tuple[TagsKey, list[tuple[str, int]]] | None,
     ) -> None:
-        """Read the home screen's figures on a connection of this thread's own; then the
-        tags, unless those of the same decks are known already."""
+        """Read the home screen's figures on a connection of this thread's own."""
         try:
             with self.quiz.read_db() as db:
                 data = load_home(db, learner, decks, tag, now, tz)
-                self.post_message(HomeLoaded(generation, data))
-                key = self.tags_key(data)
-                if tags_cache is None or tags_cache[0] != key:
-                    self.post_message(TagsLoaded(key, load_tags(db, data.deck_ids)))
+            self.post_message(HomeLoaded(generation, data))
         except Exception as e:  # shown to the user, never a traceback
             self.post_message(HomeLoaded(generation, None, f"{type(e).__name__}: {e}"))
         finally:
             self.post_message(LoadDone())
 
     def on_home_loaded(self, message: HomeLoaded) -> None:
-        if message.generation != self.generation:  # asked again meanwhile (see on_load_done)
-            return
+        if message.data is not None and message.generation != self.generation:
+            return  # asked again meanwhile (see on_load_done)
         if message.data is None:
             self.notify(message.error, title="Cannot read the decks", severity="error",
                         markup=False)
             return
         data = message.data
-        cache = self.quiz.tags_cache
-        if cache is not None and cache[0] == self.tags_key(data):
-            self._fill_tags(cache)
+        self._counted = data.deck_ids
         self.rows = list(data.rows)
         self.selected &= {r.deck_id for r in self.rows}
         self.loaded = message.generation
         self._fill_table()
         self._show_today(data)
         self._update_scope()
+        self._want_tags()
+
+    # -- the tag filter's choices: read when it is first used, kept until the decks change --
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget.id == "tag-filter" and not self._tags_wanted:
+            self._tags_wanted = True
+            self._want_tags()
+
+    def _want_tags(self) -> None:
+        """Show the tags of the decks counted (read them first unless known)."""
+        if not self._tags_wanted or self._counted is None:
+            return
+        app = self.quiz
+        key: TagsKey = (self._counted, app.deck_version)
+        if app.tags_cache is not None and app.tags_cache[0] == key:
+            self._fill_tags(app.tags_cache)
+        elif key != self._tags_reading:
+            self._tags_reading = key
+            if app.db_path():
+                self._read_tags(key)
+            else:
+                self.on_tags_loaded(TagsLoaded(key, load_tags(app.db, key[0])))
+
+    @work(thread=True, group="home-tags", exit_on_error=False)
+    def _read_tags(self, key: TagsKey) -> None:
+        try:
+            with self.quiz.read_db() as db:
+                tags = load_tags(db, key[0])
+        except Exception as e:  # the filter keeps its old choices; say why
+            self.post_message(HomeLoaded(-1, None, f"{type(e).__name__}: {e}"))
+            tags = None
+        self.post_message(TagsLoaded(key, tags))
 
     def on_tags_loaded(self, message: TagsLoaded) -> None:
+        if message.key == self._tags_reading:
+            self._tags_reading = None
+        if message.tags is None:
+            return
         self.quiz.tags_cache = (message.key, message.tags)
-        self._fill_tags(self.quiz.tags_cache)
+        self._want_tags()
 
     def on_load_done(self, _message: LoadDone) -> None:
         self._loading = False
