@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -68,3 +69,19 @@ def test_a_checkpoint_never_creates_a_database(tmp_path: Path) -> None:
     checkpointer.request(str(gone))
     _wait_for(before + 1)
     assert not gone.exists()
+
+
+def test_the_checkpoint_thread_ends_when_idle(tmp_path: Path) -> None:
+    """No thread is left behind: sync forks worker processes only when no other runs."""
+    db = open_database(tmp_path / "p.db")
+    db.conn.close()
+    before = checkpointer.done
+    for _ in range(3):
+        checkpointer.request(str(tmp_path / "p.db"))
+    _wait_for(before + 1)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and (
+        checkpointer.running or any(t.name == "quizapp-checkpoint" for t in threading.enumerate())
+    ):
+        time.sleep(0.01)
+    assert not any(t.name == "quizapp-checkpoint" for t in threading.enumerate())

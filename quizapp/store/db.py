@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 import os
-import queue
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -284,13 +284,15 @@ def _write_error(conn: sqlite3.Connection, e: sqlite3.OperationalError) -> Store
 
 
 class _Checkpointer:
-    """One daemon thread checkpointing the WAL of databases asked for, one at a time."""
+    """Checkpoints the WAL of databases asked for, one at a time, on a daemon thread that
+    exits as soon as nothing is pending (a process with no other thread may fork: see
+    quizapp.store.sync_pool)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: set[str] = set()
-        self._queue: queue.SimpleQueue[str] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self._queue: deque[str] = deque()
+        self._running = False
         self.done = 0  # checkpoints run (for tests)
 
     def request(self, path: str) -> None:
@@ -298,16 +300,18 @@ class _Checkpointer:
             if path in self._pending:
                 return
             self._pending.add(path)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="quizapp-checkpoint", daemon=True
-                )
-                self._thread.start()
-        self._queue.put(path)
+            self._queue.append(path)
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._run, name="quizapp-checkpoint", daemon=True).start()
 
     def _run(self) -> None:
         while True:
-            path = self._queue.get()
+            with self._lock:
+                if not self._queue:
+                    self._running = False
+                    return
+                path = self._queue.popleft()
             try:
                 # mode=rw: never create a database that has gone away meanwhile
                 conn = sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, timeout=0)
@@ -321,6 +325,10 @@ class _Checkpointer:
                 with self._lock:
                     self._pending.discard(path)
                     self.done += 1
+
+    @property
+    def running(self) -> bool:
+        return self._running
 
 
 checkpointer = _Checkpointer()
