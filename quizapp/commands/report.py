@@ -205,8 +205,13 @@ def report(
             chunks = csv_out.render_reviews((r for _, r in records), with_source=len(sources) > 1)
         what = "review log"
     else:
+        from quizapp.reports.metrics import ReportCache
+
+        shared = ReportCache()
         metrics = [
-            cohort.member_metrics(m, deck_ids=deck_ids, tags=tags, since=since_dt, now=now)
+            cohort.member_metrics(
+                m, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, shared=shared
+            )
             for m in members
         ]
         generated = iso_utc(now)

@@ -97,8 +97,12 @@ def member_metrics(
     since: datetime | None = None,
     now: datetime,
     tz: tzinfo | None = None,
+    shared: M.ReportCache | None = None,
 ) -> M.LearnerMetrics:
-    """The member's metrics: computed per file, merged as the module docstring says."""
+    """The member's metrics: computed per file, merged as the module docstring says.
+
+    Pass one `shared` to every member of a report: what the learners of a database have
+    in common is then read once."""
     parts = [
         M.compute(
             p.source.db,
@@ -109,6 +113,7 @@ def member_metrics(
             now=now,
             tz=tz,
             source=p.source.label,
+            shared=shared,
         )
         for p in member.parts
     ]

@@ -23,7 +23,6 @@ which roll over at `learner.rollover_hour`):
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import json
 from collections import defaultdict
@@ -309,18 +308,20 @@ class _Scope:
             params.extend(f" {t} " for t in self.tags)
         return (" AND ".join(clauses) or "1"), params
 
-    def reviews_from(self, *, indexed: bool = False) -> tuple[str, list[object]]:
-        """FROM/WHERE fragment over `reviews r` (joined to `cards c` only when filtering).
-
-        `indexed` reads the learner's rows in time order (nearly the file's order);
-        without it, GROUP BY card_pk would walk the card index and fetch rows at random.
-        """
-        table = "reviews r INDEXED BY reviews_learner_time" if indexed else "reviews r"
+    def cards_in(self, column: str) -> tuple[str, list[object]]:
+        """`column IN (cards in scope)`, or "1" when the scope is every card."""
         if not self.filtered:
-            return f"{table} WHERE r.learner_id = ?", []
+            return "1", []
         where, params = self.sql("c")
-        frm = f"{table} JOIN cards c ON c.id = r.card_pk"
-        return f"{frm} WHERE r.learner_id = ? AND {where}", params
+        return f"{column} IN (SELECT c.id FROM cards c WHERE {where})", params
+
+    def reviews_from(self, index: str | None = None) -> tuple[str, list[object]]:
+        """FROM/WHERE fragment over `reviews r`, read through `index` when given (see
+        `_review_index`). Filters keep the reviews of cards in scope with a semi-join on
+        the card ids, so no review row is joined to its card."""
+        table = f"reviews r INDEXED BY {index}" if index else "reviews r"
+        cards, params = self.cards_in("r.card_pk")
+        return f"{table} WHERE r.learner_id = ? AND {cards}", params
 
 
 # The state and interval before a review are plain columns (migration 0003).
@@ -341,30 +342,36 @@ def compute(
     now: datetime,
     tz: tzinfo | None = None,
     source: str = "",
+    shared: ReportCache | None = None,
 ) -> LearnerMetrics:
-    """Every metric of `learner` in `db` at `now` (see the module docstring)."""
+    """Every metric of `learner` in `db` at `now` (see the module docstring).
+
+    `shared` carries what every learner of one database has in common (cards per deck
+    and tag set, inactive cards); a report over many learners passes one `ReportCache`
+    to every call so those are read once."""
     now = utc(now)
     now_ms = dt_to_ms(now) or 0
     since_ms = dt_to_ms(utc(since)) if since is not None else None
     scope = _Scope(tuple(deck_ids) if deck_ids is not None else None, tuple(tags))
     scheduler = FsrsScheduler(learner.desired_retention, learner.fsrs_params, fuzz=False)
-    recall_fn = recall_function(scheduler)
     hour = learner.rollover_hour
+    shared = shared if shared is not None else ReportCache()
 
-    cards = _card_rows(db, learner, scope)
-    counts = _counts(c for c in cards.values() if c.active)
-    recall = Mean()
-    recall_of: dict[int, float] = {}
-    for pk, c in cards.items():
-        if c.state is not None and c.stability and c.last_review is not None:
-            r = recall_fn(c.stability, now_ms - c.last_review)
-            recall_of[pk] = r
-            if c.active and c.state in (2, 3) and not c.suspended:
-                recall = recall + Mean(1, r)
-
-    per_card = _per_card_reviews(db, learner, scope, since_ms, now_ms)
-    decks, tag_groups = _breakdowns(cards, per_card)
-    figures = _review_figures(db, learner, scope, since_ms, now_ms, tz)
+    cards = _learner_cards(
+        db,
+        learner,
+        scope,
+        shared.deck_cards(db, scope),
+        recall_function(scheduler),
+        now_ms,
+    )
+    index = _review_index(db, learner)
+    decks, tag_groups = _breakdowns(
+        cards.combos, _combo_reviews(db, learner, scope, since_ms, now_ms, index)
+    )
+    figures = _review_figures(
+        db, learner, scope, since_ms, now_ms, tz, index, shared.day_grid(now, hour, tz)
+    )
     activity = figures.activity
     if since is None:
         days_all = [a.day for a in activity]
@@ -382,16 +389,16 @@ def compute(
             iso_utc(since) if since is not None else None,
         ),
         sources=(source,) if source else (),
-        counts=counts,
+        counts=cards.counts,
         retention=figures.retention,
         reviews=sum(a.reviews for a in activity),
         minutes=sum(a.minutes for a in activity),
         activity=activity,
         streak=streak_from_days(days_all, study_day(now, hour, tz)),
-        forecast=_forecast(db, learner, scope, now, tz),
-        recall=recall,
+        forecast=_forecast(db, learner, scope, now, tz, shared),
+        recall=cards.recall,
         calibration=figures.calibration,
-        hardest=_hardest(db, cards, recall_of, learner.desired_retention, source),
+        hardest=_hardest(db, cards.hard, source),
         decks=decks,
         tags=tag_groups,
         quiz=quiz_accuracy_by_tag(db, learner, deck_ids=deck_ids, tags=tuple(tags), since=since),
@@ -427,13 +434,21 @@ def study_days(
 ) -> list[str]:
     """Every study day (ISO date) with at least one review up to `now`, all time."""
     scope = _Scope(tuple(deck_ids) if deck_ids is not None else None, tags)
+    now_ms = dt_to_ms(utc(now)) or 0
+    first = db.conn.execute(
+        "SELECT min(reviewed_at) FROM reviews WHERE learner_id = ?", [learner.id]
+    ).fetchone()[0]
+    if first is None or first > now_ms:
+        return []
     frm, params = scope.reviews_from()
-    grid = DayGrid(utc(now), learner.rollover_hour, tz)
+    day, labels = DayGrid(utc(now), learner.rollover_hour, tz).day_sql(
+        "r.reviewed_at", first, now_ms
+    )
     rows = db.conn.execute(
-        f"SELECT DISTINCT {grid.sql('r.reviewed_at')} FROM {frm} AND r.reviewed_at <= ?",
-        [learner.id, *params, dt_to_ms(utc(now))],
+        f"SELECT DISTINCT {day} FROM {frm} AND r.reviewed_at <= ?",
+        [learner.id, *params, now_ms],
     ).fetchall()
-    return sorted(set(grid.days([b for (b,) in rows])))
+    return sorted({labels[d] for (d,) in rows})
 
 
 def streak_from_days(days: Iterable[str], today: str) -> Streak:
@@ -521,122 +536,199 @@ def prompt_text(card_type: str, data: dict[str, object], ord_: int) -> str:
 
 # --- card state ----------------------------------------------------------------------
 
-
-@dataclass(slots=True)
-class _Card:
-    deck_id: str
-    title: str
-    tags: tuple[str, ...]
-    active: bool
-    state: int | None
-    interval_ms: int
-    stability: float | None
-    last_review: int | None
-    lapses: int
-    reps: int
-    suspended: bool
-    leech: bool
+# Cards are grouped by deck and tag set ("combos": a few hundred however many cards).
+# A combo is keyed by the deck id and the tags column as stored.
+_ComboKey = tuple[str, str]
 
 
-def _card_rows(db: Database, learner: Learner, scope: _Scope) -> dict[int, _Card]:
+class ReportCache:
+    """What the learners of one report share: per database, active cards per deck and
+    tag set and the ids of cards left out of the forecast; per day rollover, the grid
+    of study days. Each is built once, then reused — for one report over databases
+    that do not change meanwhile."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[int, object], tuple[Database, object]] = {}
+        self._grids: dict[tuple[datetime, int, tzinfo | None], DayGrid] = {}
+
+    def _get(self, db: Database, key: object, make: Callable[[], object]) -> object:
+        hit = self._memo.get((id(db), key))
+        if hit is None or hit[0] is not db:
+            hit = (db, make())
+            self._memo[(id(db), key)] = hit
+        return hit[1]
+
+    def deck_cards(self, db: Database, scope: _Scope) -> dict[_ComboKey, tuple[str, int]]:
+        """(deck id, tags) -> (deck title, active cards) over the cards in `scope`."""
+        return self._get(db, ("deck_cards", scope), lambda: _deck_cards(db, scope))  # type: ignore[return-value]
+
+    def inactive_cards(self, db: Database) -> list[int]:
+        """Ids of cards that left their file or whose deck is inactive (or gone)."""
+        return self._get(db, "inactive", lambda: _inactive_cards(db))  # type: ignore[return-value]
+
+    def day_grid(self, now: datetime, rollover_hour: int, tz: tzinfo | None) -> DayGrid:
+        key = (now, rollover_hour, tz)
+        grid = self._grids.get(key)
+        if grid is None:
+            grid = self._grids[key] = DayGrid(now, rollover_hour, tz)
+        return grid
+
+
+def _deck_cards(db: Database, scope: _Scope) -> dict[_ComboKey, tuple[str, int]]:
     where, params = scope.sql("c")
     rows = db.conn.execute(
         f"""
-        SELECT c.id, c.deck_id, coalesce(d.title, c.deck_id), c.tags,
+        SELECT c.deck_id, c.tags, coalesce(d.title, c.deck_id), count(*)
+        FROM cards c LEFT JOIN decks d ON d.id = c.deck_id
+        WHERE c.active = 1 AND coalesce(d.active, 0) = 1 AND {where}
+        GROUP BY c.deck_id, c.tags
+        """,
+        params,
+    )
+    return {(r[0], r[1]): (r[2], int(r[3])) for r in rows}
+
+
+def _inactive_cards(db: Database) -> list[int]:
+    return [
+        r[0]
+        for r in db.conn.execute(
+            "SELECT c.id FROM cards c "
+            "WHERE c.active = 0 OR c.deck_id NOT IN (SELECT id FROM decks WHERE active = 1)"
+        )
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _LearnerCards:
+    counts: CardCounts
+    # (deck id, tags) -> (deck title, CardCounts fields) of the active cards in scope
+    combos: dict[_ComboKey, tuple[str, list[int]]]
+    recall: Mean
+    # hardest-card candidates, best first: (sort key..., pk, deck id, lapses, reps, recall)
+    hard: list[tuple[int, float, int, str, int, int, float | None]]
+
+
+def _learner_cards(
+    db: Database,
+    learner: Learner,
+    scope: _Scope,
+    deck_cards: dict[_ComboKey, tuple[str, int]],
+    recall_fn: Callable[[float, int], float],
+    now_ms: int,
+) -> _LearnerCards:
+    """Counts per combo, predicted recall and the hardest-card candidates.
+
+    Every active card in scope starts as new in its combo (`deck_cards`, shared by all
+    learners); only the learner's own state rows are read, and each moves its card to
+    its class: 0 new, 1 learning (or relearning), 2 young, 3 mature, 4 suspended (the
+    CardCounts order), with leeches (5), seen (6) and total (7) alongside. A card never
+    answered has no state row, or one with only flags (suspended before study).
+    """
+    combos = {k: (title, [n, 0, 0, 0, 0, 0, 0, n]) for k, (title, n) in deck_cards.items()}
+    where, params = scope.sql("c")
+    rows = db.conn.execute(
+        f"""
+        SELECT s.card_pk, c.deck_id, c.tags, coalesce(d.title, c.deck_id),
                c.active = 1 AND coalesce(d.active, 0) = 1,
                s.state, coalesce(s.due - s.last_review, 0), s.stability, s.last_review,
-               coalesce(s.lapses, 0), coalesce(s.reps, 0), coalesce(s.suspended, 0),
-               coalesce(s.leech, 0)
-        FROM cards c
+               s.lapses, s.reps, s.suspended, s.leech
+        FROM card_state s JOIN cards c ON c.id = s.card_pk
         LEFT JOIN decks d ON d.id = c.deck_id
-        LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
-        WHERE {where}
+        WHERE s.learner_id = ? AND {where}
+        ORDER BY s.card_pk
         """,
         [learner.id, *params],
-    ).fetchall()
-    out: dict[int, _Card] = {}
-    for r in rows:
-        # A card never answered has no state, or only flags (suspended before study).
-        out[r[0]] = _Card(
-            deck_id=r[1],
-            title=r[2],
-            tags=tuple(r[3].split()),
-            active=bool(r[4]),
-            state=r[5],
-            interval_ms=int(r[6]),
-            stability=r[7],
-            last_review=r[8],
-            lapses=int(r[9]),
-            reps=int(r[10]),
-            suspended=bool(r[11]),
-            leech=bool(r[12]),
-        )
-    return out
-
-
-def _class_of(c: _Card) -> int:
-    """0 new, 1 learning, 2 young, 3 mature, 4 suspended (the CardCounts order)."""
-    if c.suspended:
-        return 4
-    if c.state is None:
-        return 0
-    if c.state in (1, 3):
-        return 1
-    return 3 if c.interval_ms >= MATURE_MS else 2
-
-
-def _counts(cards: Iterable[_Card]) -> CardCounts:
-    acc = [0] * 8
-    for c in cards:
-        acc[_class_of(c)] += 1
-        acc[5] += c.leech
-        acc[6] += c.state is not None
-        acc[7] += 1
-    return CardCounts(*acc)
+    )
+    desired = learner.desired_retention
+    n_recall, sum_recall = 0, 0.0
+    hard: list[tuple[int, float, int, str, int, int, float | None]] = []
+    for (
+        pk,
+        deck_id,
+        tags,
+        title,
+        active,
+        state,
+        interval,
+        stability,
+        last_review,
+        lapses,
+        reps,
+        suspended,
+        leech,
+    ) in rows:
+        if not active:
+            continue
+        entry = combos.get((deck_id, tags))
+        if entry is None:  # a card added since `deck_cards` was read
+            entry = combos[(deck_id, tags)] = (title, [1, 0, 0, 0, 0, 0, 0, 1])
+        acc = entry[1]
+        if suspended:
+            k = 4
+        elif state is None:
+            k = 0
+        elif state in (1, 3):
+            k = 1
+        else:
+            k = 3 if interval >= MATURE_MS else 2
+        acc[0] -= 1
+        acc[k] += 1
+        if leech:
+            acc[5] += 1
+        if state is None:
+            continue
+        acc[6] += 1
+        if suspended:
+            continue
+        recall = None
+        if stability and last_review is not None:
+            recall = recall_fn(stability, now_ms - last_review)
+            if state in (2, 3):
+                n_recall += 1
+                sum_recall += recall
+        if lapses > 0 or (recall is not None and recall < desired):
+            hard.append(
+                (-lapses, 2.0 if recall is None else recall, pk, deck_id, lapses, reps, recall)
+            )
+    totals = [0] * 8
+    for _, acc in combos.values():
+        for i, v in enumerate(acc):
+            totals[i] += v
+    hard.sort(key=lambda h: h[:3])
+    return _LearnerCards(CardCounts(*totals), combos, Mean(n_recall, sum_recall), hard)
 
 
 def _hardest(
     db: Database,
-    cards: dict[int, _Card],
-    recall_of: dict[int, float],
-    desired: float,
+    candidates: list[tuple[int, float, int, str, int, int, float | None]],
     source: str,
 ) -> tuple[HardCard, ...]:
     """Seen, unsuspended cards that lapsed or fell below the desired retention: most
     lapses first, then lowest predicted recall."""
-    candidates = [
-        pk
-        for pk, c in cards.items()
-        if c.active
-        and not c.suspended
-        and c.state is not None
-        and (c.lapses > 0 or (pk in recall_of and recall_of[pk] < desired))
-    ]
-    candidates.sort(key=lambda pk: (-cards[pk].lapses, recall_of.get(pk, 2.0), pk))
     top = candidates[:HARDEST_LIMIT]
     if not top:
         return ()
-    marks = ", ".join("?" for _ in top)
+    pks = [h[2] for h in top]
+    marks = ", ".join("?" for _ in pks)
     info = {
         r[0]: r[1:]
         for r in db.conn.execute(
-            f"SELECT id, card_id, ord, type, data FROM cards WHERE id IN ({marks})", top
+            f"SELECT id, card_id, ord, type, data FROM cards WHERE id IN ({marks})", pks
         )
     }
     out = []
-    for pk in top:
+    for _, _, pk, deck_id, lapses, reps, recall in top:
         card_id, ord_, ctype, data = info[pk]
-        c = cards[pk]
         out.append(
             HardCard(
-                deck_id=c.deck_id,
+                deck_id=deck_id,
                 card_id=card_id,
                 ord=ord_,
                 card_pk=pk,
                 prompt=prompt_text(ctype, json.loads(data), ord_),
-                lapses=c.lapses,
-                reps=c.reps,
-                recall=recall_of.get(pk),
+                lapses=lapses,
+                reps=reps,
+                recall=recall,
                 source=source,
             )
         )
@@ -653,25 +745,21 @@ def _time_clause(since_ms: int | None, now_ms: int) -> tuple[str, list[object]]:
 
 
 class DayGrid:
-    """Maps epoch-ms instants to the learner's local study days, fast.
+    """Maps epoch-ms instants to the learner's local study days, fast and exactly.
 
-    SQL groups times into hours counted from an anchor: a study-day start 100 years
-    before `now`. Time zone offsets and DST shifts are whole hours or quarter hours, and
-    the day rolls over on a whole local hour, so an hour counted from a local day start
-    never straddles two study days (zones with 30-minute DST shifts excepted). Python
-    then maps each hour to its day with a bisect over the day starts — at most 24 rows
-    per study day leave SQLite, however many reviews there are.
+    The grid holds the start of every study day over a range (DST-safe, from
+    `quizapp.clock`). Day starts are 24 hours apart except on the days a zone changes
+    its offset, so within each run of 24-hour days the day is plain arithmetic on the
+    instant, and a nested CASE picks the run: SQL groups reviews by study day itself,
+    and one row per day (and group) leaves SQLite. Under UTC, or any zone without
+    DST in the range, the expression is a single division.
     """
 
     def __init__(self, now: datetime, rollover_hour: int, tz: tzinfo | None) -> None:
         self.hour = rollover_hour
         self.tz = tz
-        self.anchor = (dt_to_ms(day_start(now, rollover_hour, tz)) or 0) - 876_000 * HOUR_MS
         self._starts: list[int] = []
         self._labels: list[str] = []
-
-    def sql(self, column: str) -> str:
-        return f"(({column}) - {self.anchor}) / {HOUR_MS}"
 
     def _cover(self, lo: int, hi: int) -> None:
         if self._starts and self._starts[0] <= lo and self._starts[-1] > hi:
@@ -689,14 +777,37 @@ class DayGrid:
             start = next_day_start(start + timedelta(minutes=30), self.hour, self.tz)
         self._starts, self._labels = starts, labels
 
-    def days(self, buckets: Sequence[int]) -> list[str]:
-        """The study day of each hour bucket from `sql()`."""
-        if not buckets:
-            return []
-        times = [self.anchor + b * HOUR_MS for b in buckets]
-        self._cover(min(times), max(times))
-        starts, labels = self._starts, self._labels
-        return [labels[bisect.bisect_right(starts, t) - 1] for t in times]
+    def day_sql(self, column: str, lo: int, hi: int) -> tuple[str, list[str]]:
+        """SQL for the study day of `column` (an index into the returned labels), exact
+        for every instant in [lo, hi]."""
+        self._cover(lo, hi)
+        starts = self._starts
+        n = len(starts) - 1  # days covered
+        runs: list[tuple[int, str]] = []  # (start ms, SQL for the days of the run)
+        i = 0
+        while i < n:
+            if starts[i + 1] - starts[i] != DAY_MS:  # a DST day: a run of its own
+                runs.append((starts[i], str(i)))
+                i += 1
+                continue
+            j = i
+            while j < n and starts[j + 1] - starts[j] == DAY_MS:
+                j += 1
+            runs.append((starts[i], f"{i} + (({column}) - {starts[i]}) / {DAY_MS}"))
+            i = j
+        return _pick(column, runs, 0, len(runs)), self._labels
+
+
+def _pick(column: str, runs: Sequence[tuple[int, str]], lo: int, hi: int) -> str:
+    """A binary search in SQL: the expression of the last run starting at or before
+    `column` (the first run for anything earlier)."""
+    if hi - lo <= 1:
+        return runs[lo][1] if runs else "0"
+    mid = (lo + hi) // 2
+    return (
+        f"CASE WHEN {column} < {runs[mid][0]} THEN {_pick(column, runs, lo, mid)} "
+        f"ELSE {_pick(column, runs, mid, hi)} END"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -713,49 +824,65 @@ def _review_figures(
     since_ms: int | None,
     now_ms: int,
     tz: tzinfo | None,
+    index: str | None = None,
+    grid: DayGrid | None = None,
 ) -> _ReviewFigures:
     """Activity, true retention and calibration from ONE grouped pass over the log.
 
-    Rows are grouped by (hour, calibration bin, young/mature class) — at most a few
-    hundred per study day — and folded into days, windows and bins here.
+    Rows are grouped by (study day, calibration bin, young/mature class), encoded as
+    one integer key — a few dozen groups per study day — and folded into days, windows
+    and bins here.
     """
-    frm, params = scope.reviews_from()
-    when, when_params = _time_clause(since_ms, now_ms)
     now = ms_to_dt(now_ms) or datetime.min
-    grid = DayGrid(now, learner.rollover_hour, tz)
     n_bins = CALIBRATION_BINS
-    rows = db.conn.execute(
-        f"""
-        SELECT {grid.sql("r.reviewed_at")} AS hour,
-               CASE WHEN r.retrievability IS NOT NULL AND r.prev_state IS NOT NULL
-                    THEN min(CAST(r.retrievability * {n_bins} AS INTEGER), {n_bins - 1})
-                    ELSE -1 END AS bin,
-               CASE WHEN r.prev_state IS NOT NULL AND {_STATE_IS_REVIEW}
-                    THEN {_INTERVAL_BEFORE} >= {MATURE_MS} END AS cls,
-               count(*), sum(r.duration_ms), sum(r.rating > 1), sum(r.retrievability)
-        FROM {frm} AND {when}
-        GROUP BY hour, bin, cls
-        """,
-        [learner.id, *params, *when_params],
-    ).fetchall()
-    labels = grid.days([r[0] for r in rows])
-    days: dict[str, list[int]] = {}
+    first = db.conn.execute(
+        "SELECT min(reviewed_at) FROM reviews WHERE learner_id = ?", [learner.id]
+    ).fetchone()[0]
+    rows: list[tuple[int, int, int, int, float | None]] = []
+    labels: list[str] = []
+    if first is not None and first <= now_ms:
+        frm, params = scope.reviews_from(index)
+        when, when_params = _time_clause(since_ms, now_ms)
+        grid = grid or DayGrid(now, learner.rollover_hour, tz)
+        day, labels = grid.day_sql("r.reviewed_at", first, now_ms)
+        # key = day * 64 + (bin + 1) * 4 + class: bin -1 = not calibrated (no prediction,
+        # or a first review), class 0 = not a true-retention review, 1 young, 2 mature
+        rows = db.conn.execute(
+            f"""
+            SELECT ({day}) * 64
+                   + (CASE WHEN r.retrievability IS NOT NULL AND r.prev_state IS NOT NULL
+                           THEN max(min(CAST(r.retrievability * {n_bins} AS INTEGER),
+                                        {n_bins - 1}), -1)
+                           ELSE -1 END + 1) * 4
+                   + CASE WHEN {_STATE_IS_REVIEW} AND {_INTERVAL_BEFORE} IS NOT NULL
+                          THEN 1 + ({_INTERVAL_BEFORE} >= {MATURE_MS}) ELSE 0 END AS k,
+                   count(*), sum(r.duration_ms), sum(r.rating > 1), sum(r.retrievability)
+            FROM {frm} AND {when}
+            GROUP BY k
+            """,
+            [learner.id, *params, *when_params],
+        ).fetchall()
+    days: dict[int, list[int]] = {}
     bins = [[0, 0.0, 0] for _ in range(n_bins)]
-    for day, (_, b, cls, n, ms, passed, rsum) in zip(labels, rows, strict=True):
-        acc = days.setdefault(day, [0, 0, 0, 0, 0, 0])  # n, ms, young p/t, mature p/t
+    for key, n, ms, passed, rsum in rows:
+        acc = days.get(key >> 6)
+        if acc is None:
+            acc = days[key >> 6] = [0, 0, 0, 0, 0, 0]  # n, ms, young p/t, mature p/t
         acc[0] += n
         acc[1] += ms or 0
-        if cls is not None:
-            k = 4 if cls else 2
+        cls = key & 3
+        if cls:
+            k = 2 * cls
             acc[k] += passed or 0
             acc[k + 1] += n
-        if b is not None and b >= 0:
+        b = ((key >> 2) & 15) - 1
+        if b >= 0:
             acc_bin = bins[b]
             acc_bin[0] += n
             acc_bin[1] += rsum or 0.0
             acc_bin[2] += passed or 0
     activity = tuple(
-        DayActivity(d, v[0], v[1] / 60_000, Ratio(v[2], v[3]), Ratio(v[4], v[5]))
+        DayActivity(labels[d], v[0], v[1] / 60_000, Ratio(v[2], v[3]), Ratio(v[4], v[5]))
         for d, v in sorted(days.items())
     )
     today = date.fromisoformat(study_day(now, learner.rollover_hour, tz)).toordinal()
@@ -774,69 +901,103 @@ def _review_figures(
     return _ReviewFigures(activity, tuple(windows), calibration)
 
 
-def _per_card_reviews(
-    db: Database, learner: Learner, scope: _Scope, since_ms: int | None, now_ms: int
-) -> dict[int, tuple[int, int, int, int]]:
-    """card_pk -> (reviews, duration ms, passed, total) of true-retention reviews."""
-    frm, params = scope.reviews_from(indexed=True)
+def _review_index(db: Database, learner: Learner) -> str:
+    """The reviews index to read the learner's log through: the one whose order follows
+    the order the rows are stored in.
+
+    Reviews studied here are appended as they happen, so time order is storage order;
+    an imported history is stored card by card. Reading 10^6 rows against storage
+    order costs a page fetch per row (seconds); with it, consecutive rows share pages.
+    A sample from the start of the per-card index tells which: stored card by card,
+    a card's reviews sit next to each other.
+    """
+    ids = [
+        r[0]
+        for r in db.conn.execute(
+            "SELECT id FROM reviews INDEXED BY reviews_card WHERE learner_id = ? LIMIT 256",
+            [learner.id],
+        )
+    ]
+    near = sum(1 for a, b in itertools.pairwise(ids) if 0 < b - a <= 8)
+    return "reviews_card" if len(ids) > 1 and 2 * near > len(ids) - 1 else "reviews_learner_time"
+
+
+def _combo_reviews(
+    db: Database,
+    learner: Learner,
+    scope: _Scope,
+    since_ms: int | None,
+    now_ms: int,
+    index: str | None = None,
+) -> dict[_ComboKey, tuple[str, int, int, int, int]]:
+    """(deck id, tags) -> (deck title, reviews, duration ms, passed, total true-retention
+    reviews): reviews summed per card, then the cards per deck and tag set, in SQL."""
+    table = f"reviews r INDEXED BY {index}" if index else "reviews r"
     when, when_params = _time_clause(since_ms, now_ms)
+    where, params = scope.sql("c")
     rows = db.conn.execute(
         f"""
-        SELECT r.card_pk, count(*), sum(r.duration_ms),
-               sum(r.prev_state IS NOT NULL AND r.rating > 1 AND {_STATE_IS_REVIEW}),
-               sum(r.prev_state IS NOT NULL AND {_STATE_IS_REVIEW})
-        FROM {frm} AND {when}
-        GROUP BY r.card_pk
+        SELECT c.deck_id, c.tags, coalesce(d.title, c.deck_id),
+               sum(p.n), sum(p.ms), sum(p.passed), sum(p.total)
+        FROM (SELECT r.card_pk AS pk, count(*) AS n, sum(r.duration_ms) AS ms,
+                     sum(r.prev_state IS NOT NULL AND r.rating > 1 AND {_STATE_IS_REVIEW})
+                         AS passed,
+                     sum(r.prev_state IS NOT NULL AND {_STATE_IS_REVIEW}) AS total
+              FROM {table} WHERE r.learner_id = ? AND {when}
+              GROUP BY r.card_pk) p
+        JOIN cards c ON c.id = p.pk
+        LEFT JOIN decks d ON d.id = c.deck_id
+        WHERE {where}
+        GROUP BY c.deck_id, c.tags
         """,
-        [learner.id, *params, *when_params],
+        [learner.id, *when_params, *params],
     ).fetchall()
-    return {r[0]: (int(r[1]), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)) for r in rows}
+    return {
+        (r[0], r[1]): (r[2], int(r[3]), int(r[4] or 0), int(r[5] or 0), int(r[6] or 0))
+        for r in rows
+    }
 
 
 def _breakdowns(
-    cards: dict[int, _Card], per_card: dict[int, tuple[int, int, int, int]]
+    counts: dict[_ComboKey, tuple[str, list[int]]],
+    reviews: dict[_ComboKey, tuple[str, int, int, int, int]],
 ) -> tuple[tuple[GroupMetrics, ...], tuple[GroupMetrics, ...]]:
-    """Per-deck and per-tag figures. Cards are first folded by (deck, tag set) — few
-    combinations however many cards — then each combination is spread over its deck
-    and each of its tags."""
-    Combo = tuple[str, str, tuple[str, ...]]
-    counts: dict[Combo, list[int]] = {}
-    reviews: dict[Combo, list[int]] = {}
-    for pk, c in cards.items():
-        key = (c.deck_id, c.title, c.tags)
-        if c.active:
-            acc = counts.setdefault(key, [0] * 8)
-            acc[_class_of(c)] += 1
-            acc[5] += c.leech
-            acc[6] += c.state is not None
-            acc[7] += 1
-        stats = per_card.get(pk)
-        if stats:
-            racc = reviews.setdefault(key, [0, 0, 0, 0])
-            racc[0] += stats[0]
-            racc[1] += stats[1]
-            racc[2] += stats[2]
-            racc[3] += stats[3]
-    decks: dict[str, GroupMetrics] = {}
-    tags: dict[str, GroupMetrics] = {}
-    for key in counts.keys() | reviews.keys():
-        deck_id, title, card_tags = key
-        n, ms, passed, total = reviews.get(key, (0, 0, 0, 0))
-        part = GroupMetrics(
-            key=deck_id,
+    """Per-deck and per-tag figures: each (deck, tag set) combination — active cards
+    counted, reviews of any card in scope — is added to its deck and to each of its
+    tags. Everything is summed as integers (study time in milliseconds, divided once),
+    so no figure depends on the order of the combinations."""
+    # group key -> (title, [CardCounts fields (8), reviews, ms, passed, total])
+    decks: dict[str, tuple[str, list[int]]] = {}
+    tags: dict[str, tuple[str, list[int]]] = {}
+
+    def add(deck_id: str, title: str, card_tags: str, values: Sequence[int], at: int) -> None:
+        targets = [(decks, deck_id, title), *((tags, t, t) for t in card_tags.split())]
+        for group, key, name in targets:
+            entry = group.get(key)
+            if entry is None:
+                entry = group[key] = (name, [0] * 12)
+            acc = entry[1]
+            for i, v in enumerate(values, start=at):
+                acc[i] += v
+
+    for (deck_id, card_tags), (title, acc) in counts.items():
+        add(deck_id, title, card_tags, acc, 0)
+    for (deck_id, card_tags), (title, *stats) in reviews.items():
+        add(deck_id, title, card_tags, stats, 8)
+
+    def group_metrics(key: str, title: str, v: list[int]) -> GroupMetrics:
+        return GroupMetrics(
+            key=key,
             title=title,
-            counts=CardCounts(*counts.get(key, (0,) * 8)),
-            retention=Ratio(passed, total),
-            reviews=n,
-            minutes=ms / 60_000,
+            counts=CardCounts(*v[:8]),
+            retention=Ratio(v[10], v[11]),
+            reviews=v[8],
+            minutes=v[9] / 60_000,
         )
-        decks[deck_id] = decks[deck_id] + part if deck_id in decks else part
-        for tag in card_tags:
-            tpart = GroupMetrics(tag, tag, part.counts, part.retention, n, part.minutes)
-            tags[tag] = tags[tag] + tpart if tag in tags else tpart
+
     return (
-        tuple(decks[k] for k in sorted(decks)),
-        tuple(tags[k] for k in sorted(tags)),
+        tuple(group_metrics(k, *decks[k]) for k in sorted(decks)),
+        tuple(group_metrics(k, *tags[k]) for k in sorted(tags)),
     )
 
 
@@ -844,33 +1005,55 @@ def _breakdowns(
 
 
 def _forecast(
-    db: Database, learner: Learner, scope: _Scope, now: datetime, tz: tzinfo | None
+    db: Database,
+    learner: Learner,
+    scope: _Scope,
+    now: datetime,
+    tz: tzinfo | None,
+    shared: ReportCache | None = None,
 ) -> tuple[ForecastDay, ...]:
     """Cards falling due per study day for the next 30 days; day 0 (today) also holds
-    everything overdue. Suspended cards are left out."""
+    everything overdue. Suspended cards, and cards that left their file or whose deck
+    is inactive, are left out.
+
+    One pass over the learner's state rows: SQL puts each due time in its day (a
+    binary search over the day starts written into the query) and counts per day;
+    the inactive cards (usually none) are excluded by id instead of joining every
+    state row to its card and deck.
+    """
     hour = learner.rollover_hour
     starts = [day_start(now, hour, tz)]
     for _ in range(FORECAST_DAYS):
         starts.append(next_day_start(starts[-1] + timedelta(hours=1), hour, tz))
     bounds = [dt_to_ms(s) or 0 for s in starts]
     labels = [study_day(s + timedelta(hours=1), hour, tz) for s in starts[:FORECAST_DAYS]]
-    where, params = scope.sql("c")
-    rows = db.conn.execute(
-        f"""
-        SELECT s.due, count(*)
-        FROM card_state s JOIN cards c ON c.id = s.card_pk
-        JOIN decks d ON d.id = c.deck_id AND d.active = 1
-        WHERE s.learner_id = ? AND s.state IS NOT NULL AND s.suspended = 0 AND c.active = 1
-              AND s.due < ? AND {where}
-        GROUP BY 1
-        """,
-        [learner.id, bounds[-1], *params],
-    ).fetchall()
+    inactive = (shared if shared is not None else ReportCache()).inactive_cards(db)
+    cards, params = scope.cards_in("s.card_pk")
+    sql = f"""
+        SELECT {_day_of("s.due", bounds, 0, FORECAST_DAYS)} AS day, count(*)
+        FROM card_state s
+        WHERE s.learner_id = ? AND s.state IS NOT NULL AND s.suspended = 0
+              AND s.due < ? AND {cards}
+        """
+    args: list[object] = [learner.id, bounds[-1], *params]
+    if inactive:  # integer ids from the database, written as literals
+        sql += f" AND s.card_pk NOT IN ({', '.join(str(int(pk)) for pk in inactive)})"
     due = [0] * FORECAST_DAYS
-    for due_ms, n in rows:
-        i = bisect.bisect_right(bounds, due_ms) - 1
-        due[min(max(i, 0), FORECAST_DAYS - 1)] += n
+    for i, n in db.conn.execute(sql + " GROUP BY day", args):
+        due[i] += n
     return tuple(ForecastDay(d, n) for d, n in zip(labels, due, strict=True))
+
+
+def _day_of(column: str, bounds: Sequence[int], lo: int, hi: int) -> str:
+    """SQL for the day `i` in [lo, hi) with bounds[i] <= column < bounds[i + 1]
+    (clamped to the ends): a nested CASE, a binary search over integer literals."""
+    if hi - lo <= 1:
+        return str(lo)
+    mid = (lo + hi) // 2
+    return (
+        f"CASE WHEN {column} < {int(bounds[mid])} THEN {_day_of(column, bounds, lo, mid)} "
+        f"ELSE {_day_of(column, bounds, mid, hi)} END"
+    )
 
 
 __all__ = [
@@ -887,6 +1070,7 @@ __all__ = [
     "LearnerMetrics",
     "Mean",
     "Ratio",
+    "ReportCache",
     "RetentionWindow",
     "Streak",
     "TagAccuracy",

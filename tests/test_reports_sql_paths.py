@@ -1,0 +1,145 @@
+"""The fast paths of reports.metrics: study days computed in SQL (DST included), the
+reviews index chosen by storage order, figures shared between learners, inactive cards.
+
+Each test compares the fast path with a slow, obvious computation of the same figure.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from quizapp.clock import study_day
+from quizapp.reports import metrics as M
+from quizapp.scheduling import dt_to_ms
+from quizapp.store.learners import add_learner
+from tests.test_reports_data import DAY, NOW, add_card, add_deck, add_review, build_history
+
+
+@pytest.fixture
+def hist(tmp_path: Path):
+    db, learner = build_history(tmp_path / "hist.db")
+    yield db, learner
+    db.conn.close()
+
+
+@pytest.mark.parametrize(
+    ("zone", "hour"),
+    [
+        ("UTC", 4),
+        ("Europe/Berlin", 4),
+        ("Europe/Berlin", 2),  # the rollover hour is the hour clocks skip / repeat
+        ("America/New_York", 0),
+        ("Australia/Lord_Howe", 4),  # 30-minute DST shift
+        ("America/St_Johns", 3),  # UTC-3:30
+    ],
+)
+def test_day_sql_matches_study_day_across_dst(zone: str, hour: int) -> None:
+    tz = ZoneInfo(zone)
+    now = NOW + 300 * DAY
+    lo = NOW - 200 * DAY
+    grid = M.DayGrid(now, hour, tz)
+    expr, labels = grid.day_sql("x", dt_to_ms(lo) or 0, dt_to_ms(now) or 0)
+    conn = sqlite3.connect(":memory:")
+    instants = []
+    t = lo
+    while t <= now:
+        instants.append(t)
+        t += timedelta(minutes=15)
+    conn.execute("CREATE TABLE t (x INTEGER)")
+    conn.executemany("INSERT INTO t VALUES (?)", [(dt_to_ms(i),) for i in instants])
+    got = [labels[d] for (d,) in conn.execute(f"SELECT {expr} FROM t ORDER BY x")]
+    assert got == [study_day(i, hour, tz) for i in instants]
+    if zone == "UTC":
+        assert "CASE" not in expr  # no DST: a single division
+
+
+def _layout_db(tmp_path: Path, card_by_card: bool):
+    db, who = build_history(tmp_path / f"layout{card_by_card}.db")
+    add_deck(db, "big", "Big")
+    for pk in range(100, 140):
+        add_card(db, pk, "big", f"c{pk}", {"type": "basic", "prompt": "P"}, ("bulk",))
+    reviews = [(pk, NOW - (60 - k) * DAY) for pk in range(100, 140) for k in range(0, 60, 3)]
+    if not card_by_card:
+        reviews.sort(key=lambda r: r[1])
+    start = 1000
+    for i, (pk, at) in enumerate(reviews):
+        add_review(db, who.id, pk, at, 3, 1000, before=(2, 3), retr=0.9, review_id=start + i)
+    return db, who
+
+
+def test_review_index_follows_storage_order(tmp_path: Path, monkeypatch) -> None:
+    imported, who_i = _layout_db(tmp_path, card_by_card=True)
+    studied, who_s = _layout_db(tmp_path, card_by_card=False)
+    assert M._review_index(imported, who_i) == "reviews_card"
+    assert M._review_index(studied, who_s) == "reviews_learner_time"
+    # the figures do not depend on the index they were read through
+    for db, who in ((imported, who_i), (studied, who_s)):
+        results = []
+        for index in ("reviews_card", "reviews_learner_time"):
+            monkeypatch.setattr(M, "_review_index", lambda db, learner, i=index: i)
+            results.append(M.compute(db, who, now=NOW))
+        assert results[0] == results[1]
+        assert results[0].reviews == 10 + 40 * 20
+
+
+def test_shared_cache_gives_the_same_metrics(hist) -> None:
+    db, ada = hist
+    bob = add_learner(db, "Bob")
+    add_review(db, bob.id, 3, NOW - 3 * DAY, 3, 2000)
+    shared = M.ReportCache()
+    for who in (ada, bob, ada):
+        for scope in ({}, {"deck_ids": ["d1"]}, {"tags": ["cardio"]}):
+            assert M.compute(db, who, now=NOW, shared=shared, **scope) == M.compute(
+                db, who, now=NOW, **scope
+            )
+
+
+def test_inactive_cards_and_decks(hist) -> None:
+    db, who = hist
+    before = M.compute(db, who, now=NOW)
+    # card 4 (relearning, due yesterday: in today's forecast) leaves its file
+    db.conn.execute("UPDATE cards SET active = 0 WHERE id = 4")
+    m = M.compute(db, who, now=NOW)
+    assert m.forecast[0].due == before.forecast[0].due - 1
+    assert m.counts.total == before.counts.total - 1
+    assert m.counts.learning == before.counts.learning - 1
+    d1 = {g.key: g for g in m.decks}["d1"]
+    # its reviews still count in its deck; the card no longer does
+    assert d1.reviews == {g.key: g for g in before.decks}["d1"].reviews
+    assert d1.counts.total == 5
+    assert "d1/d" not in {h.key for h in m.hardest}
+    # a whole deck made inactive
+    db.conn.execute("UPDATE decks SET active = 0 WHERE id = 'd1'")
+    m = M.compute(db, who, now=NOW)
+    assert sum(f.due for f in m.forecast) == 0
+    assert m.counts.total == 2 and m.recall.n == 0
+
+
+def test_group_minutes_are_exact_sums(hist) -> None:
+    db, who = hist
+    m = M.compute(db, who, now=NOW)
+    for g in m.tags:
+        total_ms = db.conn.execute(
+            "SELECT sum(r.duration_ms) FROM reviews r JOIN cards c ON c.id = r.card_pk "
+            "WHERE r.learner_id = ? AND r.reviewed_at <= ? AND instr(c.tags, ?) > 0",
+            [who.id, dt_to_ms(NOW), f" {g.key} "],
+        ).fetchone()[0]
+        assert g.minutes == (total_ms or 0) / 60_000
+
+
+def test_since_streak_uses_every_study_day(hist) -> None:
+    db, who = hist
+    m = M.compute(db, who, now=NOW, since=NOW - 3 * DAY)
+    full = M.compute(db, who, now=NOW)
+    assert m.streak == full.streak
+    assert M.study_days(db, who, now=NOW) == [a.day for a in full.activity]
+    assert M.study_days(db, replace(who, id=who.id + 99), now=NOW) == []
+    later = NOW - timedelta(days=500)
+    assert M.study_days(db, who, now=later) == []
+    assert isinstance(NOW, datetime)
