@@ -152,6 +152,7 @@ def test_workers_store_what_the_serial_path_stores(
     monkeypatch.setenv("QUIZAPP_TEST_PARENT", str(os.getpid()))
     monkeypatch.setattr(sync_pool, "prepare_file", _spy)
     monkeypatch.setattr(sync_pool, "_fork_is_safe", lambda: True)
+    monkeypatch.setattr(sync_pool, "_cpus", lambda: 2)  # workers even on a one-core machine
     serial_db = open_database(tmp_path / "serial.db")
     pooled_db = open_database(tmp_path / "pooled.db")
     try:
@@ -181,26 +182,55 @@ def test_workers_store_what_the_serial_path_stores(
         pooled_db.conn.close()
 
 
-def test_no_workers_for_small_syncs_or_from_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_fork_no_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_deck: Callable[..., Path]
+) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    def refuse(*a: object, **k: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    deck = write_deck()
+    write_deck(SMALL_DECK.replace("id: small", "id: other", 1), name="other.yaml")
+    monkeypatch.setattr(sync_pool, "_fork_is_safe", lambda: True)
+    monkeypatch.setattr(sync_pool, "_cpus", lambda: 2)
+    monkeypatch.setattr(sync_pool, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse)
+    db = open_database(tmp_path / "x.db")
+    try:
+        report = sync_paths(db, [deck.parent])  # prepared here instead
+        assert report.parsed == ["other", "small"] and not report.problems
+    finally:
+        db.conn.close()
+
+
+def test_workers_only_for_big_syncs(monkeypatch: pytest.MonkeyPatch) -> None:
     jobs = [("a.yaml", None), ("b.yaml", None)]
     big = [sync_pool.PARALLEL_MIN_BYTES] * 2
     monkeypatch.setattr(sync_pool, "_cpus", lambda: 2)
+    monkeypatch.setattr(sync_pool, "_fork_is_safe", lambda: True)
     assert sync_pool.worker_count(jobs, big) == 2
     assert sync_pool.worker_count(jobs[:1], big[:1]) == 0  # one file
     assert sync_pool.worker_count(jobs, [10, 10]) == 0  # small files
     monkeypatch.setattr(sync_pool, "_cpus", lambda: 1)
     assert sync_pool.worker_count(jobs, big) == 0  # one core
     monkeypatch.setattr(sync_pool, "_cpus", lambda: 2)
-    got: list[int] = []
-    t = threading.Thread(target=lambda: got.append(sync_pool.worker_count(jobs, big)))
+    monkeypatch.setattr(sync_pool, "_fork_is_safe", lambda: False)
+    assert sync_pool.worker_count(jobs, big) == 0  # another thread runs
+
+
+def test_never_fork_beside_another_thread() -> None:
+    assert sync_pool._fork_is_safe() == (threading.active_count() == 1)
+    got: list[bool] = []
+    t = threading.Thread(target=lambda: got.append(sync_pool._fork_is_safe()))
     t.start()
     t.join()
-    assert got == [0]  # never fork from a thread (the TUI syncs in one)
+    assert got == [False]  # from a thread (the TUI syncs in one)
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert sync_pool.worker_count(jobs, big) == 0  # nor while another thread runs
+        assert not sync_pool._fork_is_safe()  # nor while another thread runs
     finally:
         release.set()
         other.join()

@@ -21,9 +21,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from quizapp.decks import loader
 from quizapp.store.deck_rows import Prepared, prepare_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 #: Below this many bytes of deck files to load, the files are prepared in this process.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -71,32 +75,36 @@ def _worker_init() -> None:
 @contextmanager
 def prepared(jobs: Sequence[Job], sizes: Sequence[int]) -> Iterator[Iterator[Prepared]]:
     """The `prepare_file` result of each job, in job order (lazily, as they are ready)."""
-    workers = worker_count(jobs, sizes)
-    if not workers:
-        yield _serial(jobs)
-        return
-    import multiprocessing  # only for big syncs: ~20 ms to import
-    from concurrent.futures import ProcessPoolExecutor
-
-    loader._yaml_rs()  # imported here, on the main thread, before forking (see loader)
-    executor: ProcessPoolExecutor | None = None
-    futures: list[Future[Prepared]] = []
-    try:
-        executor = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_worker_init,
-        )
-        futures = [executor.submit(prepare_file, path, known) for path, known in jobs]
-    except Exception:  # cannot start processes (limits, a daemonic process): do it here
-        if executor is not None:
+    executor = _start(worker_count(jobs, sizes))
+    futures: list[Future[Prepared]] | None = None
+    if executor is not None:
+        try:  # the first submit forks the workers
+            futures = [executor.submit(prepare_file, path, known) for path, known in jobs]
+        except Exception:  # cannot fork (process limit, memory): do it here
             executor.shutdown(wait=False, cancel_futures=True)
+    if executor is None or futures is None:
         yield _serial(jobs)
         return
     try:
         yield _gather(futures, jobs)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _start(workers: int) -> ProcessPoolExecutor | None:
+    """A pool of `workers` forked processes, or None (prepare the files here)."""
+    if not workers:
+        return None
+    import multiprocessing  # only for big syncs: ~20 ms to import
+    from concurrent.futures import ProcessPoolExecutor
+
+    loader._yaml_rs()  # imported here, on the main thread, before forking (see loader)
+    try:
+        return ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
+        )
+    except Exception:  # e.g. a daemonic process may not have children: do it here
+        return None
 
 
 def _gather(futures: list[Future[Prepared]], jobs: Sequence[Job]) -> Iterator[Prepared]:
