@@ -16,10 +16,14 @@ from .conftest import SIZE, settle
 Build = Callable[..., QuizApp]
 
 
+def shown(footer: Footer) -> list[FooterKey]:
+    return [k for k in footer.query(FooterKey) if k.display]
+
+
 def keys(footer: Footer) -> list[tuple[str, str, str, bool, tuple[str, ...]]]:
     return [
         (k.key, k.key_display, k.description, k._disabled, tuple(sorted(k.classes)))
-        for k in footer.query(FooterKey)
+        for k in shown(footer)
     ]
 
 
@@ -62,13 +66,27 @@ async def test_footer_is_not_rebuilt_when_nothing_changed(build: Build) -> None:
         await pilot.pause()
         screen = app.screen
         footer = screen.query_one(QuizFooter)
-        before = list(footer.query(FooterKey))
-        assert before
+        question = shown(footer)
+        assert question
         for _ in range(3):
             screen.refresh_bindings()
         screen.query_one("#card").focus()
         await pilot.pause()
-        assert list(footer.query(FooterKey)) == before  # the same widgets, not re-mounted
+        assert shown(footer) == question  # the same widgets, not re-mounted
+
+        await pilot.press("space")  # the answer side: other keys
+        await pilot.pause()
+        answer = shown(footer)
+        assert answer != question
+        assert set(question) <= set(footer.query(FooterKey))  # hidden, not removed
+        assert {k.key for k in answer} >= {"1", "2", "3", "4"}
+        await pilot.press("3")  # the next card (typed), then undo: back to the first
+        await pilot.pause()
+        screen.action_undo()  # (the typed card's answer field has the keys)
+        await pilot.pause()
+        assert isinstance(screen, StudyScreen) and screen.item is not None
+        assert screen.item.card_id == "basic-1" and not screen.answering
+        assert shown(footer) == question  # shown again: the same widgets
         await pilot.press("space")
         await pilot.pause()
-        assert list(footer.query(FooterKey)) != before
+        assert shown(footer) == answer
