@@ -97,14 +97,22 @@ class QuizFooter(Footer):
         binding, enabled, tooltip, display, palette = entry
         if palette:
             key = FooterKey(
-                binding.key, display, binding.description, binding.action,
-                classes="-command-palette", disabled=not enabled,
+                binding.key,
+                display,
+                binding.description,
+                binding.action,
+                classes="-command-palette",
+                disabled=not enabled,
                 tooltip=binding.tooltip or binding.description,
             )
         else:
             key = FooterKey(
-                binding.key, display, binding.description, binding.action,
-                disabled=not enabled, tooltip=tooltip,
+                binding.key,
+                display,
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
             ).data_bind(compact=Footer.compact)
         self._settle_compact(key)
         key.display = shown
