@@ -85,10 +85,17 @@ def prepared(jobs: Sequence[Job], sizes: Sequence[int]) -> Iterator[Iterator[Pre
     if executor is None or futures is None:
         yield _serial(jobs)
         return
+    # Results arrive as ~100,000 tuples per second (the pool's thread unpickles them): the
+    # cyclic GC would walk every row waiting to be written, ~100 times. Nothing here forms
+    # a cycle, and no other thread of this process runs (see worker_count), so it pauses.
+    paused = gc.isenabled()
+    gc.disable()
     try:
         yield _gather(futures, jobs)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        if paused:
+            gc.enable()
 
 
 def _start(workers: int) -> ProcessPoolExecutor | None:
