@@ -55,7 +55,6 @@ class _File:
     row: dict[str, Any] | None = None  # the stored deck of this path
     problem: Problem | None = None
     unchanged: bool = False  # same size and mtime as stored: not read
-    job: int = -1  # index of its `prepare_file` job
 
 
 def sync_paths(
@@ -86,8 +85,7 @@ def sync_paths(
     jobs: list[tuple[str, str | None]] = []
     sizes: list[int] = []
     for f in plan:
-        if f.problem is None and not f.unchanged:
-            f.job = len(jobs)
+        if f.problem is None and not f.unchanged:  # one job per file, in file order
             jobs.append((str(f.path), f.row["file_hash"] if f.row else None))
             sizes.append(f.st.st_size if f.st else 0)
     seen_ids: dict[str, str] = {}
