@@ -122,8 +122,9 @@ class StudyScreen(Screen[None]):
         new.display = card.type == CardType.MCQ
         field = self.query_one("#answer", Input)
         field.value = ""
-        field.disabled = False
         field.display = card.type in (CardType.TYPED, CardType.CLOZE)
+        if field.display:  # hidden, it stays as the last answer left it (a restyle saved)
+            field.disabled = False
         field.placeholder = (
             "Fill the blank; Enter submits (empty Enter shows the answer)"
             if card.type == CardType.CLOZE else "Type your answer; Enter submits"

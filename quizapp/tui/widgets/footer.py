@@ -138,7 +138,7 @@ class QuizFooter(Footer):
             return
         if self.is_attached and screen is self.screen and not self._rebuild_queued:
             self._rebuild_queued = True
-            self.call_after_refresh(self._rebuild)
+            self.call_later(self._rebuild)
 
     async def _rebuild(self) -> None:
         self._rebuild_queued = False
