@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from quizapp.clock import study_day
+from quizapp.reports import cohort, csv_out
 from quizapp.reports import metrics as M
 from quizapp.scheduling import dt_to_ms
 from quizapp.store.learners import add_learner
@@ -143,3 +144,56 @@ def test_since_streak_uses_every_study_day(hist) -> None:
     later = NOW - timedelta(days=500)
     assert M.study_days(db, who, now=later) == []
     assert isinstance(NOW, datetime)
+
+
+def _same_row_figures(full: M.LearnerMetrics, summary: M.LearnerSummary) -> None:
+    assert summary.counts == full.counts
+    assert summary.retention == full.retention
+    assert (summary.reviews, summary.minutes) == (full.reviews, full.minutes)
+    assert summary.streak == full.streak
+    assert summary.forecast == full.forecast
+    assert summary.recall == full.recall
+    assert csv_out.render([summary]) == csv_out.render([full])
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        {},
+        {"since": NOW - 7 * DAY},
+        {"deck_ids": ["d1"]},
+        {"tags": ["cardio"]},
+        {"deck_ids": []},
+        {"tz": ZoneInfo("Europe/Berlin")},
+        {"now": NOW - 10 * DAY},  # the windows reach back past part of the log
+        {"now": NOW + 500 * DAY},  # and forward: nothing in the last 365 days
+        {"now": NOW - 1000 * DAY},  # before the first review
+    ],
+)
+def test_summary_equals_full_metrics(hist, scope) -> None:
+    db, who = hist
+    kw = {"now": NOW, **scope}
+    _same_row_figures(M.compute(db, who, **kw), M.summarize(db, who, **kw))
+
+
+def test_summary_of_a_short_history(tmp_path: Path) -> None:
+    db, _ = build_history(tmp_path / "h.db")
+    new = add_learner(db, "New")
+    for k, rating in enumerate((3, 1, 3)):
+        add_review(db, new.id, 2, NOW - k * DAY, rating, 500, before=(2, 30 * k), retr=0.8)
+    _same_row_figures(M.compute(db, new, now=NOW), M.summarize(db, new, now=NOW))
+
+
+def test_member_summary_merges_like_member_metrics(tmp_path: Path) -> None:
+    a, _ = build_history(tmp_path / "a.db", "Ada")
+    b, ada_b = build_history(tmp_path / "b.db", "ada")
+    add_review(b, ada_b.id, 3, NOW - 60 * DAY, 3, 700, before=(2, 25), retr=0.9)
+    a.conn.close()
+    b.conn.close()
+    sources = cohort.open_sources([tmp_path / "a.db", tmp_path / "b.db"])
+    (member,) = cohort.gather(sources, ["Ada"])
+    shared = M.ReportCache()
+    full = cohort.member_metrics(member, now=NOW, shared=shared)
+    summary = cohort.member_summary(member, now=NOW, shared=shared)
+    assert summary.sources == full.sources and summary.reviews == 21
+    _same_row_figures(full, summary)

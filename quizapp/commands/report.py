@@ -207,30 +207,43 @@ def report(
     else:
         from quizapp.reports.metrics import ReportCache
 
-        shared = ReportCache()
-        metrics = [
-            cohort.member_metrics(
-                m, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, shared=shared
-            )
-            for m in members
-        ]
+        shared = ReportCache()  # what the learners of a database share, read once
         generated = iso_utc(now)
-        if fmt == "csv":
+        if fmt == "csv" and by == "learner":
+            # one row per learner: the summary figures only, without the per-day,
+            # per-card and per-deck detail the other formats show
             from quizapp.reports import csv_out
 
-            chunks = [csv_out.render(metrics, by=by)]
-        elif fmt == "json":
-            from quizapp.reports import json_out
-
-            chunks = [json_out.render(metrics, generated_at=generated)]
-        elif fmt == "md":
-            from quizapp.reports import md_out
-
-            chunks = [md_out.render(metrics)]
+            summaries = [
+                cohort.member_summary(
+                    m, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, shared=shared
+                )
+                for m in members
+            ]
+            chunks = [csv_out.render(summaries, by=by)]
         else:
-            from quizapp.reports import html_out
+            metrics = [
+                cohort.member_metrics(
+                    m, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, shared=shared
+                )
+                for m in members
+            ]
+            if fmt == "csv":
+                from quizapp.reports import csv_out
 
-            chunks = [html_out.render(metrics, generated_at=generated)]
+                chunks = [csv_out.render(metrics, by=by)]
+            elif fmt == "json":
+                from quizapp.reports import json_out
+
+                chunks = [json_out.render(metrics, generated_at=generated)]
+            elif fmt == "md":
+                from quizapp.reports import md_out
+
+                chunks = [md_out.render(metrics)]
+            else:
+                from quizapp.reports import html_out
+
+                chunks = [html_out.render(metrics, generated_at=generated)]
         what = "report"
     write_atomic(output, chunks)
     who = members[0].name if len(members) == 1 else f"{len(members)} learners"

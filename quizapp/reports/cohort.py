@@ -126,6 +126,49 @@ def member_metrics(
     return merge(parts, streak=M.streak_from_days(days, parts[0].today))
 
 
+def member_summary(
+    member: CohortMember,
+    *,
+    deck_ids: Sequence[str] | None = None,
+    tags: Sequence[str] = (),
+    since: datetime | None = None,
+    now: datetime,
+    tz: tzinfo | None = None,
+    shared: M.ReportCache | None = None,
+) -> M.LearnerSummary:
+    """The member's one-row figures (`metrics.summarize`), merged like `member_metrics`."""
+    parts = [
+        M.summarize(
+            p.source.db,
+            p.learner,
+            deck_ids=deck_ids,
+            tags=tuple(tags),
+            since=since,
+            now=now,
+            tz=tz,
+            source=p.source.label,
+            shared=shared,
+        )
+        for p in member.parts
+    ]
+    out = parts[0]
+    for other in parts[1:]:
+        days = sorted(set(out.study_days) | set(other.study_days))
+        out = replace(
+            out,
+            sources=out.sources + other.sources,
+            counts=out.counts + other.counts,
+            retention=tuple(a + b for a, b in zip(out.retention, other.retention, strict=True)),
+            reviews=out.reviews + other.reviews,
+            minutes=out.minutes + other.minutes,
+            forecast=tuple(a + b for a, b in zip(out.forecast, other.forecast, strict=True)),
+            recall=out.recall + other.recall,
+            study_days=tuple(days),
+            streak=M.streak_from_days(days, out.today),
+        )
+    return out
+
+
 def merge(parts: Sequence[M.LearnerMetrics], *, streak: M.Streak) -> M.LearnerMetrics:
     """Sum the parts (all computed at the same `now`); rates follow from the sums."""
     first = parts[0]

@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from quizapp.reports.metrics import GroupMetrics, LearnerMetrics
+from quizapp.reports.metrics import GroupMetrics, LearnerMetrics, LearnerSummary
 from quizapp.reports.reviewlog import ReviewRecord
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -68,7 +68,7 @@ LEARNER_HEADER = (
 )
 
 
-def _learner_row(m: LearnerMetrics) -> list[Cell]:
+def _learner_row(m: LearnerMetrics | LearnerSummary) -> list[Cell]:
     c = m.counts
     w7, w30, w365 = (m.retention_window(d) for d in (7, 30, 365))
     return [
@@ -137,10 +137,14 @@ def _group_row(g: GroupMetrics) -> list[Cell]:
     ]
 
 
-def render(learners: Sequence[LearnerMetrics], *, by: str = "learner") -> str:
-    """One row per learner (`by="learner"`), or per learner × deck / tag."""
+def render(
+    learners: Sequence[LearnerMetrics] | Sequence[LearnerSummary], *, by: str = "learner"
+) -> str:
+    """One row per learner (`by="learner"`: full metrics or summaries give the same
+    row), or per learner × deck / tag (full metrics)."""
     if by == "learner":
         return _table(LEARNER_HEADER, (_learner_row(m) for m in learners))
+    learners = [m for m in learners if isinstance(m, LearnerMetrics)]
     if by == "deck":
         return _table(
             ("learner", "deck_id", "deck_title", *GROUP_HEADER),

@@ -23,6 +23,7 @@ which roll over at `learner.rollover_hour`):
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 from collections import defaultdict
@@ -392,7 +393,7 @@ def compute(
         counts=cards.counts,
         retention=figures.retention,
         reviews=sum(a.reviews for a in activity),
-        minutes=sum(a.minutes for a in activity),
+        minutes=figures.ms / 60_000,
         activity=activity,
         streak=streak_from_days(days_all, study_day(now, hour, tz)),
         forecast=_forecast(db, learner, scope, now, tz, shared),
@@ -403,6 +404,173 @@ def compute(
         tags=tag_groups,
         quiz=quiz_accuracy_by_tag(db, learner, deck_ids=deck_ids, tags=tuple(tags), since=since),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerSummary:
+    """The one-row-per-learner figures (`quizapp report --format csv`): the same numbers
+    as `LearnerMetrics` has for them, from fewer passes over the review log — no per-day
+    activity, calibration, hardest cards or deck and tag breakdowns."""
+
+    learner: str
+    now: str
+    today: str
+    sources: tuple[str, ...]
+    counts: CardCounts
+    retention: tuple[RetentionWindow, ...]
+    reviews: int
+    minutes: float
+    streak: Streak
+    forecast: tuple[ForecastDay, ...]
+    recall: Mean
+    study_days: tuple[str, ...]  # every study day (ISO), for merging cohort files
+
+    @property
+    def predicted_recall(self) -> float | None:
+        return self.recall.value
+
+    @property
+    def mastery(self) -> float | None:
+        return self.counts.mastery
+
+    def retention_window(self, days: int) -> RetentionWindow:
+        for w in self.retention:
+            if w.days == days:
+                return w
+        return RetentionWindow(days)
+
+
+def summarize(
+    db: Database,
+    learner: Learner,
+    *,
+    deck_ids: Sequence[str] | None = None,
+    tags: Iterable[str] = (),
+    since: datetime | None = None,
+    now: datetime,
+    tz: tzinfo | None = None,
+    source: str = "",
+    shared: ReportCache | None = None,
+) -> LearnerSummary:
+    """The figures of `LearnerSummary`, equal to those `compute` gives.
+
+    Two passes over the learner's reviews, neither sorting the whole log: the totals
+    (reviews, study time) streamed, and true retention by window and class grouped over
+    the last 365 days only; the study days (streak) come from one index probe per day.
+    """
+    now = utc(now)
+    now_ms = dt_to_ms(now) or 0
+    since_ms = dt_to_ms(utc(since)) if since is not None else None
+    scope = _Scope(tuple(deck_ids) if deck_ids is not None else None, tuple(tags))
+    scheduler = FsrsScheduler(learner.desired_retention, learner.fsrs_params, fuzz=False)
+    hour = learner.rollover_hour
+    shared = shared if shared is not None else ReportCache()
+    cards = _learner_cards(
+        db, learner, scope, shared.deck_cards(db, scope), recall_function(scheduler), now_ms
+    )
+    grid = shared.day_grid(now, hour, tz)
+    first = db.conn.execute(
+        "SELECT min(reviewed_at) FROM reviews WHERE learner_id = ?", [learner.id]
+    ).fetchone()[0]
+    reviews, ms = 0, 0
+    windows = [RetentionWindow(n) for n in RETENTION_WINDOWS]
+    days: list[str] = []
+    if first is not None and first <= now_ms:
+        index = _review_index(db, learner)
+        frm, params = scope.reviews_from(index)
+        when, when_params = _time_clause(since_ms, now_ms)
+        reviews, ms = db.conn.execute(
+            f"SELECT count(*), coalesce(sum(r.duration_ms), 0) FROM {frm} AND {when}",
+            [learner.id, *params, *when_params],
+        ).fetchone()
+        windows = _windows(db, learner, scope, grid, first, since_ms, now_ms, index)
+        if scope.filtered:
+            days = study_days(db, learner, now=now, tz=tz, deck_ids=deck_ids, tags=tuple(tags))
+        else:
+            days = _probe_study_days(db, learner, grid, first, now_ms)
+    return LearnerSummary(
+        learner=learner.name,
+        now=iso_utc(now),
+        today=study_day(now, hour, tz),
+        sources=(source,) if source else (),
+        counts=cards.counts,
+        retention=tuple(windows),
+        reviews=int(reviews),
+        minutes=int(ms) / 60_000,
+        streak=streak_from_days(days, study_day(now, hour, tz)),
+        forecast=_forecast(db, learner, scope, now, tz, shared),
+        recall=cards.recall,
+        study_days=tuple(days),
+    )
+
+
+def _windows(
+    db: Database,
+    learner: Learner,
+    scope: _Scope,
+    grid: DayGrid,
+    first: int,
+    since_ms: int | None,
+    now_ms: int,
+    index: str,
+) -> list[RetentionWindow]:
+    """True retention over the last 7, 30 and 365 study days (today included), young
+    and mature: one grouped pass over the reviews of the longest window. The windows
+    are nested, so a review's band — how many of the shorter windows it falls in —
+    says which windows it counts in."""
+    _, labels = grid.day_sql("r.reviewed_at", first, now_ms)
+    starts = grid._starts
+    today = len(labels) - 1
+    widths = sorted(RETENTION_WINDOWS)
+    # the first instant of each window; None when it reaches back past the log
+    bounds = [starts[today - n + 1] if today - n + 1 > 0 else None for n in widths]
+    band = " + ".join(f"(r.reviewed_at >= {b})" if b is not None else "1" for b in bounds[:-1])
+    frm, params = scope.reviews_from(index)
+    when, when_params = _time_clause(since_ms, now_ms)
+    longest = f"AND r.reviewed_at >= {bounds[-1]}" if bounds[-1] is not None else ""
+    rows = db.conn.execute(
+        f"""
+        SELECT {band or "0"} AS band,
+               CASE WHEN {_STATE_IS_REVIEW} AND {_INTERVAL_BEFORE} IS NOT NULL
+                    THEN 1 + ({_INTERVAL_BEFORE} >= {MATURE_MS}) ELSE 0 END AS cls,
+               count(*), sum(r.rating > 1)
+        FROM {frm} AND {when} {longest}
+        GROUP BY band, cls
+        """,
+        [learner.id, *params, *when_params],
+    ).fetchall()
+    out = {}
+    for k, n_days in enumerate(widths):
+        young = mature = Ratio()
+        for b, cls, n, passed in rows:
+            if cls and b >= len(widths) - 1 - k:
+                part = Ratio(int(passed or 0), int(n))
+                if cls == 1:
+                    young = young + part
+                else:
+                    mature = mature + part
+        out[n_days] = RetentionWindow(n_days, young + mature, young, mature)
+    return [out[n] for n in RETENTION_WINDOWS]
+
+
+def _probe_study_days(
+    db: Database, learner: Learner, grid: DayGrid, first: int, now_ms: int
+) -> list[str]:
+    """The study days with a review up to `now` (whatever `since` says): one probe of
+    the (learner, time) index per day, from the first review on."""
+    _, labels = grid.day_sql("r.reviewed_at", first, now_ms)
+    starts = grid._starts
+    sql = (
+        "SELECT 1 FROM reviews INDEXED BY reviews_learner_time "
+        "WHERE learner_id = ? AND reviewed_at >= ? AND reviewed_at < ? LIMIT 1"
+    )
+    execute = db.conn.execute
+    lo = max(bisect.bisect_right(starts, first) - 1, 0)
+    return [
+        labels[i]
+        for i in range(lo, len(labels))
+        if execute(sql, [learner.id, starts[i], min(starts[i + 1], now_ms + 1)]).fetchone()
+    ]
 
 
 def recall_function(scheduler: FsrsScheduler) -> Callable[[float, int], float]:
@@ -815,6 +983,7 @@ class _ReviewFigures:
     activity: tuple[DayActivity, ...]
     retention: tuple[RetentionWindow, ...]
     calibration: tuple[CalibrationBin, ...]
+    ms: int  # study time over the period
 
 
 def _review_figures(
@@ -898,7 +1067,7 @@ def _review_figures(
         CalibrationBin(i / n_bins, (i + 1) / n_bins, int(v[0]), float(v[1]), int(v[2]))
         for i, v in enumerate(bins)
     )
-    return _ReviewFigures(activity, tuple(windows), calibration)
+    return _ReviewFigures(activity, tuple(windows), calibration, sum(v[1] for v in days.values()))
 
 
 def _review_index(db: Database, learner: Learner) -> str:
@@ -1068,6 +1237,7 @@ __all__ = [
     "GroupMetrics",
     "HardCard",
     "LearnerMetrics",
+    "LearnerSummary",
     "Mean",
     "Ratio",
     "ReportCache",
@@ -1081,4 +1251,5 @@ __all__ = [
     "recall_function",
     "streak_from_days",
     "study_days",
+    "summarize",
 ]
