@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlite_utils import Database
 from textual import work
@@ -24,7 +24,6 @@ from textual.message import Message
 from textual.screen import Screen
 
 from quizapp.clock import Clock, system_clock
-from quizapp.decks.errors import Problem
 from quizapp.store.db import StoreError
 from quizapp.store.learners import (
     Learner,
@@ -34,8 +33,11 @@ from quizapp.store.learners import (
     list_learners,
     update_settings,
 )
-from quizapp.store.sync import SyncReport
 from quizapp.tui.queries import db_file
+
+if TYPE_CHECKING:  # (the sync and deck modules load in the sync worker, off the UI thread)
+    from quizapp.decks.errors import Problem
+    from quizapp.store.sync import SyncReport
 
 DEFAULT_THEME = "textual-dark"
 
