@@ -222,7 +222,9 @@ def studied(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def _copy_setup(studied: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
     db, decks = studied
-    shutil.copy(db, tmp_path / "p.db")
+    for suffix in ("", "-wal"):  # a WAL database is the file and its -wal together
+        if Path(f"{db}{suffix}").exists():
+            shutil.copy(f"{db}{suffix}", tmp_path / f"p.db{suffix}")
     shutil.copytree(decks, tmp_path / "decks")
     # The deck folder moved: one clean run records its new path before the baseline is taken.
     assert _study_quit(tmp_path / "p.db", tmp_path / "decks").exit_code == 0
@@ -256,6 +258,8 @@ CHECK_ONLY = {
     "gen:source_symlink_out",
     "gen:source_is_directory",
 }
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_study_with_bad_deck_changes_nothing(
     case: str, tmp_path: Path, studied: tuple[Path, Path]
