@@ -454,9 +454,9 @@ def summarize(
 ) -> LearnerSummary:
     """The figures of `LearnerSummary`, equal to those `compute` gives.
 
-    Two passes over the learner's reviews, neither sorting the whole log: the totals
-    (reviews, study time) streamed, and true retention by window and class grouped over
-    the last 365 days only; the study days (streak) come from one index probe per day.
+    One streamed pass over the learner's reviews gives the totals (reviews, study time)
+    and true retention by window and class, with no grouping or sorting; the study days
+    (streak) come from one index probe per day.
     """
     now = utc(now)
     now_ms = dt_to_ms(now) or 0
@@ -476,14 +476,9 @@ def summarize(
     windows = [RetentionWindow(n) for n in RETENTION_WINDOWS]
     days: list[str] = []
     if first is not None and first <= now_ms:
-        index = _review_index(db, learner)
-        frm, params = scope.reviews_from(index)
-        when, when_params = _time_clause(since_ms, now_ms)
-        reviews, ms = db.conn.execute(
-            f"SELECT count(*), coalesce(sum(r.duration_ms), 0) FROM {frm} AND {when}",
-            [learner.id, *params, *when_params],
-        ).fetchone()
-        windows = _windows(db, learner, scope, grid, first, since_ms, now_ms, index)
+        reviews, ms, windows = _totals_and_windows(
+            db, learner, scope, grid, first, since_ms, now_ms, _review_index(db, learner)
+        )
         if scope.filtered:
             days = study_days(db, learner, now=now, tz=tz, deck_ids=deck_ids, tags=tuple(tags))
         else:
@@ -504,7 +499,7 @@ def summarize(
     )
 
 
-def _windows(
+def _totals_and_windows(
     db: Database,
     learner: Learner,
     scope: _Scope,
@@ -513,44 +508,36 @@ def _windows(
     since_ms: int | None,
     now_ms: int,
     index: str,
-) -> list[RetentionWindow]:
-    """True retention over the last 7, 30 and 365 study days (today included), young
-    and mature: one grouped pass over the reviews of the longest window. The windows
-    are nested, so a review's band — how many of the shorter windows it falls in —
-    says which windows it counts in."""
+) -> tuple[int, int, list[RetentionWindow]]:
+    """Reviews, study time (ms) and true retention over the last 7, 30 and 365 study
+    days (today included), young and mature: ONE streamed pass, no grouping — each
+    window's passes and totals are filtered counts."""
     _, labels = grid.day_sql("r.reviewed_at", first, now_ms)
     starts = grid._starts
     today = len(labels) - 1
-    widths = sorted(RETENTION_WINDOWS)
-    # the first instant of each window; None when it reaches back past the log
-    bounds = [starts[today - n + 1] if today - n + 1 > 0 else None for n in widths]
-    band = " + ".join(f"(r.reviewed_at >= {b})" if b is not None else "1" for b in bounds[:-1])
+    counts = []
+    for n_days in RETENTION_WINDOWS:
+        i = today - n_days + 1  # the window's first day; it holds the whole log if <= 0
+        after = f"r.reviewed_at >= {starts[i]} AND " if i > 0 else ""
+        for cls in (f"< {MATURE_MS}", f">= {MATURE_MS}"):  # young, mature
+            where = f"{after}{_STATE_IS_REVIEW} AND {_INTERVAL_BEFORE} {cls}"
+            counts.append(f"count(*) FILTER (WHERE {where} AND r.rating > 1)")
+            counts.append(f"count(*) FILTER (WHERE {where})")
     frm, params = scope.reviews_from(index)
     when, when_params = _time_clause(since_ms, now_ms)
-    longest = f"AND r.reviewed_at >= {bounds[-1]}" if bounds[-1] is not None else ""
-    rows = db.conn.execute(
+    row = db.conn.execute(
         f"""
-        SELECT {band or "0"} AS band,
-               CASE WHEN {_STATE_IS_REVIEW} AND {_INTERVAL_BEFORE} IS NOT NULL
-                    THEN 1 + ({_INTERVAL_BEFORE} >= {MATURE_MS}) ELSE 0 END AS cls,
-               count(*), sum(r.rating > 1)
-        FROM {frm} AND {when} {longest}
-        GROUP BY band, cls
+        SELECT count(*), coalesce(sum(r.duration_ms), 0), {", ".join(counts)}
+        FROM {frm} AND {when}
         """,
         [learner.id, *params, *when_params],
-    ).fetchall()
-    out = {}
-    for k, n_days in enumerate(widths):
-        young = mature = Ratio()
-        for b, cls, n, passed in rows:
-            if cls and b >= len(widths) - 1 - k:
-                part = Ratio(int(passed or 0), int(n))
-                if cls == 1:
-                    young = young + part
-                else:
-                    mature = mature + part
-        out[n_days] = RetentionWindow(n_days, young + mature, young, mature)
-    return [out[n] for n in RETENTION_WINDOWS]
+    ).fetchone()
+    windows = []
+    for k, n_days in enumerate(RETENTION_WINDOWS):
+        yp, yt, mp, mt = row[2 + 4 * k : 6 + 4 * k]
+        young, mature = Ratio(int(yp), int(yt)), Ratio(int(mp), int(mt))
+        windows.append(RetentionWindow(n_days, young + mature, young, mature))
+    return int(row[0]), int(row[1]), windows
 
 
 def _probe_study_days(
