@@ -88,13 +88,26 @@ class QuizappGroup(click.Group):
         return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> object:
-        from quizapp.decks.errors import DeckError
-        from quizapp.store.db import StoreError
-
         try:
             return super().invoke(ctx)
-        except (StoreError, DeckError) as e:
-            raise click.ClickException(str(e)) from None
+        except Exception as e:
+            if _user_error(e):
+                raise click.ClickException(str(e)) from None
+            raise
+
+
+# Errors explained for the user (printed without a traceback): (module, class). Checked
+# only once their module is loaded, so that a command not touching decks or the store
+# does not import them (the deck package alone costs ~0.1 s).
+USER_ERRORS = (("quizapp.store.db", "StoreError"), ("quizapp.decks.errors", "DeckError"))
+
+
+def _user_error(e: Exception) -> bool:
+    for module, name in USER_ERRORS:
+        cls = getattr(sys.modules.get(module), name, None)
+        if cls is not None and isinstance(e, cls):
+            return True
+    return False
 
 
 @click.group(cls=QuizappGroup, invoke_without_command=True)

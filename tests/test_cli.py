@@ -168,3 +168,19 @@ def test_running_one_command_imports_only_its_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['quizapp.commands.backup']"
+
+
+def test_a_command_without_decks_does_not_load_the_deck_package(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from quizapp.cli import cli\n"
+        f"out = CliRunner().invoke(cli, ['--db', {str(tmp_path / 'p.db')!r}, 'learners', 'list'])\n"
+        "assert out.exit_code == 0, out.output\n"
+        "print('quizapp.decks' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
