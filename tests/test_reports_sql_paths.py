@@ -115,11 +115,16 @@ def test_inactive_cards_and_decks(hist) -> None:
     assert d1.reviews == {g.key: g for g in before.decks}["d1"].reviews
     assert d1.counts.total == 5
     assert "d1/d" not in {h.key for h in m.hardest}
+    _same_row_figures(m, M.summarize(db, who, now=NOW))
     # a whole deck made inactive
     db.conn.execute("UPDATE decks SET active = 0 WHERE id = 'd1'")
     m = M.compute(db, who, now=NOW)
     assert sum(f.due for f in m.forecast) == 0
     assert m.counts.total == 2 and m.recall.n == 0
+    _same_row_figures(m, M.summarize(db, who, now=NOW))
+    _same_row_figures(
+        M.compute(db, who, now=NOW, tags=["path"]), M.summarize(db, who, now=NOW, tags=["path"])
+    )
 
 
 def test_group_minutes_are_exact_sums(hist) -> None:

@@ -465,9 +465,7 @@ def summarize(
     scheduler = FsrsScheduler(learner.desired_retention, learner.fsrs_params, fuzz=False)
     hour = learner.rollover_hour
     shared = shared if shared is not None else ReportCache()
-    cards = _learner_cards(
-        db, learner, scope, shared.deck_cards(db, scope), recall_function(scheduler), now_ms
-    )
+    counts, recall = _card_summary(db, learner, scope, shared, recall_function(scheduler), now_ms)
     grid = shared.day_grid(now, hour, tz)
     first = db.conn.execute(
         "SELECT min(reviewed_at) FROM reviews WHERE learner_id = ?", [learner.id]
@@ -488,15 +486,62 @@ def summarize(
         now=iso_utc(now),
         today=study_day(now, hour, tz),
         sources=(source,) if source else (),
-        counts=cards.counts,
+        counts=counts,
         retention=tuple(windows),
         reviews=int(reviews),
         minutes=int(ms) / 60_000,
         streak=streak_from_days(days, study_day(now, hour, tz)),
         forecast=_forecast(db, learner, scope, now, tz, shared),
-        recall=cards.recall,
+        recall=recall,
         study_days=tuple(days),
     )
+
+
+def _card_summary(
+    db: Database,
+    learner: Learner,
+    scope: _Scope,
+    shared: ReportCache,
+    recall_fn: Callable[[float, int], float],
+    now_ms: int,
+) -> tuple[CardCounts, Mean]:
+    """Card counts and predicted recall as `_learner_cards` gives them, without the
+    per-deck split: the learner's state rows counted per class in SQL, recall summed
+    over the review cards in card order. Inactive cards are left out by id."""
+    total = shared.active_card_count(db, scope)
+    inactive = shared.inactive_cards(db)
+    cards, params = scope.cards_in("s.card_pk")
+    active = f"s.card_pk NOT IN ({', '.join(str(int(pk)) for pk in inactive)})" if inactive else "1"
+    acc = [0] * 8
+    for cls, n, leeches, seen in db.conn.execute(
+        f"""
+        SELECT CASE WHEN s.suspended THEN 4 WHEN s.state IS NULL THEN 0
+                    WHEN s.state IN (1, 3) THEN 1
+                    WHEN coalesce(s.due - s.last_review, 0) >= {MATURE_MS} THEN 3 ELSE 2 END,
+               count(*), sum(s.leech != 0), sum(s.state IS NOT NULL)
+        FROM card_state s WHERE s.learner_id = ? AND {active} AND {cards}
+        GROUP BY 1
+        """,
+        [learner.id, *params],
+    ):
+        acc[cls] += n
+        acc[5] += leeches
+        acc[6] += seen
+    acc[0] = total - sum(acc[1:5])
+    acc[7] = total
+    n_recall, sum_recall = 0, 0.0
+    for stability, last_review in db.conn.execute(
+        f"""
+        SELECT s.stability, s.last_review FROM card_state s
+        WHERE s.learner_id = ? AND s.state IN (2, 3) AND s.suspended = 0 AND s.stability
+              AND s.last_review IS NOT NULL AND {active} AND {cards}
+        ORDER BY s.card_pk
+        """,
+        [learner.id, *params],
+    ):
+        n_recall += 1
+        sum_recall += recall_fn(stability, now_ms - last_review)
+    return CardCounts(*acc), Mean(n_recall, sum_recall)
 
 
 def _totals_and_windows(
@@ -717,6 +762,10 @@ class ReportCache:
         """(deck id, tags) -> (deck title, active cards) over the cards in `scope`."""
         return self._get(db, ("deck_cards", scope), lambda: _deck_cards(db, scope))  # type: ignore[return-value]
 
+    def active_card_count(self, db: Database, scope: _Scope) -> int:
+        """Active cards in `scope` (of active decks)."""
+        return self._get(db, ("active", scope), lambda: _active_card_count(db, scope))  # type: ignore[return-value]
+
     def inactive_cards(self, db: Database) -> list[int]:
         """Ids of cards that left their file or whose deck is inactive (or gone)."""
         return self._get(db, "inactive", lambda: _inactive_cards(db))  # type: ignore[return-value]
@@ -741,6 +790,17 @@ def _deck_cards(db: Database, scope: _Scope) -> dict[_ComboKey, tuple[str, int]]
         params,
     )
     return {(r[0], r[1]): (r[2], int(r[3])) for r in rows}
+
+
+def _active_card_count(db: Database, scope: _Scope) -> int:
+    where, params = scope.sql("c")
+    return int(
+        db.conn.execute(
+            f"SELECT count(*) FROM cards c JOIN decks d ON d.id = c.deck_id AND d.active = 1 "
+            f"WHERE c.active = 1 AND {where}",
+            params,
+        ).fetchone()[0]
+    )
 
 
 def _inactive_cards(db: Database) -> list[int]:
