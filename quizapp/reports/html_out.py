@@ -232,14 +232,17 @@ def _last_days(m: LearnerMetrics, n: int) -> list[tuple[str, int, float]]:
 def _weekly_retention(m: LearnerMetrics, weeks: int = 12) -> list[tuple[str, Ratio]]:
     """True retention per 7-day block ending today, oldest first."""
     today = date.fromisoformat(m.today)
+    first = (today - timedelta(days=7 * weeks - 1)).isoformat()
+    by_day = {a.day: a.retention for a in m.activity if first <= a.day <= m.today}
     blocks: list[tuple[str, Ratio]] = []
     for w in range(weeks - 1, -1, -1):
         end = today - timedelta(days=7 * w)
         start = end - timedelta(days=6)
         r = Ratio()
-        for a in m.activity:
-            if start.isoformat() <= a.day <= end.isoformat():
-                r = r + a.retention
+        for k in range(7):
+            day = (start + timedelta(days=k)).isoformat()
+            if day in by_day:
+                r = r + by_day[day]
         blocks.append((start.isoformat(), r))
     return blocks
 
