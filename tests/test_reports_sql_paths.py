@@ -202,3 +202,58 @@ def test_member_summary_merges_like_member_metrics(tmp_path: Path) -> None:
     summary = cohort.member_summary(member, now=NOW, shared=shared)
     assert summary.sources == full.sources and summary.reviews == 21
     _same_row_figures(full, summary)
+
+
+def test_shared_day_grid_grows_either_way(tmp_path: Path) -> None:
+    """A grid first built for a short history, then grown for a longer one (and the
+    other way round), gives every learner the figures it gives them alone."""
+    db, ada = build_history(tmp_path / "g.db")
+    new = add_learner(db, "New")
+    add_review(db, new.id, 2, NOW - 2 * DAY, 3, 500, before=(2, 30), retr=0.8)
+    for order in ((new, ada), (ada, new)):
+        shared = M.ReportCache()
+        for who in order:
+            alone = M.compute(db, who, now=NOW)
+            assert M.compute(db, who, now=NOW, shared=shared) == alone
+            _same_row_figures(alone, M.summarize(db, who, now=NOW, shared=shared))
+    grid = M.DayGrid(NOW, 4, None)
+    _, short = grid.day_sql("x", dt_to_ms(NOW - 2 * DAY) or 0, dt_to_ms(NOW) or 0)
+    _, longer = grid.day_sql("x", dt_to_ms(NOW - 9 * DAY) or 0, dt_to_ms(NOW) or 0)
+    assert longer[-1] == short[-1] == study_day(NOW, 4, None) and len(longer) == 10
+
+
+def test_map_members_on_threads_equals_one_thread(tmp_path: Path) -> None:
+    a, _ = build_history(tmp_path / "a.db", "Ada")
+    for name, days in (("Bo", 3), ("Cy", 40)):
+        who = add_learner(a, name)
+        for k in range(days):
+            add_review(a, who.id, 1 + k % 8, NOW - k * DAY, 3, 900, before=(2, 5), retr=0.9)
+    b, _ = build_history(tmp_path / "b.db", "ada")
+    a.conn.close()
+    b.conn.close()
+    sources = cohort.open_sources([tmp_path / "a.db", tmp_path / "b.db"])
+    members = cohort.gather(sources)
+    seen: set[int] = set()
+
+    def full(m: cohort.CohortMember, shared: M.ReportCache) -> M.LearnerMetrics:
+        seen.update(id(p.source.db) for p in m.parts)
+        return cohort.member_metrics(m, now=NOW, shared=shared)
+
+    def summary(m: cohort.CohortMember, shared: M.ReportCache) -> M.LearnerSummary:
+        return cohort.member_summary(m, now=NOW, shared=shared)
+
+    one = cohort.map_members(members, full, workers=1)
+    assert seen == {id(s.db) for s in sources}
+    seen.clear()
+    two = cohort.map_members(members, full, workers=2)
+    assert seen.isdisjoint(id(s.db) for s in sources)  # read through connections of its own
+    assert one == two and [m.learner for m in two] == ["Ada", "Bo", "Cy"]
+    assert cohort.map_members(members, summary, workers=2) == cohort.map_members(
+        members, summary, workers=1
+    )
+    # a database that cannot be opened again: one thread, the given connections
+    memory = cohort.DbSource("not-a-file", sources[0].db)
+    moved = [replace(m, parts=tuple(replace(p, source=memory) for p in m.parts)) for m in members]
+    seen.clear()
+    assert cohort.map_members(moved, full, workers=2) == cohort.map_members(moved, full, workers=1)
+    assert seen == {id(sources[0].db)}

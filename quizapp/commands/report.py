@@ -205,29 +205,26 @@ def report(
             chunks = csv_out.render_reviews((r for _, r in records), with_source=len(sources) > 1)
         what = "review log"
     else:
-        from quizapp.reports.metrics import ReportCache
-
-        shared = ReportCache()  # what the learners of a database share, read once
         generated = iso_utc(now)
         if fmt == "csv" and by == "learner":
             # one row per learner: the summary figures only, without the per-day,
             # per-card and per-deck detail the other formats show
             from quizapp.reports import csv_out
 
-            summaries = [
-                cohort.member_summary(
+            summaries = cohort.map_members(
+                members,
+                lambda m, shared: cohort.member_summary(
                     m, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, shared=shared
-                )
-                for m in members
-            ]
+                ),
+            )
             chunks = [csv_out.render(summaries, by=by)]
         else:
-            metrics = [
-                cohort.member_metrics(
+            metrics = cohort.map_members(
+                members,
+                lambda m, shared: cohort.member_metrics(
                     m, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, shared=shared
-                )
-                for m in members
-            ]
+                ),
+            )
             if fmt == "csv":
                 from quizapp.reports import csv_out
 

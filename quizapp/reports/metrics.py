@@ -557,9 +557,9 @@ def _totals_and_windows(
     """Reviews, study time (ms) and true retention over the last 7, 30 and 365 study
     days (today included), young and mature: ONE streamed pass, no grouping — each
     window's passes and totals are filtered counts."""
-    _, labels = grid.day_sql("r.reviewed_at", first, now_ms)
+    grid.day_sql("r.reviewed_at", first, now_ms)
     starts = grid._starts
-    today = len(labels) - 1
+    today = bisect.bisect_right(starts, now_ms) - 1  # the day holding `now`
     counts = []
     for n_days in RETENTION_WINDOWS:
         i = today - n_days + 1  # the window's first day; it holds the whole log if <= 0
@@ -979,8 +979,9 @@ class DayGrid:
     def _cover(self, lo: int, hi: int) -> None:
         if self._starts and self._starts[0] <= lo and self._starts[-1] > hi:
             return
+        # the grid covers [starts[0], starts[-1]); grow it to cover [lo, hi] too
         first = min(lo, self._starts[0]) if self._starts else lo
-        last = max(hi, self._starts[-1]) if self._starts else hi
+        last = max(hi, self._starts[-1] - 1) if self._starts else hi
         start = day_start(ms_to_dt(first) or datetime.min, self.hour, self.tz)
         starts, labels = [], []
         while True:
