@@ -145,9 +145,9 @@ class QuizApp(App[None]):
     async def on_mount(self) -> None:
         from quizapp.tui.screens.home import HomeScreen
 
-        await self.push_screen(HomeScreen())
-        if self.sync_on_start:
+        if self.sync_on_start:  # first: home waits a moment for it (see HomeScreen)
             self.start_sync()
+        await self.push_screen(HomeScreen())
         if self.start in START_SCREENS:
             await self.push_screen(START_SCREENS[self.start]())
 

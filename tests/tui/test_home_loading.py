@@ -123,14 +123,9 @@ async def test_counts_are_read_again_but_tags_only_after_a_deck_change(
         assert "fresh-tag (1)" in tag_choices(app)
 
 
-async def test_an_unchanged_sync_does_not_read_the_figures_again(
+async def test_the_figures_are_read_once_at_start_after_the_sync(
     build: Build, monkeypatch: Any
 ) -> None:
-    first = build()
-    async with first.run_test(size=SIZE) as pilot:
-        await settle(pilot)  # the first sync adds the deck
-        shown = row(first)
-
     reads: list[int] = []
     real = home_data.load_home
 
@@ -139,7 +134,15 @@ async def test_an_unchanged_sync_does_not_read_the_figures_again(
         return real(*args, **kw)
 
     monkeypatch.setattr(home, "load_home", counted)
-    app = build()  # the same store and deck folder
+    first = build()
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # the first sync adds the deck: the figures wait for it
+        shown = row(first)
+        assert shown[1:6] == ["TUI test deck", "0", "0", "5", "5"]
+        assert reads == [1]
+
+    reads.clear()
+    app = build()  # the same store and deck folder: the sync changes nothing
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.sync_status.running is False and app.visible_decks == ["tui-test"]

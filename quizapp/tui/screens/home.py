@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 ALL_TAGS = "__all__"
 LOADING = "…"  # shown for a figure still being read
+SYNC_WAIT = 0.5  # s the first figures wait for the start-up sync at most
 
 
 class HomeLoaded(Message):
@@ -177,7 +178,10 @@ class HomeScreen(Screen[None]):
     def after_sync(self, changed: bool) -> None:
         """The deck sync ended; `changed`: it changed some deck. The figures are read
         again only if they could differ from those shown or being read."""
-        self.refresh_data(counts=changed or self._covered != self._deck_set())
+        again = changed or self._covered != self._deck_set()
+        self.refresh_data(counts=again)
+        if not again:
+            self._load_pending()  # the first figures waited for the sync
 
     def _deck_set(self) -> set[str]:
         """The decks the home screen counts now (before the tag filter)."""
@@ -198,7 +202,18 @@ class HomeScreen(Screen[None]):
             self.rows = [DeckTitle(r.deck_id, r.title, r.tags) for r in self.rows]
             self._show_loading()
         # else: "…" is on screen already (a table refill re-renders every cell)
-        if not self._loading:
+        if self._loading:
+            return  # it reads again when done (on_load_done)
+        if app.sync_status.running and not self.loaded:
+            # The first figures wait for the start-up sync, which may change the decks
+            # (usually done in a few ms; never more than SYNC_WAIT): one read, not two.
+            self.set_timer(SYNC_WAIT, self._load_pending)
+            return
+        self._start_load()
+
+    def _load_pending(self) -> None:
+        """Read the figures asked for, unless read or being read (and the screen shows)."""
+        if self.loading and not self._loading and self.is_current:
             self._start_load()
 
     def _show_loading(self) -> None:
