@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlite_utils import Database
 
 from quizapp.clock import study_day
 from quizapp.reports import cohort, csv_out
@@ -257,3 +258,20 @@ def test_map_members_on_threads_equals_one_thread(tmp_path: Path) -> None:
     seen.clear()
     assert cohort.map_members(moved, full, workers=2) == cohort.map_members(moved, full, workers=1)
     assert seen == {id(sources[0].db)}
+
+
+def test_twin_connection_gives_the_same_metrics(hist, tmp_path: Path) -> None:
+    db, who = hist
+    shared = M.ReportCache(twins=True)
+    try:
+        twin = shared.twin(db)
+        assert twin is not None and twin is not db and shared.twin(db) is twin
+        for scope in ({}, {"since": NOW - 7 * DAY}, {"tags": ["cardio"]}):
+            assert M.compute(db, who, now=NOW, shared=shared, **scope) == M.compute(
+                db, who, now=NOW, **scope
+            )
+    finally:
+        shared.close()
+    memory = Database(sqlite3.connect(":memory:"))
+    assert M.ReportCache(twins=True).twin(memory) is None
+    assert M.ReportCache().twin(db) is None

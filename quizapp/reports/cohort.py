@@ -114,22 +114,23 @@ def map_members(
     one member, or when a database cannot be opened a second time.
     """
     if workers < 2 or len(members) < 2:
-        shared = M.ReportCache()
-        return [fn(m, shared) for m in members]
+        return _one_thread(members, fn, twins=workers > 1)
     try:
         pools = [_reopen(members) for _ in range(workers)]
     except (sqlite3.Error, OSError):
-        shared = M.ReportCache()
-        return [fn(m, shared) for m in members]
+        return _one_thread(members, fn, twins=False)
     free = list(pools)
     lock = threading.Lock()
     local = threading.local()
+
+    caches: list[M.ReportCache] = []
 
     def run(member: CohortMember) -> T:
         if not hasattr(local, "sources"):
             with lock:
                 local.sources = free.pop()
-            local.shared = M.ReportCache()
+                local.shared = M.ReportCache(twins=True)
+                caches.append(local.shared)
         sources = local.sources
         parts = tuple(replace(p, source=sources[p.source.label]) for p in member.parts)
         return fn(replace(member, parts=parts), local.shared)
@@ -140,9 +141,24 @@ def map_members(
             futures = {i: pool.submit(run, members[i]) for i in order}
             return [futures[i].result() for i in range(len(members))]
     finally:
+        for cache in caches:
+            cache.close()
         for sources in pools:
             for src in sources.values():
                 src.db.conn.close()
+
+
+def _one_thread(
+    members: Sequence[CohortMember],
+    fn: Callable[[CohortMember, M.ReportCache], T],
+    *,
+    twins: bool,
+) -> list[T]:
+    shared = M.ReportCache(twins=twins)
+    try:
+        return [fn(m, shared) for m in members]
+    finally:
+        shared.close()
 
 
 def _reopen(members: Sequence[CohortMember]) -> dict[str, DbSource]:

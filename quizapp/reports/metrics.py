@@ -26,10 +26,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -358,21 +361,34 @@ def compute(
     hour = learner.rollover_hour
     shared = shared if shared is not None else ReportCache()
 
-    cards = _learner_cards(
-        db,
-        learner,
-        scope,
-        shared.deck_cards(db, scope),
-        recall_function(scheduler),
-        now_ms,
-    )
     index = _review_index(db, learner)
-    decks, tag_groups = _breakdowns(
-        cards.combos, _combo_reviews(db, learner, scope, since_ms, now_ms, index)
-    )
-    figures = _review_figures(
-        db, learner, scope, since_ms, now_ms, tz, index, shared.day_grid(now, hour, tz)
-    )
+    grid = shared.day_grid(now, hour, tz)
+    twin = shared.twin(db)
+    pending: Future[_ReviewFigures] | None = None
+    if twin is not None:  # the day-grouped pass on a second connection, meanwhile
+        pending = shared.pool().submit(
+            _review_figures, twin, learner, scope, since_ms, now_ms, tz, index, grid
+        )
+    try:
+        cards = _learner_cards(
+            db,
+            learner,
+            scope,
+            shared.deck_cards(db, scope),
+            recall_function(scheduler),
+            now_ms,
+        )
+        decks, tag_groups = _breakdowns(
+            cards.combos, _combo_reviews(db, learner, scope, since_ms, now_ms, index)
+        )
+    except BaseException:
+        if pending is not None:
+            pending.exception()  # let the other pass finish before the error goes up
+        raise
+    if pending is not None:
+        figures = pending.result()
+    else:
+        figures = _review_figures(db, learner, scope, since_ms, now_ms, tz, index, grid)
     activity = figures.activity
     if since is None:
         days_all = [a.day for a in activity]
@@ -747,9 +763,39 @@ class ReportCache:
     of study days. Each is built once, then reused — for one report over databases
     that do not change meanwhile."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, twins: bool = False) -> None:
         self._memo: dict[tuple[int, object], tuple[Database, object]] = {}
         self._grids: dict[tuple[datetime, int, tzinfo | None], DayGrid] = {}
+        self._twins: dict[int, tuple[Database, Database | None]] | None = {} if twins else None
+        self._pool: ThreadPoolExecutor | None = None
+
+    def twin(self, db: Database) -> Database | None:
+        """With `twins=True`: a second, read-only connection to `db`'s file, so one
+        learner's passes over the log can run at once (SQLite works outside the GIL);
+        None without, or for a database that is not a file."""
+        if self._twins is None:
+            return None
+        hit = self._twins.get(id(db))
+        if hit is None or hit[0] is not db:
+            hit = (db, _reopen(db))
+            self._twins[id(db)] = hit
+        return hit[1]
+
+    def pool(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1)
+        return self._pool
+
+    def close(self) -> None:
+        """Close the second connections and the helper thread."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        for _, twin in (self._twins or {}).values():
+            if twin is not None:
+                twin.conn.close()
+        if self._twins is not None:
+            self._twins.clear()
 
     def _get(self, db: Database, key: object, make: Callable[[], object]) -> object:
         hit = self._memo.get((id(db), key))
@@ -790,6 +836,21 @@ def _deck_cards(db: Database, scope: _Scope) -> dict[_ComboKey, tuple[str, int]]
         params,
     )
     return {(r[0], r[1]): (r[2], int(r[3])) for r in rows}
+
+
+def _reopen(db: Database) -> Database | None:
+    from quizapp.store.db import connect
+
+    rows = db.conn.execute("PRAGMA database_list").fetchall()
+    path = next((r[2] for r in rows if r[1] == "main"), "")
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        twin = Database(connect(Path(path), readonly=True))
+        twin.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        return None
+    return twin
 
 
 def _active_card_count(db: Database, scope: _Scope) -> int:
