@@ -275,3 +275,25 @@ def test_twin_connection_gives_the_same_metrics(hist, tmp_path: Path) -> None:
     memory = Database(sqlite3.connect(":memory:"))
     assert M.ReportCache(twins=True).twin(memory) is None
     assert M.ReportCache().twin(db) is None
+
+
+def test_second_connections_open_the_same_file_whatever_its_name(tmp_path: Path) -> None:
+    odd = tmp_path / "class #1?v=2 %41.db"
+    db, who = build_history(odd, "Ada")
+    bob = add_learner(db, "Bob")
+    add_review(db, bob.id, 3, NOW - DAY, 3, 700)
+    db.conn.close()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    sources = cohort.open_sources([odd])
+    members = cohort.gather(sources)
+
+    def full(m: cohort.CohortMember, shared: M.ReportCache) -> M.LearnerMetrics:
+        return cohort.member_metrics(m, now=NOW, shared=shared)
+
+    two = cohort.map_members(members, full, workers=2)
+    assert two == cohort.map_members(members, full, workers=1)
+    assert [m.reviews for m in two] == [10, 1]
+    assert M.open_readonly(odd).conn.execute("SELECT count(*) FROM learners").fetchone() == (2,)
+    wal = {odd.name + "-wal", odd.name + "-shm"}
+    assert set(p.name for p in tmp_path.iterdir()) - wal == set(before) - wal  # no stray file
+    assert who.name == "Ada"

@@ -163,8 +163,6 @@ def _one_thread(
 
 def _reopen(members: Sequence[CohortMember]) -> dict[str, DbSource]:
     """A read-only connection to every database the members come from, by label."""
-    from quizapp.store.db import connect
-
     out: dict[str, DbSource] = {}
     try:
         for m in members:
@@ -174,9 +172,7 @@ def _reopen(members: Sequence[CohortMember]) -> dict[str, DbSource]:
                     path = Path(label)
                     if not path.is_file():
                         raise OSError(f"{label} is not a file")
-                    db = Database(connect(path, readonly=True))
-                    db.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                    out[label] = DbSource(label, db)
+                    out[label] = DbSource(label, M.open_readonly(path))
     except BaseException:
         for src in out.values():
             src.db.conn.close()

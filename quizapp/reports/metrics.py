@@ -838,19 +838,37 @@ def _deck_cards(db: Database, scope: _Scope) -> dict[_ComboKey, tuple[str, int]]
     return {(r[0], r[1]): (r[2], int(r[3])) for r in rows}
 
 
-def _reopen(db: Database) -> Database | None:
-    from quizapp.store.db import connect
+def open_readonly(path: Path) -> Database:
+    """A read-only connection to an existing database file (any characters in its
+    name: the URI is percent-encoded, so `#` or `?` cannot cut it short)."""
+    from urllib.parse import quote
 
+    from quizapp.store.db import BUSY_TIMEOUT_MS
+
+    conn = sqlite3.connect(
+        f"file:{quote(str(Path(path).resolve()))}?mode=ro",
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return Database(conn)
+
+
+def _reopen(db: Database) -> Database | None:
     rows = db.conn.execute("PRAGMA database_list").fetchall()
     path = next((r[2] for r in rows if r[1] == "main"), "")
     if not path or not Path(path).is_file():
         return None
     try:
-        twin = Database(connect(Path(path), readonly=True))
-        twin.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return open_readonly(Path(path))
     except sqlite3.Error:
         return None
-    return twin
 
 
 def _active_card_count(db: Database, scope: _Scope) -> int:
