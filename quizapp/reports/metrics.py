@@ -4,6 +4,11 @@
 no I/O beyond reading the store, no Textual. Everything that can be summed across
 databases is kept as numerators and denominators (`Ratio`, `Mean`), so cohort reports
 can merge a learner found in several files exactly (see `quizapp.reports.cohort`).
+`summarize(...)` returns the one-row figures of a `LearnerSummary` (the CSV summary),
+equal to `compute`'s, from one streamed pass over the log instead of grouped ones.
+Every figure is aggregated in SQL; only per-day, per-group and per-card-state rows
+reach Python. A `ReportCache` shared by the learners of one report reads what they
+have in common once.
 
 Definitions (all times UTC in the store; days are the learner's local study days,
 which roll over at `learner.rollover_hour`):
@@ -16,6 +21,7 @@ which roll over at `learner.rollover_hour`):
   state before the answer; young and mature apart by the interval the card had then
   (`due - last_review` of the state before). A window of N days is the last N study
   days, today included.
+* study time is the sum of review durations: minutes = total milliseconds / 60,000.
 * `since` restricts every review-based figure (activity, study time, retention,
   calibration, per-group review numbers); counts, forecast, recall and the streak
   describe the present and ignore it.
