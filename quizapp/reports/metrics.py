@@ -845,20 +845,11 @@ def _deck_cards(db: Database, scope: _Scope) -> dict[_ComboKey, tuple[str, int]]
 
 
 def open_readonly(path: Path) -> Database:
-    """A read-only connection to an existing database file (any characters in its
-    name: the URI is percent-encoded, so `#` or `?` cannot cut it short)."""
-    from urllib.parse import quote
+    """A read-only connection to an existing database file (any characters in its name)."""
+    from quizapp.store.db import connect
 
-    from quizapp.store.db import BUSY_TIMEOUT_MS
-
-    conn = sqlite3.connect(
-        f"file:{quote(str(Path(path).resolve()))}?mode=ro",
-        uri=True,
-        timeout=BUSY_TIMEOUT_MS / 1000,
-        check_same_thread=False,
-    )
+    conn = connect(path, readonly=True)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except BaseException:
         conn.close()

@@ -56,7 +56,9 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """An sqlite3 connection with quizapp's pragmas; autocommit off is handled by callers."""
     if readonly:
         conn = sqlite3.connect(
-            f"file:{path}?mode=ro",
+            # Percent-encoded: a `#` or `?` in the name would otherwise end the path
+            # early and SQLite would open (even create) a different file read-write.
+            f"file:{quote(str(Path(path).resolve()))}?mode=ro",
             uri=True,
             timeout=BUSY_TIMEOUT_MS / 1000,
             check_same_thread=False,
