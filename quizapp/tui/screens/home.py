@@ -1,4 +1,10 @@
-"""Home: the decks with their counts, deck/tag choice, today's totals and streak."""
+"""Home: the decks with their counts, deck/tag choice, today's totals and streak.
+
+The decks are listed at once, with "…" for every figure until a worker has read them on
+a connection of its own (`home_data.load_home`); the first read waits for the start-up
+sync (briefly), a covered home reads again when it shows, and the tag filter's choices
+are read when it is first used, then kept until a sync changes a deck.
+"""
 
 from __future__ import annotations
 
@@ -309,8 +315,7 @@ class HomeScreen(Screen[None]):
 
     def on_load_done(self, _message: LoadDone) -> None:
         self._loading = False
-        if self.loading:  # asked again while it ran: read again
-            self._start_load()
+        self._load_pending()  # asked again while it ran: read again (unless covered)
 
     def _show_today(self, data: HomeData | None) -> None:
         if data is None:
