@@ -91,3 +91,25 @@ def test_every_core_module_is_listed() -> None:
     }
     unlisted = sorted(found - set(CORE_MODULES))
     assert unlisted == [], f"add to CORE_MODULES: {unlisted}"
+
+
+def test_unchanged_start_up_does_not_load_the_deck_parsers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Syncing decks that did not change needs neither YAML nor the loader: start-up
+    stays free of them (they cost ~0.1 s), and they load once a file did change."""
+    from quizapp.decks.discovery import bundled_decks_dir
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from quizapp.store import open_database\n"
+        "from quizapp.store.sync import sync_paths\n"
+        f"db = open_database(Path({str(tmp_path / 'q.db')!r}))\n"
+        f"report = sync_paths(db, [Path({str(bundled_decks_dir())!r})])\n"
+        "print(bool(report.added), report.unchanged, 'quizapp.decks.loader' in sys.modules,"
+        " 'yaml' in sys.modules)\n"
+    )
+    run = [sys.executable, "-c", code]
+    first = subprocess.run(run, capture_output=True, text=True, check=True).stdout.split()
+    assert first == ["True", "0", "True", "True"]
+    again = subprocess.run(run, capture_output=True, text=True, check=True).stdout.split()
+    assert again == ["False", "1", "False", "False"]

@@ -137,3 +137,21 @@ def test_transaction_is_reentrant_and_atomic(tmp_path: Path) -> None:
             conn.execute("INSERT INTO learners (name, created_at) VALUES ('c', 0)")
         assert conn.in_transaction  # the inner block did not commit on its own
     assert conn.execute("SELECT name FROM learners").fetchall() == [("c",)]
+
+
+def test_open_does_not_look_for_sqlite_utils_plugins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """quizapp registers no sqlite-utils plugin; looking for them scans every installed
+    package's entry points, which cost every start-up ~50 ms."""
+    import sqlite_utils.db
+
+    def scan() -> None:
+        raise AssertionError("sqlite-utils plugins looked up")
+
+    monkeypatch.setattr(sqlite_utils.db, "ensure_plugins_loaded", scan)
+    db = open_database(tmp_path / "q.db")
+    db.conn.close()
+    again = open_database(tmp_path / "q.db")
+    assert again.execute("PRAGMA user_version").fetchone()[0] > 0
+    again.conn.close()

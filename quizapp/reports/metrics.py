@@ -846,7 +846,7 @@ def _deck_cards(db: Database, scope: _Scope) -> dict[_ComboKey, tuple[str, int]]
 
 def open_readonly(path: Path) -> Database:
     """A read-only connection to an existing database file (any characters in its name)."""
-    from quizapp.store.db import connect
+    from quizapp.store.db import as_database, connect
 
     conn = connect(path, readonly=True)
     try:
@@ -854,7 +854,7 @@ def open_readonly(path: Path) -> Database:
     except BaseException:
         conn.close()
         raise
-    return Database(conn)
+    return as_database(conn)
 
 
 def _reopen(db: Database) -> Database | None:

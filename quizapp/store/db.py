@@ -77,6 +77,13 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def as_database(conn: sqlite3.Connection) -> Database:
+    """The sqlite-utils wrapper of one of our connections. sqlite-utils plugins are not
+    run: quizapp registers none, and looking for them scans every installed package's
+    entry points (~50 ms of each start-up)."""
+    return Database(conn, execute_plugins=False)
+
+
 def open_database(path: Path, *, create: bool = True) -> Database:
     """Open (and create or migrate) the database at `path`, or raise StoreError."""
     path = Path(path)
@@ -91,7 +98,7 @@ def open_database(path: Path, *, create: bool = True) -> Database:
             raise StoreError(f"cannot create the folder for {path}: {e.strerror}") from e
     try:
         conn = connect(path)
-        db = Database(conn)
+        db = as_database(conn)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if existed:
             quick = _quick_check(conn, path)

@@ -16,20 +16,21 @@ from __future__ import annotations
 
 import stat
 import time
-from collections.abc import Callable, Iterable
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from os import stat_result
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from quizapp.decks.discovery import find_deck_files
 from quizapp.decks.errors import DeckError, Problem
-from quizapp.store import sync_pool
 from quizapp.store.db import transaction
-from quizapp.store.deck_rows import DeckRow, ItemRow, Prepared
+
+if TYPE_CHECKING:
+    from quizapp.store.deck_rows import DeckRow, ItemRow, Prepared
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -90,7 +91,14 @@ def sync_paths(
             sizes.append(f.st.st_size if f.st else 0)
     seen_ids: dict[str, str] = {}
     total = len(files)
-    with sync_pool.prepared(jobs, sizes) as results:
+    # The parsing machinery (loader, YAML, worker pool) is imported only when a file
+    # changed: an unchanged start-up does not pay for it.
+    results_of: AbstractContextManager[Iterator[Prepared]] = nullcontext(iter(()))
+    if jobs:
+        from quizapp.store import sync_pool
+
+        results_of = sync_pool.prepared(jobs, sizes)
+    with results_of as results:
         for i, f in enumerate(plan):
             if progress:
                 progress(i, total, str(f.path))

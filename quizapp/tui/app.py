@@ -120,8 +120,10 @@ class QuizApp(App[None]):
         default = default_learner_name().casefold()
         return max(
             learners,
-            key=lambda lr: (float(lr.settings.get("last_used", 0) or 0),
-                            lr.name.casefold() == default),
+            key=lambda lr: (
+                float(lr.settings.get("last_used", 0) or 0),
+                lr.name.casefold() == default,
+            ),
         )
 
     def switch_learner(self, learner: Learner) -> None:
@@ -243,8 +245,7 @@ class QuizApp(App[None]):
                 )
         else:
             status.error = message.error
-            self.notify(message.error, title="Deck sync failed", severity="error",
-                        markup=False)
+            self.notify(message.error, title="Deck sync failed", severity="error", markup=False)
         self.sync_status = status
         from quizapp.tui.screens.home import HomeScreen
 
@@ -289,11 +290,11 @@ def _second_connection(path: Path) -> Database:
     """Another connection to the app's (already opened and migrated) database, with the
     same settings as `open_database` gives, without repeating its checks (the integrity
     check alone costs ~0.15 s on a large collection)."""
-    from quizapp.store.db import connect
+    from quizapp.store.db import as_database, connect
 
     conn = connect(path)
     conn.execute("PRAGMA synchronous = NORMAL")
-    return Database(conn)
+    return as_database(conn)
 
 
 def _preload_native_modules() -> None:
@@ -348,13 +349,21 @@ def make_app(
     """Build the app; tests pass a temporary store, deck folder and a fixed clock.
     `start` ("quiz" or "stats") opens that screen over home at start-up."""
     return QuizApp(
-        db=db, deck_dirs=deck_dirs, clock=clock, learner_name=learner_name, tz=tz,
-        fuzz=fuzz, sync_on_start=sync_on_start, start=start,
+        db=db,
+        deck_dirs=deck_dirs,
+        clock=clock,
+        learner_name=learner_name,
+        tz=tz,
+        fuzz=fuzz,
+        sync_on_start=sync_on_start,
+        start=start,
     )
 
 
 def run_app(
-    db: Database, deck_dirs: list[Path], learner_name: str | None = None,
+    db: Database,
+    deck_dirs: list[Path],
+    learner_name: str | None = None,
     start: str | None = None,
 ) -> None:
     """Open the app in the terminal (what bare `quizapp` does; `quizapp quiz` may pass
