@@ -50,6 +50,14 @@ class AppContext:
                 out.append(d)
         return out
 
+    def check_ahead(self) -> None:
+        """Start the database's integrity check on a thread, before a command's imports
+        (see quizapp.store.integrity); `db()` then takes its verdict."""
+        if self._db is None:
+            from quizapp.store.integrity import check_ahead
+
+            check_ahead(self.db_path)
+
     def db(self) -> Database:
         if self._db is None:
             from quizapp.store import open_database
@@ -142,6 +150,7 @@ def cli(
 
 def _open_tui(app_ctx: AppContext, learner: str | None, start: str | None = None) -> None:
     """Open the Textual app (`start`: "quiz" or "stats" opens that screen over home)."""
+    app_ctx.check_ahead()  # the integrity check runs while Textual loads
     try:
         from quizapp.tui.app import run_app
     except ImportError:

@@ -19,6 +19,7 @@ CORE_MODULES = [
     "quizapp.decks.loader",
     "quizapp.decks.check",
     "quizapp.store.db",
+    "quizapp.store.integrity",
     "quizapp.store.sync",
     "quizapp.store.deck_rows",
     "quizapp.store.sync_pool",

@@ -23,6 +23,7 @@ def study(
     tags: tuple[str, ...],
 ) -> None:
     """Study due and new cards (in the app; line by line with --plain or when piped)."""
+    app.check_ahead()  # the integrity check runs while the imports below load
     from quizapp.plain import PlainStudy
     from quizapp.store.learners import ensure_learner
     from quizapp.study import session_for

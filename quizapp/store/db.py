@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
+from quizapp.store import integrity
 from quizapp.store.migrations import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -101,7 +102,9 @@ def open_database(path: Path, *, create: bool = True) -> Database:
         db = as_database(conn)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if existed:
-            quick = _quick_check(conn, path)
+            quick = integrity.verdict(path)  # a check started ahead (check_ahead), if any
+            if quick is None:
+                quick = integrity.quick_check(conn, path)
             if quick != "ok":
                 conn.close()
                 raise StoreError(
@@ -149,40 +152,6 @@ def _writable(path: Path) -> bool:
     """Can this process write the file and create its WAL journal beside it?"""
     folder_ok = os.access(path.parent, os.W_OK)
     return folder_ok and (not path.exists() or os.access(path, os.W_OK))
-
-
-#: Above this size the start-up check skips the append-only review log (see _quick_check).
-FULL_CHECK_BYTES = 64 * 1024 * 1024
-_LARGE_LOG_TABLES = ("reviews", "external_reviews")
-
-
-def _quick_check(conn: sqlite3.Connection, path: Path) -> str:
-    """`PRAGMA quick_check`, bounded for large files.
-
-    Checking every page costs about 2.5 s per GB, and start-up must stay well under a
-    second with a million reviews. Up to FULL_CHECK_BYTES the whole file is checked;
-    above it, every table except the review logs (schema, learners, decks, cards, card
-    state: what studying reads) plus the file length against the page count (truncation).
-    `quizapp backup` still copies (and SQLite reads) every page.
-    """
-    if path.stat().st_size <= FULL_CHECK_BYTES:
-        return str(conn.execute("PRAGMA quick_check").fetchone()[0])
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    wal = path.with_name(path.name + "-wal")
-    wal_size = wal.stat().st_size if wal.exists() else 0
-    if pages * page_size > path.stat().st_size + wal_size:  # pages not in the file or WAL
-        return "file is shorter than its page count (truncated)"
-    tables = [
-        r[0]
-        for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        if r[0] not in _LARGE_LOG_TABLES
-    ]
-    for table in tables:
-        quick = str(conn.execute(f'PRAGMA quick_check("{table}")').fetchone()[0])
-        if quick != "ok":
-            return quick
-    return "ok"
 
 
 def _has_tables(db: Database) -> bool:
