@@ -53,6 +53,11 @@ async def until(check: object, what: str, limit: float = 90.0) -> None:
 
 
 async def probe(db_path: Path, decks: Path, learner: str, answers: int) -> None:
+    # As bare `quizapp` does (cli._open_tui): the integrity check starts on a thread
+    # before Textual and the store are imported, and open_database takes its verdict.
+    from quizapp.store.integrity import check_ahead
+
+    check_ahead(db_path)
     from quizapp import grading
     from quizapp.decks.discovery import bundled_decks_dir
     from quizapp.store import open_database
