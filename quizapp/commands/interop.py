@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -34,7 +35,7 @@ def import_cmd(
     from quizapp.interop.convert import import_file
 
     with click.progressbar(
-        length=1, label=f"Reading {file.name}", file=click.get_text_stream("stderr")
+        length=1, label=f"Reading {file.name}", file=sys.stderr
     ) as bar:
 
         def progress(done: int, total: int) -> None:
