@@ -44,6 +44,7 @@ CORE_MODULES = [
     "quizapp.reports.md_out",
     "quizapp.reports.html_out",
     "quizapp.reports.xapi_out",
+    "quizapp.reports.output",
     "quizapp.interop.apkg_read",
     "quizapp.interop.convert",
     "quizapp.interop.apkg_write",

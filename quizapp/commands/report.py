@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
@@ -48,29 +46,20 @@ def parse_since(text: str, rollover_hour: int = 4) -> datetime:
 
 
 def write_atomic(path: str, chunks: Iterable[str]) -> None:
-    """Write to `path` through a temporary file beside it (`-` = stdout): a reader never
-    sees half a report, and a failure leaves any previous file as it was."""
+    """Write to `path` atomically (see quizapp.reports.output), `-` = standard output."""
+    from quizapp.reports.output import WriteError
+    from quizapp.reports.output import write_atomic as write
+
     if path == "-":
         out = sys.stdout
         for chunk in chunks:
             out.write(chunk)
         out.flush()
         return
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise click.ClickException(f"cannot write {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            for chunk in chunks:
-                f.write(chunk)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write(Path(path), chunks)
+    except WriteError as e:
+        raise click.ClickException(str(e)) from None
 
 
 @cli.command()
@@ -225,22 +214,9 @@ def report(
                     m, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, shared=shared
                 ),
             )
-            if fmt == "csv":
-                from quizapp.reports import csv_out
+            from quizapp.reports.output import render
 
-                chunks = [csv_out.render(metrics, by=by)]
-            elif fmt == "json":
-                from quizapp.reports import json_out
-
-                chunks = [json_out.render(metrics, generated_at=generated)]
-            elif fmt == "md":
-                from quizapp.reports import md_out
-
-                chunks = [md_out.render(metrics)]
-            else:
-                from quizapp.reports import html_out
-
-                chunks = [html_out.render(metrics, generated_at=generated)]
+            chunks = render(metrics, fmt, generated_at=generated, by=by)
         what = "report"
     write_atomic(output, chunks)
     who = members[0].name if len(members) == 1 else f"{len(members)} learners"

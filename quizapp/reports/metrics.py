@@ -252,8 +252,31 @@ class Filters:
     since: str | None = None  # ISO 8601 UTC instant
 
 
+class _Headline:
+    """The headline figures both a learner's full metrics and one-row summary answer."""
+
+    __slots__ = ()
+    recall: Mean
+    counts: CardCounts
+    retention: tuple[RetentionWindow, ...]
+
+    @property
+    def predicted_recall(self) -> float | None:
+        return self.recall.value
+
+    @property
+    def mastery(self) -> float | None:
+        return self.counts.mastery
+
+    def retention_window(self, days: int) -> RetentionWindow:
+        for w in self.retention:
+            if w.days == days:
+                return w
+        return RetentionWindow(days)
+
+
 @dataclass(frozen=True, slots=True)
-class LearnerMetrics:
+class LearnerMetrics(_Headline):
     learner: str
     now: str  # ISO 8601 UTC instant the report describes
     today: str  # the learner's current study day
@@ -275,20 +298,6 @@ class LearnerMetrics:
     tags: tuple[GroupMetrics, ...]
     quiz: tuple[TagAccuracy, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def predicted_recall(self) -> float | None:
-        return self.recall.value
-
-    @property
-    def mastery(self) -> float | None:
-        return self.counts.mastery
-
-    def retention_window(self, days: int) -> RetentionWindow:
-        for w in self.retention:
-            if w.days == days:
-                return w
-        return RetentionWindow(days)
 
 
 # --- scope ---------------------------------------------------------------------------
@@ -429,7 +438,7 @@ def compute(
 
 
 @dataclass(frozen=True, slots=True)
-class LearnerSummary:
+class LearnerSummary(_Headline):
     """The one-row-per-learner figures (`quizapp report --format csv`): the same numbers
     as `LearnerMetrics` has for them, from fewer passes over the review log — no per-day
     activity, calibration, hardest cards or deck and tag breakdowns."""
@@ -446,20 +455,6 @@ class LearnerSummary:
     forecast: tuple[ForecastDay, ...]
     recall: Mean
     study_days: tuple[str, ...]  # every study day (ISO), for merging cohort files
-
-    @property
-    def predicted_recall(self) -> float | None:
-        return self.recall.value
-
-    @property
-    def mastery(self) -> float | None:
-        return self.counts.mastery
-
-    def retention_window(self, days: int) -> RetentionWindow:
-        for w in self.retention:
-            if w.days == days:
-                return w
-        return RetentionWindow(days)
 
 
 def summarize(

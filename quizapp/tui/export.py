@@ -8,9 +8,7 @@ so a reader never sees half a report and a failure leaves any previous file unto
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, tzinfo
@@ -44,26 +42,13 @@ def default_filename(learner_name: str, fmt: str, day: date) -> str:
 
 
 def write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"cannot write {path}: folder {folder} does not exist")
+    from quizapp.reports.output import WriteError
+    from quizapp.reports.output import write_atomic as write
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as e:
-        raise ExportError(f"cannot write in {folder}: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            for chunk in chunks:
-                f.write(chunk)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write(path, chunks)
+    except WriteError as e:
+        raise ExportError(str(e)) from None
 
 
 def write_report(
@@ -98,14 +83,21 @@ def write_report(
         from quizapp.reports.reviewlog import ReviewRecord, iter_reviews
 
         step(0.05, "counting answers")
-        total = int(db.conn.execute(
-            "SELECT count(*) FROM reviews WHERE learner_id = ?", [learner.id]
-        ).fetchone()[0]) or 1
+        total = (
+            int(
+                db.conn.execute(
+                    "SELECT count(*) FROM reviews WHERE learner_id = ?", [learner.id]
+                ).fetchone()[0]
+            )
+            or 1
+        )
         ident = str(Path(db_label).resolve()) if db_label else "quizapp"
 
         def records() -> Iterable[tuple[str, ReviewRecord]]:
-            for i, r in enumerate(iter_reviews(db, learner, deck_ids=deck_ids, tags=tags,
-                                               now=now, source=db_label), start=1):
+            for i, r in enumerate(
+                iter_reviews(db, learner, deck_ids=deck_ids, tags=tags, now=now, source=db_label),
+                start=1,
+            ):
                 if i % 500 == 0:
                     step(0.1 + 0.85 * min(1.0, i / total), f"{i} statements")
                 yield ident, replace(r, learner=learner.name)
@@ -116,23 +108,9 @@ def write_report(
         step(0.1, "computing metrics")
         metrics = [cohort.member_metrics(member, deck_ids=deck_ids, tags=tags, now=now, tz=tz)]
         step(0.6, "rendering")
-        generated = iso_utc(now)
-        if fmt == "csv":
-            from quizapp.reports import csv_out
+        from quizapp.reports.output import render
 
-            chunks = [csv_out.render(metrics, by="learner")]
-        elif fmt == "json":
-            from quizapp.reports import json_out
-
-            chunks = [json_out.render(metrics, generated_at=generated)]
-        elif fmt == "md":
-            from quizapp.reports import md_out
-
-            chunks = [md_out.render(metrics)]
-        else:
-            from quizapp.reports import html_out
-
-            chunks = [html_out.render(metrics, generated_at=generated)]
+        chunks = render(metrics, fmt, generated_at=iso_utc(now))
         what = "report"
         step(0.8, "writing")
     write_atomic(path, chunks)
