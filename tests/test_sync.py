@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from quizapp.model import Rating
 from quizapp.store.learners import ensure_learner
-from quizapp.store.sync import sync_paths
+from quizapp.store.sync import sync_if_unchanged, sync_paths
 from quizapp.study import session_for
 from tests.conftest import FakeClock
 
@@ -49,6 +49,22 @@ def test_unchanged_file_is_not_parsed(
     os.utime(deck, ns=(1, 1))
     report = sync_paths(db, [deck.parent])
     assert report.unchanged == 1
+
+
+def test_sync_if_unchanged_answers_only_when_nothing_changed(
+    db: Database, write_deck: Callable[..., Path]
+) -> None:
+    deck = write_deck()
+    assert sync_if_unchanged(db, [deck.parent]) is None  # a new file: a real sync is due
+    assert active_cards(db) == set()  # and nothing was written
+    sync_paths(db, [deck.parent])
+    writes = db.conn.total_changes
+    quick = sync_if_unchanged(db, [deck.parent])
+    assert quick == sync_paths(db, [deck.parent])  # the same report
+    assert quick is not None and quick.unchanged == 1 and quick.deck_ids == ["small"]
+    assert db.conn.total_changes == writes  # reads only
+    os.utime(deck, ns=(1, 1))  # touched: only a real sync can tell it is the same
+    assert sync_if_unchanged(db, [deck.parent]) is None
 
 
 def test_edit_keeps_progress_and_remove_readd(

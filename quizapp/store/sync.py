@@ -62,6 +62,33 @@ def sync_paths(
     db: Database, paths: Iterable[Path], progress: ProgressFn | None = None
 ) -> SyncReport:
     """Bring the cards of every deck file under `paths` into the store."""
+    return _finish(db, _scan(db, paths), progress)
+
+
+def sync_if_unchanged(db: Database, paths: Iterable[Path]) -> SyncReport | None:
+    """`sync_paths`'s report when no deck file changed since the last sync, else None.
+
+    Finding that out costs a directory walk, one query and a stat per file (a few ms)
+    and writes nothing, so a front end can do it before its first frame and start the
+    real sync (which may parse for seconds) on a worker only when a file changed."""
+    scan = _scan(db, paths)
+    return None if scan.jobs else _finish(db, scan, None)
+
+
+@dataclass
+class _Scan:
+    """What a sync found before reading any file: the plan and the files to prepare."""
+
+    report: SyncReport
+    files: list[Path]
+    plan: list[_File]
+    jobs: list[tuple[str, str | None]]
+    sizes: list[int]
+    owners: dict[str, str]
+    scanned: set[str]
+
+
+def _scan(db: Database, paths: Iterable[Path]) -> _Scan:
     report = SyncReport()
     try:
         files = find_deck_files(paths)
@@ -89,17 +116,22 @@ def sync_paths(
         if f.problem is None and not f.unchanged:  # one job per file, in file order
             jobs.append((str(f.path), f.row["file_hash"] if f.row else None))
             sizes.append(f.st.st_size if f.st else 0)
+    return _Scan(report, files, plan, jobs, sizes, owners, scanned)
+
+
+def _finish(db: Database, scan: _Scan, progress: ProgressFn | None) -> SyncReport:
+    report = scan.report
     seen_ids: dict[str, str] = {}
-    total = len(files)
+    total = len(scan.files)
     # The parsing machinery (loader, YAML, worker pool) is imported only when a file
     # changed: an unchanged start-up does not pay for it.
     results_of: AbstractContextManager[Iterator[Prepared]] = nullcontext(iter(()))
-    if jobs:
+    if scan.jobs:
         from quizapp.store import sync_pool
 
-        results_of = sync_pool.prepared(jobs, sizes)
+        results_of = sync_pool.prepared(scan.jobs, scan.sizes)
     with results_of as results:
-        for i, f in enumerate(plan):
+        for i, f in enumerate(scan.plan):
             if progress:
                 progress(i, total, str(f.path))
             if f.problem is not None:
@@ -112,7 +144,7 @@ def sync_paths(
                 report.unchanged += 1
                 continue
             got = next(results)
-            _apply(db, f, got, report, seen_ids, owners, scanned)
+            _apply(db, f, got, report, seen_ids, scan.owners, scan.scanned)
     if progress:
         progress(total, total, "")
     return report

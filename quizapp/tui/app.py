@@ -147,11 +147,26 @@ class QuizApp(App[None]):
     async def on_mount(self) -> None:
         from quizapp.tui.screens.home import HomeScreen
 
-        if self.sync_on_start:  # first: home waits a moment for it (see HomeScreen)
+        # Nothing changed (the usual start): known at once from the files' size and
+        # mtime, with no worker — so home reads its figures without waiting. A file
+        # changed: the sync runs on a worker and home waits a moment for it.
+        if self.sync_on_start and not self._sync_if_unchanged():
             self.start_sync()
         await self.push_screen(HomeScreen())
         if self.start in START_SCREENS:
             await self.push_screen(START_SCREENS[self.start]())
+
+    def _sync_if_unchanged(self) -> bool:
+        from quizapp.store.sync import sync_if_unchanged
+
+        try:
+            report = sync_if_unchanged(self.db, self.deck_dirs)
+        except Exception:  # the worker's sync will meet it again and show it
+            return False
+        if report is None:
+            return False
+        self.on_sync_finished(SyncFinished(report))
+        return True
 
     def start_sync(self) -> None:
         if self.sync_status.running:

@@ -148,3 +148,26 @@ async def test_the_figures_are_read_once_at_start_after_the_sync(
         assert app.sync_status.running is False and app.visible_decks == ["tui-test"]
         assert row(app) == shown
         assert reads == [1]
+
+
+async def test_an_unchanged_start_needs_no_sync_worker(build: Build, monkeypatch: Any) -> None:
+    started: list[int] = []
+    real = QuizApp.start_sync
+
+    def counted(self: QuizApp) -> None:
+        started.append(1)
+        real(self)
+
+    monkeypatch.setattr(QuizApp, "start_sync", counted)
+    first = build()
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # a new deck file: synced on the worker
+        assert started == [1] and first.visible_decks == ["tui-test"]
+        shown = row(first)
+
+    started.clear()
+    app = build()  # nothing changed: known before the first frame, no worker
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.sync_status.running is False and app.visible_decks == ["tui-test"]
+        await settle(pilot)
+        assert started == [] and row(app) == shown
