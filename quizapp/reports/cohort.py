@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -190,6 +190,11 @@ def _size(member: CohortMember) -> int:
     )
 
 
+def _per_part(member: CohortMember, compute: Callable[..., T], **filters: Any) -> list[T]:
+    """`compute(db, learner, source=…, **filters)` for each database the member is in."""
+    return [compute(p.source.db, p.learner, source=p.source.label, **filters) for p in member.parts]
+
+
 def member_metrics(
     member: CohortMember,
     *,
@@ -204,20 +209,16 @@ def member_metrics(
 
     Pass one `shared` to every member of a report: what the learners of a database have
     in common is then read once."""
-    parts = [
-        M.compute(
-            p.source.db,
-            p.learner,
-            deck_ids=deck_ids,
-            tags=tuple(tags),
-            since=since,
-            now=now,
-            tz=tz,
-            source=p.source.label,
-            shared=shared,
-        )
-        for p in member.parts
-    ]
+    parts = _per_part(
+        member,
+        M.compute,
+        deck_ids=deck_ids,
+        tags=tuple(tags),
+        since=since,
+        now=now,
+        tz=tz,
+        shared=shared,
+    )
     if len(parts) == 1:
         return parts[0]
     days: set[str] = set()
@@ -238,20 +239,16 @@ def member_summary(
     shared: M.ReportCache | None = None,
 ) -> M.LearnerSummary:
     """The member's one-row figures (`metrics.summarize`), merged like `member_metrics`."""
-    parts = [
-        M.summarize(
-            p.source.db,
-            p.learner,
-            deck_ids=deck_ids,
-            tags=tuple(tags),
-            since=since,
-            now=now,
-            tz=tz,
-            source=p.source.label,
-            shared=shared,
-        )
-        for p in member.parts
-    ]
+    parts = _per_part(
+        member,
+        M.summarize,
+        deck_ids=deck_ids,
+        tags=tuple(tags),
+        since=since,
+        now=now,
+        tz=tz,
+        shared=shared,
+    )
     out = parts[0]
     for other in parts[1:]:
         days = sorted(set(out.study_days) | set(other.study_days))
