@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from quizapp.store.progress import STATE_COLUMNS
+
 GENERATOR_VERSION = 4
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "data"
@@ -413,20 +415,7 @@ def write_decks(cards: int, seed: int) -> int:
 
 # ---------------------------------------------------------------------------- reviews
 
-STATE_KEYS = (
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "reps",
-    "lapses",
-    "suspended",
-    "buried_until",
-    "flagged",
-    "leech",
-)
+STATE_KEYS = STATE_COLUMNS  # the card_state columns the store writes
 
 
 def _recall(elapsed_days: float, stability: float) -> float:
