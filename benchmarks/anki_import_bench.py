@@ -15,7 +15,7 @@ from pathlib import Path
 
 from anki.collection import AddNoteRequest, Collection, ExportAnkiPackageOptions
 
-from quizapp.interop.convert import import_file
+from quizapp.interop.importer import import_file
 
 
 def build(root: Path, notes: int, *, legacy: bool) -> Path:

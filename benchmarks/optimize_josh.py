@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from quizapp.optimize import FitResult, fit, read_revlog_csv
+from quizapp.scheduling.optimizer import FitResult, fit, read_revlog_csv
 
 DEFAULT_CSV = Path(__file__).resolve().parents[1] / "tests/fixtures/data/review_logs_josh.csv"
 

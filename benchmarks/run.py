@@ -230,8 +230,8 @@ def bench_core(runs: int, answers: int = 100) -> dict[str, Any]:
     from quizapp.reports import metrics
     from quizapp.store import open_database
     from quizapp.store.learners import get_learner
-    from quizapp.store.queries import deck_counts
-    from quizapp.study import session_for
+    from quizapp.store.queries.decks import deck_counts
+    from quizapp.study.session import session_for
 
     path = fresh_copy("core.db")
     db = open_database(path)
@@ -322,7 +322,7 @@ def bench_anki(runs: int, sync_first: float | None, answers: int = 1000) -> dict
     from quizapp.store import open_database
     from quizapp.store.learners import ensure_learner, update_settings
     from quizapp.store.sync import sync_paths
-    from quizapp.study import session_for
+    from quizapp.study.session import session_for
 
     cards = [c for p in sorted(gen.DECKS.glob("*.yaml")) for c in load_deck(p).cards]
     fields = [

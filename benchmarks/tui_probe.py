@@ -58,9 +58,9 @@ async def probe(db_path: Path, decks: Path, learner: str, answers: int) -> None:
     from quizapp.store.integrity import check_ahead
 
     check_ahead(db_path)
-    from quizapp import grading
     from quizapp.decks.discovery import bundled_decks_dir
     from quizapp.store import open_database
+    from quizapp.study import grading
     from quizapp.tui.app import make_app
     from quizapp.tui.screens.home import HomeScreen
     from quizapp.tui.screens.study import StudyScreen

@@ -48,3 +48,17 @@ def _normalise(dt: datetime, tz: tzinfo | None) -> datetime:
 def study_day(now: datetime, rollover_hour: int = 4, tz: tzinfo | None = None) -> str:
     """The ISO date of the study day containing `now` (local, after rollover)."""
     return _local(day_start(now, rollover_hour, tz), tz).date().isoformat()
+
+
+def ms_to_dt(ms: int | None) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def dt_to_ms(dt: datetime | None) -> int | None:
+    return None if dt is None else round(dt.timestamp() * 1000)
+
+
+def utc(dt: datetime) -> datetime:
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime: quizapp works with timezone-aware UTC times")
+    return dt.astimezone(UTC)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 
@@ -104,13 +105,24 @@ class Deck:
 
 
 @dataclass(frozen=True, slots=True)
-class ItemKey:
-    """The key progress is stored under."""
+class MemoryState:
+    """A learner's scheduling state of one study item (None fields: never reviewed)."""
 
-    deck_id: str
-    card_id: str
-    ord: int = 0  # 0 for non-cloze cards; the deletion number for cloze
+    state: int | None = None  # fsrs.State value; None = new
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
 
-    def __str__(self) -> str:
-        base = f"{self.deck_id}/{self.card_id}"
-        return f"{base}#c{self.ord}" if self.ord else base
+    @property
+    def is_new(self) -> bool:
+        return self.state is None
+
+    @property
+    def interval_days(self) -> float:
+        if self.due is None or self.last_review is None:
+            return 0.0
+        return max(0.0, (self.due - self.last_review).total_seconds() / 86400)

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from quizapp import __version__
-from quizapp.cli import cli
+from quizapp.cli.main import cli
 
 
 @pytest.fixture
@@ -139,17 +139,19 @@ def test_bad_database_is_a_clean_error(tmp_path: Path) -> None:
 
 
 def test_every_command_module_is_mapped() -> None:
-    """Commands load lazily by name: every command defined in quizapp/commands/ must be in
+    """Commands load lazily by name: every command defined in quizapp/cli/ must be in
     COMMAND_MODULES (or it would never be found), and map to the module that defines it."""
     import importlib
     import pkgutil
 
-    import quizapp.commands as package
-    from quizapp.cli import COMMAND_MODULES
+    import quizapp.cli as package
+    from quizapp.cli.main import COMMAND_MODULES
 
     for info in pkgutil.iter_modules(package.__path__):
+        if info.name == "main":
+            continue
         before = set(cli.commands)
-        importlib.import_module(f"quizapp.commands.{info.name}")
+        importlib.import_module(f"quizapp.cli.{info.name}")
         for name in set(cli.commands) - before:
             assert COMMAND_MODULES.get(name) == info.name, name
     assert set(cli.commands) == set(COMMAND_MODULES)
@@ -162,12 +164,12 @@ def test_running_one_command_imports_only_its_module() -> None:
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
-        "from quizapp.cli import cli\n"
+        "from quizapp.cli.main import cli\n"
         "CliRunner().invoke(cli, ['backup', '--help'])\n"
-        "print(sorted(m for m in sys.modules if m.startswith('quizapp.commands.')))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('quizapp.cli.')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['quizapp.commands.backup']"
+    assert out.stdout.strip() == "['quizapp.cli.backup', 'quizapp.cli.main']"
 
 
 def test_a_command_without_decks_does_not_load_the_deck_package(tmp_path: Path) -> None:
@@ -177,7 +179,7 @@ def test_a_command_without_decks_does_not_load_the_deck_package(tmp_path: Path) 
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
-        "from quizapp.cli import cli\n"
+        "from quizapp.cli.main import cli\n"
         f"out = CliRunner().invoke(cli, ['--db', {str(tmp_path / 'p.db')!r}, 'learners', 'list'])\n"
         "assert out.exit_code == 0, out.output\n"
         "print('quizapp.decks' in sys.modules)\n"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizapp import cloze
+from quizapp.decks import cloze
 from quizapp.decks.cloze_parts import ords_and_plain
 
 _PIECES = st.sampled_from(

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from quizapp.grading import (
+from quizapp.model import Card, CardType, Choice, Rating
+from quizapp.study.grading import (
     GradeResult,
     grade_cloze,
     grade_mcq,
     grade_typed,
     letters,
-    match_text,
-    normalize_text,
     parse_choice_input,
-    parse_number,
     self_graded,
 )
-from quizapp.model import Card, CardType, Choice, Rating
+from quizapp.study.matching import match_text, normalize_text, parse_number
 
 
 def typed(answer: str, *accept: str) -> Card:

@@ -12,14 +12,11 @@ import yaml
 from anki.collection import Collection, ExportAnkiPackageOptions
 from anki.scheduler.v3 import CardAnswer
 
-from quizapp import cloze
+from quizapp.decks import cloze
 from quizapp.decks.loader import load_deck
 from quizapp.interop.apkg_read import AnkiImportError, read_apkg
-from quizapp.interop.convert import (
-    card_id_for_guid,
-    import_file,
-    package_to_decks,
-)
+from quizapp.interop.convert import card_id_for_guid, package_to_decks
+from quizapp.interop.importer import import_file
 from quizapp.model import CardType
 
 CARD_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -406,7 +403,7 @@ def test_unknown_extension(tmp_path: Path) -> None:
 def test_cli_import_with_progress_replays_history(built: Built, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from quizapp.cli import cli
+    from quizapp.cli.main import cli
 
     db_path = tmp_path / "p.db"
     out = tmp_path / "decks"

@@ -8,8 +8,9 @@ import pytest
 
 from quizapp.decks.loader import load_deck
 from quizapp.interop.apkg_read import AnkiImportError
-from quizapp.interop.convert import card_id_for_guid, import_file
+from quizapp.interop.convert import card_id_for_guid
 from quizapp.interop.htmltext import html_to_text, safe_media_name
+from quizapp.interop.importer import import_file
 from quizapp.model import CardType
 
 

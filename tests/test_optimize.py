@@ -8,7 +8,7 @@ from pathlib import Path
 import fsrs_rs_python as fsrs_rs
 import pytest
 
-from quizapp.optimize import (
+from quizapp.scheduling.optimizer import (
     DEFAULT_PARAMETERS,
     MIN_REVIEWS,
     RevlogEntry,

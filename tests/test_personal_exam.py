@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from quizapp.cli import cli
+from quizapp.cli.main import cli
+from quizapp.clock import dt_to_ms
 from quizapp.model import Rating
 from quizapp.personal.exam import (
     cap_instant,
@@ -22,12 +23,12 @@ from quizapp.personal.exam import (
     plan_report,
     set_plan,
 )
-from quizapp.scheduling import FsrsScheduler, dt_to_ms
+from quizapp.scheduling.scheduler import FsrsScheduler
 from quizapp.store.items import load_item
 from quizapp.store.learners import Learner, ensure_learner, update_settings
 from quizapp.store.progress import get_memory
 from quizapp.store.sync import sync_paths
-from quizapp.study import StudySession, session_for
+from quizapp.study.session import StudySession, session_for
 from tests.conftest import FakeClock
 
 EXAM = date(2026, 3, 12)  # ten days after the fixed clock's 2026-03-02 09:00 UTC

@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from quizapp.cli import cli
-from quizapp.model import Rating
+from quizapp.cli.main import cli
+from quizapp.clock import dt_to_ms, ms_to_dt
+from quizapp.model import MemoryState, Rating
 from quizapp.personal.advisor import Advice, advice, bar_chart, format_table
 from quizapp.personal.backlog import backlog, backlog_days, lowest_recall_first
 from quizapp.personal.leeches import (
@@ -22,14 +23,14 @@ from quizapp.personal.leeches import (
     find_leeches,
     mark_leeches,
 )
-from quizapp.personal.memory import retrievability
-from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms, ms_to_dt
-from quizapp.simulate import AdvisorRow
+from quizapp.scheduling.memory import retrievability
+from quizapp.scheduling.scheduler import FsrsScheduler
+from quizapp.scheduling.simulate import AdvisorRow
 from quizapp.store.items import load_item
 from quizapp.store.learners import Learner, ensure_learner, update_settings
 from quizapp.store.progress import get_memory, state_row
 from quizapp.store.sync import sync_paths
-from quizapp.study import session_for
+from quizapp.study.session import session_for
 from tests.conftest import FakeClock
 
 DEFAULTS = list(FsrsScheduler()._scheduler.parameters)

@@ -11,15 +11,16 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from quizapp.cli import cli
-from quizapp.model import Rating
-from quizapp.optimize import DEFAULT_PARAMETERS
-from quizapp.personal.optimise_store import import_revlog, last_run, optimise_learner, reschedule
-from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms, ms_to_dt
+from quizapp.cli.main import cli
+from quizapp.clock import dt_to_ms, ms_to_dt
+from quizapp.model import MemoryState, Rating
+from quizapp.personal.fitting import import_revlog, last_run, optimise_learner, reschedule
+from quizapp.scheduling.optimizer import DEFAULT_PARAMETERS
+from quizapp.scheduling.scheduler import FsrsScheduler
 from quizapp.store import open_database
 from quizapp.store.learners import ensure_learner, get_learner
 from quizapp.store.sync import sync_paths
-from quizapp.study import session_for
+from quizapp.study.session import session_for
 from tests.conftest import FakeClock
 
 # A copy of ../shared/data/review_logs_josh.csv kept in the repo, so CI always has it.

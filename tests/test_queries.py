@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from quizapp.clock import next_day_start
-from quizapp.scheduling import dt_to_ms
+from quizapp.clock import dt_to_ms, next_day_start
 from quizapp.store.learners import Learner, ensure_learner
 from quizapp.store.progress import set_flag
-from quizapp.store.queries import DeckCount, deck_counts
+from quizapp.store.queries.decks import DeckCount, deck_counts
 from quizapp.store.sync import sync_paths
 from tests.conftest import SMALL_DECK, FakeClock
 

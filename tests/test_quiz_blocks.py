@@ -312,7 +312,7 @@ def test_setting_makes_quiz_answers_count_as_reviews(
 
 def test_quiz_core_does_not_import_textual() -> None:
     code = (
-        "import sys, quizapp.quiz, quizapp.quiz.plain, quizapp.commands.quiz\n"
+        "import sys, quizapp.quiz, quizapp.plain.quiz, quizapp.cli.quiz\n"
         "print(any(k == 'textual' or k.startswith('textual.') for k in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from quizapp.plain.quiz import PlainQuiz, clock_text
 from quizapp.quiz import build_block
-from quizapp.quiz.plain import PlainQuiz, clock_text
 from tests.conftest import FakeClock
 from tests.test_quiz_support import QUIZ_DECK, quiz_setup
 

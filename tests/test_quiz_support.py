@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from quizapp import cloze
+from quizapp.decks import cloze
 from quizapp.model import CardType
 from quizapp.quiz import Question
 from quizapp.store.learners import Learner, ensure_learner

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from quizapp.scheduling import dt_to_ms
+from quizapp.clock import dt_to_ms
 from quizapp.store import open_database
 from quizapp.store.learners import Learner, add_learner
 from quizapp.store.progress import STATE_COLUMNS, prev_columns

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizapp.cli import cli
+from quizapp.cli.main import cli
 from quizapp.reports import cohort, csv_out, html_out, json_out, md_out, xapi_out
 from quizapp.reports import metrics as M
 from quizapp.reports.reviewlog import iter_reviews

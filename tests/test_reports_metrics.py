@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.reports import metrics as M
-from quizapp.scheduling import FsrsScheduler
+from quizapp.scheduling.scheduler import FsrsScheduler
 from quizapp.store.progress import memory_from_row, state_row
 from tests.test_reports_data import DAY, NOW, build_history
 

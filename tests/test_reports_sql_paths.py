@@ -15,10 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlite_utils import Database
 
-from quizapp.clock import study_day
+from quizapp.clock import dt_to_ms, study_day
 from quizapp.reports import cohort, csv_out
 from quizapp.reports import metrics as M
-from quizapp.scheduling import dt_to_ms
 from quizapp.store.learners import add_learner
 from tests.test_reports_data import DAY, NOW, add_card, add_deck, add_review, build_history
 

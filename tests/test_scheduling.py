@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from quizapp.model import Rating
-from quizapp.scheduling import FsrsScheduler, MemoryState, format_interval
+from quizapp.model import MemoryState, Rating
+from quizapp.scheduling.scheduler import FsrsScheduler, format_interval
 
 T = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from quizapp.optimize import DEFAULT_PARAMETERS
-from quizapp.simulate import DEFAULT_RETENTIONS, AdvisorRow, advise, best
+from quizapp.scheduling.optimizer import DEFAULT_PARAMETERS
+from quizapp.scheduling.simulate import DEFAULT_RETENTIONS, AdvisorRow, advise, best
 
 SETUP = {"deck_size": 1000, "learn_span_days": 365, "new_per_day": 20, "review_limit": 9999}
 

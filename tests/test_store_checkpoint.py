@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from quizapp import study
 from quizapp.model import Rating
 from quizapp.store import open_database
 from quizapp.store.db import AUTOCHECKPOINT_PAGES, checkpointer
 from quizapp.store.learners import ensure_learner, update_settings
 from quizapp.store.sync import sync_paths
-from quizapp.study import session_for
+from quizapp.study import session as study
+from quizapp.study.session import session_for
 from tests.conftest import FakeClock
 
 

@@ -13,7 +13,7 @@ from quizapp.model import Rating
 from quizapp.store.learners import ensure_learner, update_settings
 from quizapp.store.progress import state_row
 from quizapp.store.sync import sync_paths
-from quizapp.study import StudySession, session_for
+from quizapp.study.session import StudySession, session_for
 from tests.conftest import FakeClock
 
 

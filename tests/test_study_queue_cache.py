@@ -23,7 +23,7 @@ from quizapp.store import open_database
 from quizapp.store.learners import ensure_learner, get_learner_by_id, update_settings
 from quizapp.store.progress import set_flag, state_row
 from quizapp.store.sync import sync_paths
-from quizapp.study import HEAD_CHECK, StudySession, session_for
+from quizapp.study.session import HEAD_CHECK, StudySession, session_for
 from tests.conftest import FakeClock
 
 

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from quizapp.model import Rating
 from quizapp.store.learners import ensure_learner
 from quizapp.store.sync import sync_if_unchanged, sync_paths
-from quizapp.study import session_for
+from quizapp.study.session import session_for
 from tests.conftest import FakeClock
 
 

@@ -21,8 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizapp import cloze
-from quizapp.decks import loader
+from quizapp.decks import cloze, loader
 from quizapp.decks.discovery import bundled_decks_dir
 from quizapp.decks.errors import DeckError
 from quizapp.model import Card, CardType, Choice, SourceRef

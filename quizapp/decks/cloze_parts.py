@@ -1,6 +1,6 @@
 """What loading and syncing need from a cloze text, in one cheap pass.
 
-`quizapp.cloze` parses a text into `_Mark` objects for every use (rendering, grading);
+`quizapp.decks.cloze` parses a text into `_Mark` objects for every use (rendering, grading);
 loading 50,000 cards asked it three times per cloze card (validate, deletion numbers,
 plain text for search), at ~12 µs each. `ords_and_plain` gets both answers from one
 `re.split` with cloze's own patterns, and hands every text cloze would refuse back to
@@ -10,7 +10,7 @@ against `cloze.deletions` and `cloze.plain_text` on generated texts.
 
 from __future__ import annotations
 
-from quizapp import cloze
+from quizapp.decks import cloze
 
 _MARK = cloze._MARK
 _NUMBERED = cloze._NUMBERED

@@ -41,8 +41,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from quizapp import cloze
-from quizapp.decks import quotes
+from quizapp.decks import cloze, quotes
 from quizapp.decks.cloze_parts import ords_and_plain
 from quizapp.decks.errors import DeckError, Problem
 from quizapp.model import Card, CardType, Choice, Deck, Source, SourceRef

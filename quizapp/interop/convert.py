@@ -1,4 +1,4 @@
-"""Anki notes → quizapp decks, and `import_file`, the one entry point for importing.
+"""Anki notes → quizapp decks (the import entry point is `quizapp.interop.importer`).
 
 Mapping (see docs/anki.md):
 
@@ -16,7 +16,6 @@ Mapping (see docs/anki.md):
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -24,23 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from quizapp import cloze
+from quizapp.decks import cloze
 from quizapp.interop.apkg_read import (
-    AnkiImportError,
     AnkiNote,
     AnkiNotetype,
     AnkiPackage,
-    read_apkg,
 )
-from quizapp.interop.htmltext import html_to_text, plain_to_text, safe_media_name
-from quizapp.interop.yaml_out import write_deck_yaml
+from quizapp.interop.htmltext import html_to_text, plain_to_text
 from quizapp.model import Card, CardType, Deck, Source, SourceRef
 
 Progress = Callable[[int, int], None]
 
 SOURCE_ID = "anki"
 DEFAULT_EXPLANATION = "Imported from Anki."
-CARD_ID_MAX = 64
 DECK_ID_MAX = 64
 
 PROMPT_FIELDS = ("front", "question", "prompt", "text", "q", "term", "word", "cloze")
@@ -386,68 +381,6 @@ def package_to_decks(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> 
     return convert_package(pkg, deck_id_prefix=deck_id_prefix).decks
 
 
-# --- import entry point ---
-
-APKG_SUFFIXES = (".apkg", ".colpkg")
-TEXT_SUFFIXES = (".txt", ".csv", ".tsv")
-
-
-def import_file(
-    path: str | os.PathLike[str],
-    out_dir: str | os.PathLike[str],
-    *,
-    progress: Progress | None = None,
-    deck_id_prefix: str | None = None,
-) -> ImportResult:
-    """Import an Anki package or text file into deck files in `out_dir` (+ `out_dir/media/`).
-
-    Raises AnkiImportError for unreadable input. Existing deck files with the same ids
-    are replaced (re-importing an updated package updates the decks).
-    """
-    path = Path(path)
-    out = Path(out_dir)
-    suffix = path.suffix.lower()
-    result = ImportResult()
-    if suffix in APKG_SUFFIXES:
-        pkg = read_apkg(path, progress=progress)
-        result.notes = len(pkg.notes)
-        conv = convert_package(pkg, deck_id_prefix=deck_id_prefix)
-    elif suffix in TEXT_SUFFIXES:
-        from quizapp.interop.text_import import read_text_file
-
-        conv, result.notes = read_text_file(path, deck_id_prefix=deck_id_prefix)
-        pkg = None
-    else:
-        raise AnkiImportError(
-            f"{path}: don't know how to import {suffix or 'this file'}; "
-            "use an Anki package (.apkg, .colpkg) or a text file (.txt, .csv, .tsv)"
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    result.skipped = conv.skipped
-    result.revlog = conv.revlog
-    result.schedule = conv.schedule
-    wanted: set[str] = set()
-    for deck in conv.decks:
-        target = out / f"{deck.id}.yaml"
-        result.decks.append(write_deck_yaml(deck, target))
-        result.deck_ids.append(deck.id)
-        result.cards += len(deck.cards)
-        wanted.update(conv.media.get(deck.id, ()))
-    if wanted:
-        media_dir = out / "media"
-        media_dir.mkdir(exist_ok=True)
-        available = {safe_media_name(k): k for k in pkg.media} if pkg is not None else {}
-        for name in sorted(wanted):
-            if name not in available:
-                result.warnings.append(f"media file {name!r} is referenced but not in the package")
-                continue
-            dest = media_dir / name
-            assert pkg is not None
-            pkg.copy_media(available[name], dest)
-            result.media.append(dest)
-    return result
-
-
 __all__ = [
     "CardSchedule",
     "Conversion",
@@ -455,7 +388,6 @@ __all__ = [
     "ReviewEntry",
     "card_id_for_guid",
     "convert_package",
-    "import_file",
     "package_to_decks",
     "plain_to_text",
     "slugify",

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from quizapp.clock import dt_to_ms, ms_to_dt
 from quizapp.interop.convert import CardSchedule, ReviewEntry
-from quizapp.model import Rating
-from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms, ms_to_dt
+from quizapp.model import MemoryState, Rating
+from quizapp.scheduling.scheduler import FsrsScheduler
 from quizapp.store.db import transaction
 from quizapp.store.learners import Learner
 from quizapp.store.progress import STATE_COLUMNS, memory_from_row, prev_columns, state_row
@@ -54,7 +55,7 @@ def import_progress(
         if entry.ease not in (1, 2, 3, 4):
             continue
         per_item[pk].append(entry)
-    sched = FsrsScheduler(learner.desired_retention, learner.fsrs_params, fuzz=False)
+    sched = FsrsScheduler.for_learner(learner)
     with transaction(db.conn):
         for pk, entries in per_item.items():
             entries.sort(key=lambda e: e.reviewed_at_ms)

@@ -3,7 +3,7 @@
 :func:`advice` is pure (parameters and numbers in, an :class:`Advice` out) so the TUI can
 call it in a worker; :func:`advice_for_learner` reads the learner's parameters, limits
 and collection size from the store. The simulation itself is
-:func:`quizapp.simulate.advise` (fsrs-rs's workload simulator, seeded, deterministic).
+:func:`quizapp.scheduling.simulate.advise` (fsrs-rs's workload simulator, seeded, deterministic).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from quizapp.personal.memory import parameters
-from quizapp.simulate import DEFAULT_RETENTIONS, AdvisorRow, advise, best
+from quizapp.scheduling.memory import parameters
+from quizapp.scheduling.simulate import DEFAULT_RETENTIONS, AdvisorRow, advise, best
 from quizapp.store.learners import Learner
 
 if TYPE_CHECKING:
-    from quizapp.study import Scope
+    from quizapp.store.scope import Scope
 
 BAR_WIDTH = 40
 
@@ -76,7 +76,7 @@ def advice(
 
 def collection_size(db: Database, scope: Scope | None = None) -> int:
     """Active study items in ``scope`` (all active decks by default)."""
-    from quizapp.study import Scope
+    from quizapp.store.scope import Scope
 
     where, args = (scope or Scope()).sql()
     return int(db.conn.execute(f"SELECT count(*) FROM cards c WHERE {where}", args).fetchone()[0])

@@ -25,13 +25,12 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from quizapp.clock import next_day_start
-from quizapp.personal.memory import decay_factor, parameters
-from quizapp.scheduling import dt_to_ms
+from quizapp.clock import dt_to_ms, next_day_start
+from quizapp.scheduling.memory import decay_factor, parameters
 from quizapp.store.learners import Learner
 
 if TYPE_CHECKING:
-    from quizapp.study import Scope
+    from quizapp.store.scope import Scope
 
 
 def _pow(base: float | None, exponent: float | None) -> float | None:
@@ -89,7 +88,7 @@ def backlog(
 ) -> Backlog:
     """Reviews waiting in ``scope`` and how many days the daily limit needs for them."""
     from quizapp.clock import day_start, system_clock
-    from quizapp.study import Scope
+    from quizapp.store.scope import Scope
 
     now = now or system_clock()
     scope = scope or Scope()
@@ -127,7 +126,7 @@ def lowest_recall_first(
     db: Database, learner: Learner, scope: Scope | None, now: datetime, limit: int = 20
 ) -> list[tuple[int, float]]:
     """``(card_pk, retrievability)`` of the reviews due, in the order they are served."""
-    from quizapp.study import Scope
+    from quizapp.store.scope import Scope
 
     where, args = (scope or Scope()).sql()
     now_ms = dt_to_ms(now) or 0

@@ -31,16 +31,16 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from quizapp.clock import day_start, study_day, system_clock
-from quizapp.model import Rating
-from quizapp.personal.memory import learner_tz
-from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms
+from quizapp.clock import day_start, dt_to_ms, study_day, system_clock
+from quizapp.model import MemoryState, Rating
+from quizapp.scheduling.memory import learner_tz
+from quizapp.scheduling.scheduler import FsrsScheduler
 from quizapp.store.db import StoreError, transaction
 from quizapp.store.learners import Learner
 from quizapp.store.progress import memory_from_row
 
 if TYPE_CHECKING:
-    from quizapp.study import Scope
+    from quizapp.store.scope import Scope
 
 _MAX_SIMULATED_REVIEWS = 200  # per card, a guard for the plan simulation
 
@@ -64,7 +64,7 @@ class ExamPlan:
         return not self.tags or any(t in self.tags for t in tags)
 
     def scope(self) -> Scope:
-        from quizapp.study import Scope
+        from quizapp.store.scope import Scope
 
         return Scope(self.deck_ids or None, self.tags)
 
@@ -356,7 +356,7 @@ def plan_report(
     cap = cap_instant(plan, learner, tz)
     pace = new_pace(db, learner, plan, now, tz)
     per_day = max(learner.new_per_day, pace.per_day)
-    scheduler = FsrsScheduler(learner.desired_retention, learner.fsrs_params, fuzz=False)
+    scheduler = FsrsScheduler.for_learner(learner)
     where, params = plan.scope().sql()
     rows = db.conn.execute(
         f"""SELECT c.id, c.tags, s.state, s.step, s.stability, s.difficulty, s.due,

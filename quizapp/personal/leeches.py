@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Literal
 from sqlite_utils import Database
 
 from quizapp.clock import system_clock
-from quizapp.personal.memory import learner_tz
+from quizapp.scheduling.memory import learner_tz
 from quizapp.store.db import transaction
 from quizapp.store.learners import Learner
 
 if TYPE_CHECKING:
-    from quizapp.study import Scope
+    from quizapp.store.scope import Scope
 
 LEECH_LAPSES = 8
 LOW_STABILITY_DAYS = 2.0
@@ -182,7 +182,7 @@ def find_leeches(
     tz: tzinfo | None = None,
 ) -> list[Leech]:
     """Every card of ``scope`` that meets the leech rules (tagged or not), worst first."""
-    from quizapp.study import Scope
+    from quizapp.store.scope import Scope
 
     rules = LeechRules.for_learner(learner)
     now = now or system_clock()
@@ -249,12 +249,3 @@ def mark_leeches(
             for lc in found
         ]
     return found
-
-
-def tagged_count(db: Database, learner_id: int) -> int:
-    """How many of the learner's cards carry the leech tag (for reports and the TUI)."""
-    return int(
-        db.conn.execute(
-            "SELECT count(*) FROM card_state WHERE learner_id = ? AND leech = 1", [learner_id]
-        ).fetchone()[0]
-    )

@@ -32,15 +32,16 @@ from typing import Any, Literal, NamedTuple
 
 from sqlite_utils import Database
 
-from quizapp import cloze, grading
-from quizapp.clock import Clock, system_clock
-from quizapp.grading import GradeResult
+from quizapp.clock import Clock, dt_to_ms, ms_to_dt, system_clock
+from quizapp.decks import cloze
 from quizapp.model import CardType, Rating
-from quizapp.scheduling import dt_to_ms, ms_to_dt
 from quizapp.store.db import transaction
 from quizapp.store.items import StudyItem, load_items
 from quizapp.store.learners import Learner, get_learner_by_id
-from quizapp.study import Scope, session_for
+from quizapp.store.scope import Scope
+from quizapp.study import grading
+from quizapp.study.grading import GradeResult
+from quizapp.study.session import session_for
 
 Pool = Literal["unused", "incorrect", "flagged", "all"]
 Mode = Literal["tutor", "timed"]
@@ -130,29 +131,20 @@ class Question:
 
 
 def grade(item: StudyItem, response: str | Sequence[int]) -> GradeResult:
-    """Grade a quiz answer with `quizapp.grading`; QuizError when it is not an answer."""
+    """Grade a quiz answer with `quizapp.study.grading.grade`; QuizError when it is not
+    an answer (a quiz never reveals: a blank typed answer is no answer yet)."""
     card = item.card
-    if card.type == CardType.MCQ:
-        n = len(card.choices)
-        if isinstance(response, str):
-            picked = grading.parse_choice_input(response, n)
-            if not picked:
-                last = grading.letters(n)[-1]
-                raise QuizError(f"answer with a letter from A to {last} (several: a,c)")
-        else:
-            picked = sorted({int(i) for i in response})
-            if not picked or any(not 0 <= i < n for i in picked):
-                raise QuizError(f"option indexes must be between 0 and {n - 1}")
-        return grading.grade_mcq(card, picked)
-    if not isinstance(response, str):
-        raise QuizError(f"a {card.type.value} question takes a typed answer")
-    if not response.strip():
-        raise QuizError("no answer given (type an answer, or move on with :n)")
-    if card.type == CardType.TYPED:
-        return grading.grade_typed(card, response)
-    if card.type == CardType.CLOZE:
-        return grading.grade_cloze(card, item.ord, response)
-    raise QuizError(f"{card.type.value} cards are not asked in quizzes")
+    if card.type not in QUIZ_TYPES:
+        raise QuizError(f"{card.type.value} cards are not asked in quizzes")
+    if card.type != CardType.MCQ:
+        if not isinstance(response, str):
+            raise QuizError(f"a {card.type.value} question takes a typed answer")
+        if not response.strip():
+            raise QuizError("no answer given (type an answer, or move on with :n)")
+    try:
+        return grading.grade(item, response)
+    except grading.NotAnAnswer as e:
+        raise QuizError(str(e)) from None
 
 
 def _ms(clock: Clock, now: datetime | None = None) -> int:

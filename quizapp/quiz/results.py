@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from quizapp import cloze, grading
+from quizapp.decks import cloze
 from quizapp.model import CardType
 from quizapp.quiz.blocks import Question, grade, load_block
+from quizapp.study import grading
 
 
 def format_percent(correct: int, total: int) -> int:

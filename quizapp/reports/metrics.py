@@ -42,13 +42,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from quizapp.clock import day_start, next_day_start, study_day
-from quizapp.scheduling import MATURE_DAYS, FsrsScheduler, dt_to_ms, ms_to_dt, utc
+from quizapp.clock import day_start, dt_to_ms, ms_to_dt, next_day_start, study_day, utc
+from quizapp.scheduling.scheduler import MATURE_DAYS, FsrsScheduler
 from quizapp.store.learners import Learner
 
 DAY_MS = 86_400_000
 MATURE_MS = MATURE_DAYS * DAY_MS
-HOUR_MS = 3_600_000
 RETENTION_WINDOWS = (7, 30, 365)
 FORECAST_DAYS = 30
 CALIBRATION_BINS = 10
@@ -372,7 +371,7 @@ def compute(
     now_ms = dt_to_ms(now) or 0
     since_ms = dt_to_ms(utc(since)) if since is not None else None
     scope = _Scope(tuple(deck_ids) if deck_ids is not None else None, tuple(tags))
-    scheduler = FsrsScheduler(learner.desired_retention, learner.fsrs_params, fuzz=False)
+    scheduler = FsrsScheduler.for_learner(learner)
     hour = learner.rollover_hour
     shared = shared if shared is not None else ReportCache()
 
@@ -479,7 +478,7 @@ def summarize(
     now_ms = dt_to_ms(now) or 0
     since_ms = dt_to_ms(utc(since)) if since is not None else None
     scope = _Scope(tuple(deck_ids) if deck_ids is not None else None, tuple(tags))
-    scheduler = FsrsScheduler(learner.desired_retention, learner.fsrs_params, fuzz=False)
+    scheduler = FsrsScheduler.for_learner(learner)
     hour = learner.rollover_hour
     shared = shared if shared is not None else ReportCache()
     counts, recall = _card_summary(db, learner, scope, shared, recall_function(scheduler), now_ms)
@@ -739,7 +738,7 @@ def iso_utc(dt: datetime) -> str:
 def prompt_text(card_type: str, data: dict[str, object], ord_: int) -> str:
     """The question as the learner saw it (cloze: the deletion blanked)."""
     if card_type == "cloze":
-        from quizapp.cloze import ClozeError, render_question
+        from quizapp.decks.cloze import ClozeError, render_question
 
         text = str(data.get("text", ""))
         try:

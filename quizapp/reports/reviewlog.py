@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from quizapp.clock import dt_to_ms, utc
 from quizapp.reports.metrics import prompt_text
-from quizapp.scheduling import dt_to_ms, utc
 from quizapp.store.learners import Learner
 
 

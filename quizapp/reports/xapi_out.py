@@ -25,9 +25,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
-from quizapp.cloze import ClozeError, answers_for
+from quizapp.clock import ms_to_dt
+from quizapp.decks.cloze import ClozeError, answers_for
 from quizapp.reports.reviewlog import ReviewRecord
-from quizapp.scheduling import ms_to_dt
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:quizapp:xapi")
 VERB_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"

@@ -96,14 +96,3 @@ def load_items(db: Database, card_pks: list[int]) -> list[StudyItem]:
 def load_item(db: Database, card_pk: int) -> StudyItem | None:
     items = load_items(db, [card_pk])
     return items[0] if items else None
-
-
-def sibling_pks(db: Database, item: StudyItem) -> list[int]:
-    """The other study items of the same card (cloze deletions)."""
-    return [
-        r[0]
-        for r in db.conn.execute(
-            "SELECT id FROM cards WHERE deck_id = ? AND card_id = ? AND id != ? AND active = 1",
-            [item.deck_id, item.card_id, item.card_pk],
-        )
-    ]

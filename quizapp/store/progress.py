@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from quizapp.scheduling import MemoryState, dt_to_ms, ms_to_dt
+from quizapp.clock import dt_to_ms, ms_to_dt
+from quizapp.model import MemoryState
 from quizapp.store.db import StoreError, transaction
 
 STATE_COLUMNS = (
@@ -30,14 +31,6 @@ STATE_COLUMNS = (
     "flagged",
     "leech",
 )
-
-
-@dataclass(slots=True)
-class ItemFlags:
-    suspended: bool = False
-    buried_until: int = 0
-    flagged: bool = False
-    leech: bool = False
 
 
 @dataclass(frozen=True, slots=True)

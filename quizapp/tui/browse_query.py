@@ -12,8 +12,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlite_utils import Database
 
-from quizapp.clock import next_day_start
-from quizapp.scheduling import dt_to_ms
+from quizapp.clock import dt_to_ms, next_day_start
 
 STATES: dict[str, str] = {
     "new": "s.state IS NULL",

@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from sqlite_utils import Database
 
 from quizapp.store.learners import Learner
-from quizapp.store.queries import DeckCount, all_tags, deck_counts
+from quizapp.store.queries.decks import DeckCount, all_tags, deck_counts
 from quizapp.tui.queries import Today, decks_with_tag, today_totals
 
 
@@ -60,7 +60,7 @@ def load_home(
     """The home screen's figures for `learner` at `now`: deck counts (only decks with
     `tag` when given), today's totals and streak, the backlog."""
     from quizapp.personal.backlog import backlog
-    from quizapp.study import Scope
+    from quizapp.store.scope import Scope
 
     counted = deck_counts(db, learner, deck_ids, now=now, tz=tz)
     rows = counted

@@ -1,18 +1,17 @@
 """Small read-only queries the TUI needs that the core does not offer (yet).
 
 Plain SQL over the store's tables; each is one indexed query, cheap enough for the
-event loop. Candidates to move into `quizapp.store.queries`.
+event loop. Candidates to move into `quizapp.store.queries.decks`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 from sqlite_utils import Database
 
-from quizapp.clock import day_start
-from quizapp.scheduling import dt_to_ms
+from quizapp.clock import day_start, dt_to_ms
 from quizapp.store.learners import Learner
 
 
@@ -86,7 +85,3 @@ def db_file(db: Database) -> str:
         if name == "main":
             return str(path or "")
     return ""
-
-
-def as_delta(ms: int) -> timedelta:
-    return timedelta(milliseconds=ms)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizapp.cli import cli
+from quizapp.cli.main import cli
 from tests.conftest import SMALL_DECK, SMALL_SOURCE
 from tests.reliability.helpers import clean, fingerprint, quizapp
 

@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from quizapp.scheduling import dt_to_ms
+from quizapp.clock import dt_to_ms
 from quizapp.store import open_database
 from quizapp.store.learners import ensure_learner
 from quizapp.tui.browse_query import BrowseFilter, browse

@@ -15,7 +15,7 @@ from quizapp.reports.metrics import compute
 from quizapp.store import progress
 from quizapp.store.learners import update_settings
 from quizapp.store.sync import sync_paths
-from quizapp.study import session_for
+from quizapp.study.session import session_for
 from quizapp.tui.app import QuizApp
 from quizapp.tui.screens.advisor import AdvisorScreen
 from quizapp.tui.screens.browse import BrowseScreen

@@ -18,7 +18,7 @@ from textual_plotext import PlotextPlot
 from quizapp.personal.advisor import Advice, advice_for_learner
 from quizapp.store.db import StoreError
 from quizapp.store.learners import update_settings
-from quizapp.study import Scope
+from quizapp.store.scope import Scope
 from quizapp.tui.safe import lit
 from quizapp.tui.widgets.footer import QuizFooter
 

@@ -13,13 +13,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
-from quizapp import cloze
-from quizapp.grading import letters
+from quizapp.decks import cloze
 from quizapp.model import RATING_LABELS, CardType, Rating
-from quizapp.scheduling import FsrsScheduler, format_interval
+from quizapp.scheduling.scheduler import FsrsScheduler, format_interval
 from quizapp.store import progress
 from quizapp.store.items import load_item
-from quizapp.store.queries import all_tags
+from quizapp.store.queries.decks import all_tags
+from quizapp.study.grading import letters
 from quizapp.tui.browse_query import (
     STATE_NAMES,
     STATES,
@@ -250,7 +250,7 @@ class CardDetailScreen(Screen[None]):
         now = app.clock()
         lr = app.learner
         mem = progress.get_memory(app.db, lr.id, self.card_pk)
-        sched = FsrsScheduler(lr.desired_retention, lr.fsrs_params, fuzz=False)
+        sched = FsrsScheduler.for_learner(lr)
         recall = sched.retrievability(mem, now)
         suspended, flagged = item_flags(app.db, lr.id, self.card_pk)
         state = STATE_NAMES.get(mem.state, "?")

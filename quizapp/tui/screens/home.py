@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, ProgressBar, Select, Static
 
-from quizapp.store.queries import DeckCount
+from quizapp.store.queries.decks import DeckCount
 from quizapp.tui.home_data import DeckTitle, HomeData, deck_list, load_home, load_tags
 from quizapp.tui.safe import cell, lit, part
 from quizapp.tui.widgets.footer import QuizFooter
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from quizapp.store.learners import Learner
     from quizapp.tui.app import QuizApp
 
-ALL_TAGS = "__all__"
 LOADING = "…"  # shown for a figure still being read
 SYNC_WAIT = 0.5  # s the first figures wait for the start-up sync at most
 
@@ -461,7 +460,7 @@ class HomeScreen(Screen[None]):
         return not (action == "study" and isinstance(self.focused, Select))
 
     def action_study(self) -> None:
-        from quizapp.study import session_for
+        from quizapp.study.session import session_for
         from quizapp.tui.screens.study import StudyScreen
 
         decks, tags = self.scope()
@@ -475,7 +474,7 @@ class HomeScreen(Screen[None]):
             later = session.learning_later_today()
             msg = "Nothing due in this choice right now."
             if later is not None:
-                from quizapp.scheduling import format_interval
+                from quizapp.scheduling.scheduler import format_interval
 
                 msg += f" Learning cards come back in {format_interval(later - app.clock())}."
             self.notify(msg, title="All done")

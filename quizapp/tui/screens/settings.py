@@ -12,8 +12,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
-from quizapp.personal.optimise_store import OptimizeRun, last_run, optimise_learner
-from quizapp.scheduling import ms_to_dt
+from quizapp.clock import ms_to_dt
+from quizapp.personal.fitting import OptimizeRun, last_run, optimise_learner
 from quizapp.store.db import StoreError
 from quizapp.store.learners import SETTING_LIMITS, update_settings
 from quizapp.tui.safe import lit

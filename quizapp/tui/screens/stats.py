@@ -31,7 +31,7 @@ from textual_plotext import PlotextPlot
 
 from quizapp.personal.leeches import Leech, find_leeches
 from quizapp.reports.metrics import LearnerMetrics, Ratio, compute
-from quizapp.study import Scope
+from quizapp.store.scope import Scope
 from quizapp.textsafe import inert
 from quizapp.tui.export import (
     EXTENSIONS,

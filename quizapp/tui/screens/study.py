@@ -12,12 +12,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Input, ProgressBar, Static
 
-from quizapp import cloze, grading
+from quizapp.decks import cloze
 from quizapp.model import RATING_LABELS, CardType, Rating
-from quizapp.scheduling import format_interval
+from quizapp.scheduling.scheduler import format_interval
 from quizapp.store.db import StoreError
 from quizapp.store.items import StudyItem
-from quizapp.study import StudySession
+from quizapp.study import grading
+from quizapp.study.session import StudySession
 from quizapp.tui.queries import item_flags
 from quizapp.tui.safe import lit, part
 from quizapp.tui.widgets.choices import ChoiceList
@@ -181,22 +182,17 @@ class StudyScreen(Screen[None]):
         if self.item is None or self.answering:
             return
         self.chosen = event.indexes
-        self.reveal(grading.grade_mcq(self.item.card, event.indexes))
+        try:
+            self.reveal(grading.grade(self.item, event.indexes))
+        except grading.NotAnAnswer as e:
+            self.notify(str(e), severity="warning")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.item is None or self.answering:
             return
-        card = self.item.card
-        text = event.value
-        if card.type == CardType.TYPED:
-            self.reveal(grading.grade_typed(card, text))
-        elif card.type == CardType.CLOZE:
-            if text.strip():
-                self.reveal(grading.grade_cloze(card, self.item.ord, text))
-            else:
-                answers = cloze.answers_for(card.text, self.item.ord)
-                self.reveal(grading.self_graded(" … ".join(answers)))
+        if self.item.card.type in (CardType.TYPED, CardType.CLOZE):
+            self.reveal(grading.grade(self.item, event.value))
 
     def reveal(self, result: grading.GradeResult) -> None:
         """Show the answer side: verdict, feedback and the grade bar."""
@@ -229,12 +225,8 @@ class StudyScreen(Screen[None]):
     def action_reveal(self) -> None:
         if self.item is None or self.answering:
             return
-        card = self.item.card
-        if card.type == CardType.BASIC:
-            self.reveal(grading.self_graded(card.answer))
-        elif card.type == CardType.CLOZE:
-            answers = cloze.answers_for(card.text, self.item.ord)
-            self.reveal(grading.self_graded(" … ".join(answers)))
+        if self.item.card.type in (CardType.BASIC, CardType.CLOZE):
+            self.reveal(grading.grade(self.item, None))  # shown without an answer
 
     def action_enter(self) -> None:
         if self.answering and self.result is not None:

@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from quizapp.scheduling import format_interval
-from quizapp.study import StudySession
+from quizapp.scheduling.scheduler import format_interval
+from quizapp.study.session import StudySession
 from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:

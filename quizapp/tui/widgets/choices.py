@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from quizapp.grading import letters
+from quizapp.study.grading import letters
 from quizapp.tui.safe import lit
 
 LETTER_KEYS = "abcdefghij"

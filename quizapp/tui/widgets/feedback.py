@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from quizapp import cloze
-from quizapp.grading import GradeResult, letters
+from quizapp.decks import cloze
 from quizapp.model import CardType
 from quizapp.store.items import StudyItem
+from quizapp.study.grading import GradeResult, letters
 from quizapp.tui.safe import lit, part
 
 OK = "bold $text-success"

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from quizapp.model import RATING_LABELS, Rating
-from quizapp.scheduling import format_interval
+from quizapp.scheduling.scheduler import format_interval
 
 
 class GradeKey(Static):

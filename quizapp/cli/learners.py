@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from quizapp.cli import AppContext, cli, pass_ctx
+from quizapp.cli.main import AppContext, cli, pass_ctx
 
 
 @cli.group()

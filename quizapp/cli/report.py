@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quizapp.cli import AppContext, cli, pass_ctx
+from quizapp.cli.main import AppContext, cli, pass_ctx
 
 if TYPE_CHECKING:
     from quizapp.reports.cohort import CohortMember

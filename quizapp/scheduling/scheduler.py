@@ -8,56 +8,22 @@ moves backwards is treated as "no time passed" (never a negative interval).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating as FsrsRating
 from fsrs import Scheduler, State
 
-from quizapp.model import Rating
+from quizapp.clock import utc
+from quizapp.model import MemoryState, Rating
+
+if TYPE_CHECKING:
+    from quizapp.store.learners import Learner
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
 MATURE_DAYS = 21
-
-
-@dataclass(frozen=True, slots=True)
-class MemoryState:
-    """A learner's scheduling state of one study item (None fields: never reviewed)."""
-
-    state: int | None = None  # fsrs.State value; None = new
-    step: int | None = None
-    stability: float | None = None
-    difficulty: float | None = None
-    due: datetime | None = None
-    last_review: datetime | None = None
-    reps: int = 0
-    lapses: int = 0
-
-    @property
-    def is_new(self) -> bool:
-        return self.state is None
-
-    @property
-    def interval_days(self) -> float:
-        if self.due is None or self.last_review is None:
-            return 0.0
-        return max(0.0, (self.due - self.last_review).total_seconds() / 86400)
-
-
-def ms_to_dt(ms: int | None) -> datetime | None:
-    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
-
-
-def dt_to_ms(dt: datetime | None) -> int | None:
-    return None if dt is None else round(dt.timestamp() * 1000)
-
-
-def utc(dt: datetime) -> datetime:
-    if dt.tzinfo is None:
-        raise ValueError("naive datetime: quizapp works with timezone-aware UTC times")
-    return dt.astimezone(UTC)
 
 
 class FsrsScheduler:
@@ -82,6 +48,20 @@ class FsrsScheduler:
             kwargs["parameters"] = tuple(parameters)
         self._scheduler = Scheduler(**kwargs)  # type: ignore[arg-type]
         self.desired_retention = desired_retention
+
+    @classmethod
+    def for_learner(
+        cls,
+        learner: Learner,
+        *,
+        fuzz: bool = False,
+        parameters: Sequence[float] | None = None,
+    ) -> FsrsScheduler:
+        """The learner's scheduler: their desired retention and fitted parameters
+        (`parameters` overrides the fitted ones, e.g. while replaying with new ones).
+        Without fuzz unless asked: only a live study session draws fuzzed intervals."""
+        params = parameters if parameters is not None else learner.fsrs_params
+        return cls(learner.desired_retention, params, fuzz=fuzz)
 
     def _to_fsrs(self, card_pk: int, mem: MemoryState, now: datetime) -> FsrsCard:
         if mem.is_new:
@@ -161,7 +141,3 @@ def format_interval(delta: timedelta) -> str:
     if days < 365:
         return f"{days / 30:.1f}mo"
     return f"{days / 365:.1f}y"
-
-
-def with_due(mem: MemoryState, due: datetime) -> MemoryState:
-    return replace(mem, due=due)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quizapp.cli import AppContext, cli, pass_ctx
+from quizapp.cli.main import AppContext, cli, pass_ctx
 
 if TYPE_CHECKING:
-    from quizapp.personal.optimise_store import OptimizeRun
+    from quizapp.personal.fitting import OptimizeRun
 
 
 def _num(x: float | None) -> str:
@@ -61,8 +61,8 @@ def optimize(
     app: AppContext, learner: str | None, revlog: Path | None, reschedule: bool | None
 ) -> None:
     """Fit the FSRS-6 parameters to the learner's reviews (and an imported log)."""
-    from quizapp.personal.optimise_store import import_revlog, optimise_learner
-    from quizapp.personal.optimise_store import reschedule as reschedule_cards
+    from quizapp.personal.fitting import import_revlog, optimise_learner
+    from quizapp.personal.fitting import reschedule as reschedule_cards
     from quizapp.store.learners import ensure_learner, get_learner_by_id
 
     db = app.db()
@@ -137,7 +137,7 @@ def advise(
     """Workload and knowledge for desired retention 0.70–0.99, and a suggestion."""
     from quizapp.personal.advisor import advice_for_learner, bar_chart, format_table
     from quizapp.store.learners import ensure_learner
-    from quizapp.study import Scope
+    from quizapp.store.scope import Scope
 
     app.sync(quiet=True)
     db = app.db()

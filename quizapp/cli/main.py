@@ -176,9 +176,10 @@ def color_enabled(stream: object = None) -> bool:
     return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
 
 
-# Sub-commands live in quizapp/commands/ and register themselves on `cli` when their
-# module is imported. They are imported lazily, only the one being run (importing every
-# command module cost ~0.4 s of each start); --help and the listing import them all.
+# Sub-commands live in quizapp/cli/ (one module per command group) and register themselves
+# on `cli` when their module is imported. They are imported lazily, only the one being run
+# (importing every command module cost ~0.4 s of each start); --help and the listing import
+# them all.
 COMMAND_MODULES: dict[str, str] = {
     "advise": "optimize",
     "backup": "backup",
@@ -200,7 +201,7 @@ def _load_command(name: str) -> None:
 
     module = COMMAND_MODULES.get(name)
     if module is not None and name not in cli.commands:
-        importlib.import_module(f"quizapp.commands.{module}")
+        importlib.import_module(f"quizapp.cli.{module}")
 
 
 def _load_all_commands() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from quizapp.cli import AppContext, cli, pass_ctx
+from quizapp.cli.main import AppContext, cli, pass_ctx
 
 
 @cli.command("import")
@@ -32,7 +32,7 @@ def import_cmd(
 ) -> None:
     """Import an Anki package (.apkg/.colpkg) or Anki text/CSV/TSV file as YAML decks."""
     from quizapp.interop.apkg_read import AnkiImportError
-    from quizapp.interop.convert import import_file
+    from quizapp.interop.importer import import_file
 
     with click.progressbar(
         length=1, label=f"Reading {file.name}", file=sys.stderr

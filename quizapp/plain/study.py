@@ -16,12 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from quizapp import cloze, grading
-from quizapp.lineio import EndOfInput, read_line, say
+from quizapp.decks import cloze
 from quizapp.model import RATING_LABELS, CardType, Rating
-from quizapp.scheduling import format_interval
+from quizapp.plain.lineio import EndOfInput, read_line, say
+from quizapp.scheduling.scheduler import format_interval
 from quizapp.store.items import StudyItem
-from quizapp.study import StudySession, elapsed_ms
+from quizapp.study import grading
+from quizapp.study.session import StudySession, elapsed_ms
 from quizapp.textsafe import inert
 
 HELP = (
@@ -134,20 +135,16 @@ class PlainStudy:
             result = self._mcq(item)
         elif card.type == CardType.TYPED:
             self.say(_deck(card.prompt))
-            result = grading.grade_typed(card, self.ask("Your answer> "))
+            result = grading.grade(item, self.ask("Your answer> "))
         elif card.type == CardType.CLOZE:
             if card.prompt:
                 self.say(_deck(card.prompt))
             self.say(_deck(cloze.render_question(card.text, item.ord)))
-            given = self.ask("Fill the blank (Enter to reveal)> ")
-            if given.strip():
-                result = grading.grade_cloze(card, item.ord, given)
-            else:
-                result = grading.self_graded(" … ".join(cloze.answers_for(card.text, item.ord)))
+            result = grading.grade(item, self.ask("Fill the blank (Enter to reveal)> "))
         else:
             self.say(_deck(card.prompt))
             self.ask("Press Enter to show the answer> ")
-            result = grading.self_graded(card.answer)
+            result = grading.grade(item, None)
         duration = elapsed_ms(start)
         self.feedback(item, result)
         rating = self._grade(item, result.suggested)
@@ -166,11 +163,10 @@ class PlainStudy:
             self.say(f"  {letter}) {_deck(choice.text)}")
         hint = "letters, e.g. a,c" if card.multiple else "a letter"
         while True:
-            given = self.ask(f"Choose {hint}> ")
-            picked = grading.parse_choice_input(given, len(card.choices))
-            if picked:
-                return grading.grade_mcq(card, picked)
-            self.say(f"Please answer with {hint} from {letters[0]} to {letters[-1]}.")
+            try:
+                return grading.grade(item, self.ask(f"Choose {hint}> "))
+            except grading.NotAnAnswer:
+                self.say(f"Please answer with {hint} from {letters[0]} to {letters[-1]}.")
 
     def feedback(self, item: StudyItem, result: grading.GradeResult) -> None:
         card = item.card

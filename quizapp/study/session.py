@@ -19,47 +19,22 @@ from datetime import datetime, timedelta, tzinfo
 
 from sqlite_utils import Database
 
-from quizapp.clock import Clock, day_start, next_day_start, system_clock
-from quizapp.model import Rating
+from quizapp.clock import Clock, day_start, dt_to_ms, next_day_start, system_clock
+from quizapp.model import MemoryState, Rating
 from quizapp.personal import backlog, leeches
 from quizapp.personal.exam import ExamCaps
-from quizapp.personal.memory import parameters as learner_parameters
-from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms
+from quizapp.scheduling.memory import parameters as learner_parameters
+from quizapp.scheduling.scheduler import FsrsScheduler
 from quizapp.store import progress
 from quizapp.store.db import CHECKPOINT_EVERY, checkpointer, transaction, wal_path
 from quizapp.store.items import StudyItem, load_item
 from quizapp.store.learners import Learner, get_learner_by_id
+from quizapp.store.scope import Scope
 
 LEARN_AHEAD = timedelta(minutes=20)
 REQUEUE_MS = 10 * 60_000  # rebuild the review order at least this often (recall drifts)
 HEAD_CHECK = 50  # queue entries re-checked against the store before each use
 NEW_MARGIN = 50  # new items fetched beyond today's limit
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Which items a session draws from: decks (None = all active) and an optional tag."""
-
-    deck_ids: tuple[str, ...] | None = None
-    tags: tuple[str, ...] = ()
-
-    def sql(self, alias: str = "c") -> tuple[str, list[object]]:
-        clauses = [f"{alias}.active = 1"]
-        params: list[object] = []
-        if self.deck_ids is not None:
-            clauses.append(
-                f"{alias}.deck_id IN ({', '.join('?' for _ in self.deck_ids)})"
-                if self.deck_ids
-                else "0"
-            )
-            params.extend(self.deck_ids)
-        else:
-            clauses.append(f"{alias}.deck_id IN (SELECT id FROM decks WHERE active = 1)")
-        if self.tags:
-            ors = " OR ".join(f"{alias}.tags LIKE ?" for _ in self.tags)
-            clauses.append(f"({ors})")
-            params.extend(f"% {t} %" for t in self.tags)
-        return " AND ".join(clauses), params
 
 
 @dataclass(slots=True)
@@ -168,9 +143,7 @@ class StudySession:
     @property
     def scheduler(self) -> FsrsScheduler:
         if self._scheduler is None:
-            self._scheduler = FsrsScheduler(
-                self.learner.desired_retention, self.learner.fsrs_params, fuzz=self.fuzz
-            )
+            self._scheduler = FsrsScheduler.for_learner(self.learner, fuzz=self.fuzz)
         return self._scheduler
 
     def reload_learner(self) -> None:
@@ -432,7 +405,7 @@ class StudySession:
                   AND s.suspended = 0 AND s.buried_until <= ? AND {where}""",
             [self.learner.id, day_end, now_ms, *params],
         ).fetchone()
-        from quizapp.scheduling import ms_to_dt
+        from quizapp.clock import ms_to_dt
 
         return ms_to_dt(row[0]) if row and row[0] is not None else None
 

@@ -8,8 +8,7 @@ from datetime import datetime, tzinfo
 
 from sqlite_utils import Database
 
-from quizapp.clock import next_day_start, system_clock
-from quizapp.scheduling import dt_to_ms
+from quizapp.clock import dt_to_ms, next_day_start, system_clock
 from quizapp.store.learners import Learner
 
 

@@ -8,7 +8,7 @@ Two review sources feed one fit:
   study days follow quizapp's convention for imported logs: rollover 04:00 UTC (the one
   that reproduces fsrs-rs's published figures on ``review_logs_josh.csv``).
 
-:func:`quizapp.optimize.fit` takes one time zone and rollover for a whole log, so each
+:func:`quizapp.scheduling.optimizer.fit` takes one time zone and rollover for a whole log, so each
 entry is first mapped to a *study-day time*: 00:00 UTC of its study day plus the time
 elapsed since that day began (clamped inside the day). Fitting those with rollover 0 in
 UTC gives every review its own study day, keeps the order of reviews, and leaves an
@@ -35,9 +35,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from quizapp.clock import day_start, study_day, system_clock
-from quizapp.model import Rating
-from quizapp.optimize import (
+from quizapp.clock import day_start, dt_to_ms, ms_to_dt, study_day, system_clock
+from quizapp.model import MemoryState, Rating
+from quizapp.scheduling.memory import learner_tz
+from quizapp.scheduling.optimizer import (
     DEFAULT_NEXT_DAY_STARTS_AT,
     MIN_REVIEWS,
     FitResult,
@@ -45,8 +46,7 @@ from quizapp.optimize import (
     fit,
     read_revlog_csv,
 )
-from quizapp.personal.memory import learner_tz
-from quizapp.scheduling import FsrsScheduler, MemoryState, dt_to_ms, ms_to_dt
+from quizapp.scheduling.scheduler import FsrsScheduler
 from quizapp.store.db import transaction
 from quizapp.store.learners import Learner, get_learner_by_id, update_settings
 
@@ -336,7 +336,7 @@ def reschedule(
 ) -> int:
     """Recompute every reviewed card's state from its history; returns the cards updated.
 
-    Each card's reviews are replayed with ``FsrsScheduler(parameters, fuzz=False)`` (the
+    Each card's reviews are replayed with ``FsrsScheduler.for_learner(learner, parameters=…)`` (the
     learner's saved parameters when ``parameters`` is None) and its stability,
     difficulty, state, step, due, reps and lapses are replaced — all cards in one
     transaction. The review log, and the suspended / flagged / buried / leech marks, are
@@ -344,8 +344,9 @@ def reschedule(
     plans). Default: the learner's exam plans.
     """
     learner = get_learner_by_id(db, learner_id)
-    params = list(parameters) if parameters is not None else learner.fsrs_params
-    scheduler = FsrsScheduler(learner.desired_retention, params, fuzz=False)
+    scheduler = FsrsScheduler.for_learner(
+        learner, parameters=list(parameters) if parameters is not None else None
+    )
     if cap_for is None:
         from quizapp.personal.exam import plan_cap_function
 

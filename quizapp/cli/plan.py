@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from quizapp.cli import AppContext, cli, pass_ctx
+from quizapp.cli.main import AppContext, cli, pass_ctx
 
 
 @cli.group()

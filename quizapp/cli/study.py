@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from quizapp.cli import AppContext, cli, color_enabled, pass_ctx
+from quizapp.cli.main import AppContext, cli, color_enabled, pass_ctx
 
 
 @cli.command()
@@ -24,9 +24,9 @@ def study(
 ) -> None:
     """Study due and new cards (in the app; line by line with --plain or when piped)."""
     app.check_ahead()  # the integrity check runs while the imports below load
-    from quizapp.plain import PlainStudy
+    from quizapp.plain.study import PlainStudy
     from quizapp.store.learners import ensure_learner
-    from quizapp.study import session_for
+    from quizapp.study.session import session_for
 
     report = app.sync()
     db = app.db()
@@ -36,7 +36,7 @@ def study(
             f"no deck with id {', '.join(unknown)}; `quizapp decks list` shows the decks"
         )
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():
-        from quizapp.cli import _open_tui
+        from quizapp.cli.main import _open_tui
 
         _open_tui(app, learner)
         return

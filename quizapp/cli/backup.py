@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from quizapp.cli import AppContext, cli, pass_ctx
+from quizapp.cli.main import AppContext, cli, pass_ctx
 
 
 @cli.command("backup")

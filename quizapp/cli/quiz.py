@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from quizapp.cli import AppContext, cli, color_enabled, pass_ctx
+from quizapp.cli.main import AppContext, cli, color_enabled, pass_ctx
 from quizapp.quiz.blocks import DEFAULT_SECONDS_PER_QUESTION, POOLS
 
 
@@ -76,8 +76,8 @@ def quiz(
     Quiz answers are kept apart from spaced-repetition reviews and do not reschedule
     cards, unless the learner's setting quiz_counts_as_review is on.
     """
+    from quizapp.plain.quiz import PlainQuiz
     from quizapp.quiz.blocks import QuizError, build_block, load_active_block
-    from quizapp.quiz.plain import PlainQuiz
     from quizapp.store.learners import ensure_learner
 
     report = app.sync()
@@ -88,7 +88,7 @@ def quiz(
             f"no deck with id {', '.join(unknown)}; `quizapp decks list` shows the decks"
         )
     if not plain and sys.stdin.isatty() and sys.stdout.isatty() and _tui_has_quiz_screen():
-        from quizapp.cli import _open_tui
+        from quizapp.cli.main import _open_tui
 
         _open_tui(app, learner, start="quiz")
         return

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from quizapp.cli import AppContext, cli, pass_ctx
+from quizapp.cli.main import AppContext, cli, pass_ctx
 
 
 @cli.group()
@@ -21,8 +21,8 @@ def list_decks(app: AppContext, learner: str | None) -> None:
     """The decks found, with due / learning / new counts for the learner."""
     from quizapp.personal.backlog import backlog_days
     from quizapp.store.learners import ensure_learner
-    from quizapp.store.queries import deck_counts
-    from quizapp.study import Scope
+    from quizapp.store.queries.decks import deck_counts
+    from quizapp.store.scope import Scope
 
     report = app.sync()
     db = app.db()

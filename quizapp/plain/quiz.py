@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from quizapp.lineio import EndOfInput, read_line, say
 from quizapp.model import CardType
+from quizapp.plain.lineio import EndOfInput, read_line, say
 from quizapp.quiz.blocks import Question, QuizBlock, QuizError, TimeUp
 from quizapp.quiz.results import BlockResults, ReviewEntry, results, review_entry
 from quizapp.textsafe import inert

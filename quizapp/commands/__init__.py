@@ -1,1 +1,0 @@
-"""Sub-commands of the `quizapp` CLI, one module per command group."""

@@ -1,0 +1,1 @@
+"""FSRS: the scheduler adapter, parameter fitting, simulation and a learner's memory model."""
