@@ -26,11 +26,15 @@ test: $(TEST_STAMP)
 	bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check quizapp tests benchmarks scripts
 	$(BIN)/quizapp decks check decks/
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
+# The shape and types of the code: style, formatting, the import contracts in
+# pyproject.toml (layers, SQL only in the store, Textual only in the TUI) and mypy.
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check quizapp tests benchmarks
-	$(BIN)/ruff format --check quizapp tests benchmarks
+	$(BIN)/ruff check quizapp tests benchmarks scripts
+	$(BIN)/ruff format --check quizapp tests benchmarks scripts
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.run
