@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quizapp.model import MemoryState, Rating
 from quizapp.scheduling.scheduler import FsrsScheduler, format_interval
@@ -88,3 +90,56 @@ def test_naive_datetime_refused(sched: FsrsScheduler) -> None:
 )
 def test_format_interval(delta: timedelta, text: str) -> None:
     assert format_interval(delta) == text
+
+
+# -- fuzz: the interval shown on a grade key is the one that grade saves -----------------
+
+_states = st.builds(
+    MemoryState,
+    state=st.sampled_from([1, 2, 3]),
+    step=st.just(0),
+    stability=st.floats(min_value=0.5, max_value=3000),
+    difficulty=st.floats(min_value=1, max_value=10),
+    due=st.just(T),
+    last_review=st.integers(min_value=0, max_value=400).map(lambda d: T - timedelta(days=d)),
+    reps=st.integers(min_value=1, max_value=60),
+    lapses=st.integers(min_value=0, max_value=8),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pk=st.integers(min_value=1, max_value=10**7),
+    mem=st.one_of(st.just(MemoryState()), _states),
+    rating=st.sampled_from(list(Rating)),
+    later=st.integers(min_value=0, max_value=120),
+)
+def test_preview_equals_saved(pk: int, mem: MemoryState, rating: Rating, later: int) -> None:
+    """Fuzz on: every grade's previewed state is exactly the saved one, even when the
+    answer is saved seconds after the preview was drawn, and drawn again."""
+    sched = FsrsScheduler(0.9, fuzz=True)
+    shown = sched.preview(pk, mem, T)[rating]
+    saved = FsrsScheduler(0.9, fuzz=True).review(pk, mem, rating, T)
+    assert shown == saved
+    if shown.due is not None and mem.last_review is not None:
+        again = sched.review(pk, mem, rating, T + timedelta(seconds=later))
+        assert again.due is not None
+        assert (again.due - T).days == (shown.due - T).days
+
+
+def test_fuzz_spreads_cards_learnt_together() -> None:
+    """Fuzz still does its job: the same interval drawn for many cards spreads over the
+    Anki fuzz range instead of landing on one day, and stays inside it."""
+    sched = FsrsScheduler(0.9, fuzz=True)
+    plain = FsrsScheduler(0.9, fuzz=False)
+    mem = MemoryState(state=2, step=None, stability=40.0, difficulty=5.0, due=T,
+                      last_review=T - timedelta(days=40), reps=5)
+
+    def days_until(state: MemoryState) -> int:
+        assert state.due is not None
+        return (state.due - T).days
+
+    base = days_until(plain.review(1, mem, Rating.GOOD, T))
+    days = [days_until(sched.review(pk, mem, Rating.GOOD, T)) for pk in range(1, 400)]
+    assert len(set(days)) >= 5
+    assert all(abs(d - base) <= 0.05 * base + 3 for d in days)

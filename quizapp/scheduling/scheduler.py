@@ -3,17 +3,25 @@
 Scheduling state is kept in the store as plain numbers (`MemoryState`); this module
 turns it into `fsrs.Card`s and back. All datetimes are timezone-aware UTC. A clock that
 moves backwards is treated as "no time passed" (never a negative interval).
+
+Fuzz (Anki's: a review interval of 3+ days moves by a few percent, so cards learnt together
+do not stay together) is drawn here, not by py-fsrs, from a generator seeded by the card and
+its state before the review. The interval shown on a grade key (`preview`) is therefore the
+one that grade saves (`review`), however often either is computed.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from math import floor
 from typing import TYPE_CHECKING
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating as FsrsRating
 from fsrs import Scheduler, State
+from fsrs.scheduler import FUZZ_RANGES
 
 from quizapp.clock import utc
 from quizapp.model import MemoryState, Rating
@@ -42,12 +50,14 @@ class FsrsScheduler:
             "learning_steps": LEARNING_STEPS,
             "relearning_steps": RELEARNING_STEPS,
             "maximum_interval": maximum_interval,
-            "enable_fuzzing": fuzz,
+            "enable_fuzzing": False,  # drawn by `_fuzzed` instead, seeded per card state
         }
         if parameters:
             kwargs["parameters"] = tuple(parameters)
         self._scheduler = Scheduler(**kwargs)  # type: ignore[arg-type]
         self.desired_retention = desired_retention
+        self.fuzz = fuzz
+        self.maximum_interval = maximum_interval
 
     @classmethod
     def for_learner(
@@ -93,6 +103,9 @@ class FsrsScheduler:
             self._to_fsrs(card_pk, mem, now), FsrsRating(int(rating)), review_datetime=now
         )
         due = card.due
+        if self.fuzz and card.state == State.Review:
+            days = self._fuzzed((due - now).days, _fuzz_seed(card_pk, mem))
+            due = now + timedelta(days=days)
         if cap is not None and due > cap and cap > now:
             due = cap
         lapses = mem.lapses + (
@@ -114,6 +127,21 @@ class FsrsScheduler:
     ) -> dict[Rating, MemoryState]:
         """What each grade would give, for showing intervals on the grade keys."""
         return {r: self.review(card_pk, mem, r, now, cap=cap) for r in Rating}
+
+    def _fuzzed(self, days: int, seed: int) -> int:
+        """Anki's fuzz of a review interval of `days` (unchanged below 3 days): a draw in
+        [days - delta, days + delta], delta growing 15 % of the days from 2.5 to 7, 10 % from 7
+        to 20 and 5 % beyond (py-fsrs's FUZZ_RANGES), from a generator seeded with `seed`."""
+        if days < 2.5:
+            return days
+        delta = 1.0
+        for r in FUZZ_RANGES:
+            delta += r["factor"] * max(min(float(days), r["end"]) - r["start"], 0.0)
+        low = max(2, round(days - delta))
+        high = min(round(days + delta), self.maximum_interval)
+        low = min(low, high)
+        draw = random.Random(seed).random()
+        return min(floor(draw * (high - low + 1)) + low, high, self.maximum_interval)
 
     def retrievability(self, mem: MemoryState, now: datetime) -> float | None:
         """Predicted probability of recall at `now` (None for a new card)."""
@@ -141,3 +169,11 @@ def format_interval(delta: timedelta) -> str:
     if days < 365:
         return f"{days / 30:.1f}mo"
     return f"{days / 365:.1f}y"
+
+
+def _fuzz_seed(card_pk: int, mem: MemoryState) -> int:
+    """The same number for the same card in the same state: its previewed and saved
+    intervals get the same fuzz; the next review of it (one more rep) draws anew."""
+    last = round(mem.last_review.timestamp()) if mem.last_review else 0
+    return (card_pk * 1_000_003 + mem.reps) * 1_000_000_007 + last
+
