@@ -63,6 +63,7 @@ class Choice:
     text: str
     correct: bool = False
     why: str = ""
+    fixed: bool = False  # keeps its place when options are shuffled ("None of the above")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,9 @@ class Card:
     tags: tuple[str, ...] = ()
     source: SourceRef | None = None
     line: int = 0  # 1-based line of the card in its deck file (0: unknown)
+    fact: str = ""  # the fact it tests: cards of one fact are spaced apart (see decks.facts)
+    # cloze: other accepted answers per deletion number, e.g. ((1, ("resectable",)),)
+    cloze_accept: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     @property
     def multiple(self) -> bool:

@@ -1,0 +1,167 @@
+"""Fact groups: which cards of a deck test the same fact.
+
+A fact is one statement of a source, usually one sentence. Cards that test it are spaced
+apart (never served one after the other; by default one of them per study day) and a quiz
+block asks one of them. A card names its fact with `fact: KEY`; a card without one belongs
+to the fact of the cards whose quotes
+
+* lie in the same sentence of the source document (when the source's text is known), or
+* are the same text, or one contains the other (after normalising quotes and case).
+
+Explicit keys win: a card with `fact:` is grouped only with the cards that give the same
+key, and with key-less cards related to it by their quotes (a key-less card related to
+several keys joins the first in file order). Key-less groups get the key ``~`` + the id of
+their first card, so keys stay stable while the deck file keeps its order. A card with
+neither key nor quote is a fact of its own.
+
+Pure functions; linear in the deck's text (quotes are matched through an index of word
+trigrams, not compared pairwise), since sync derives the keys for every changed deck file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from quizapp.decks.quotes import normalise
+
+__all__ = ["FactEntry", "fact_keys"]
+
+_ELLIPSIS = re.compile(r"\s*(?:\[\.\.\.\]|\.\.\.|…)\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+_EDGE = "\"' .;:,"
+_GRAM = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FactEntry:
+    """What fact grouping needs of one card."""
+
+    card_id: str
+    fact: str = ""  # the card's explicit `fact:` key
+    source_id: str = ""
+    quote: str = ""
+
+
+def _norm(text: str) -> str:
+    return normalise(text).casefold().strip(_EDGE)
+
+
+class _Groups:
+    """Union-find over card positions."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)  # the earlier card leads
+
+
+def _sentence_keys(
+    entries: Sequence[FactEntry], sources: Mapping[str, str]
+) -> dict[int, set[tuple[str, int]]]:
+    """Card position → the (source id, sentence number) spans its quote lies in."""
+    out: dict[int, set[tuple[str, int]]] = {}
+    prepared: dict[str, tuple[str, list[int]]] = {}
+    for i, e in enumerate(entries):
+        text = sources.get(e.source_id)
+        if not e.quote or text is None:
+            continue
+        if e.source_id not in prepared:
+            norm = normalise(text).casefold()
+            starts = [0] + [m.end() for m in _SENTENCE_END.finditer(norm)]
+            prepared[e.source_id] = (norm, starts)
+        norm, starts = prepared[e.source_id]
+        spans: set[tuple[str, int]] = set()
+        pos = 0
+        for piece in _ELLIPSIS.split(_norm(e.quote)):
+            piece = piece.strip(_EDGE)
+            if not piece:
+                continue
+            at = norm.find(piece, pos)
+            if at < 0:
+                break
+            first = bisect.bisect_right(starts, at) - 1
+            last = bisect.bisect_right(starts, at + len(piece) - 1) - 1
+            spans.update((e.source_id, k) for k in range(first, last + 1))
+            pos = at + len(piece)
+        if spans:
+            out[i] = spans
+    return out
+
+
+def _containment_pairs(quotes: dict[int, str]) -> list[tuple[int, int]]:
+    """Pairs of card positions whose quotes are equal or one contains the other."""
+    words = {i: q.split() for i, q in quotes.items()}
+    grams: dict[tuple[str, ...], list[int]] = {}
+    for i, ws in words.items():
+        for k in range(max(1, len(ws) - _GRAM + 1)):
+            grams.setdefault(tuple(ws[k : k + _GRAM]), []).append(i)
+    padded = {i: f" {q} " for i, q in quotes.items()}
+    pairs: list[tuple[int, int]] = []
+    for i, ws in words.items():
+        # A quote shorter than a trigram is looked for in every quote (rare).
+        candidates = grams.get(tuple(ws[:_GRAM]), ()) if len(ws) >= _GRAM else quotes.keys()
+        for j in set(candidates):
+            if j != i and padded[i] in padded[j]:
+                pairs.append((i, j))
+    return pairs
+
+
+def fact_keys(entries: Sequence[FactEntry], sources: Mapping[str, str] | None = None) -> list[str]:
+    """The fact key of each entry, in order (see the module docstring for the rules).
+
+    `sources` maps a source id to its document text, when known: quotes are then placed in
+    the document's sentences."""
+    n = len(entries)
+    implicit = _Groups(n)
+    related: dict[int, list[int]] = {}  # key-less position → explicit positions it relates to
+
+    def relate(a: int, b: int) -> None:
+        ea, eb = entries[a].fact, entries[b].fact
+        if not ea and not eb:
+            implicit.union(a, b)
+        elif not ea:
+            related.setdefault(a, []).append(b)
+        elif not eb:
+            related.setdefault(b, []).append(a)
+
+    by_span: dict[tuple[str, int], int] = {}
+    for i, spans in sorted(_sentence_keys(entries, sources or {}).items()):
+        for span in spans:
+            if span in by_span:
+                relate(by_span[span], i)
+            else:
+                by_span[span] = i
+    quotes = {i: q for i, e in enumerate(entries) if (q := _norm(e.quote))}
+    for a, b in _containment_pairs(quotes):
+        relate(a, b)
+
+    # A key-less group takes the explicit key of the first card any member relates to.
+    group_key: dict[int, tuple[int, str]] = {}
+    for i, targets in related.items():
+        root = implicit.find(i)
+        first = min(targets)
+        if root not in group_key or first < group_key[root][0]:
+            group_key[root] = (first, entries[first].fact)
+    keys: list[str] = []
+    for i, e in enumerate(entries):
+        if e.fact:
+            keys.append(e.fact)
+            continue
+        root = implicit.find(i)
+        if root in group_key:
+            keys.append(group_key[root][1])
+        else:
+            keys.append("~" + entries[root].card_id)
+    return keys
