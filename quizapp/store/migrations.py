@@ -254,5 +254,27 @@ def m0005_card_state_deck(db: Database) -> None:
     )
 
 
+@migrations(name="0006_facts_and_presentations")
+def m0006_facts_and_presentations(db: Database) -> None:
+    """Fact groups and what the learner saw.
+
+    `cards.fact`: the fact a study item tests (`quizapp.decks.facts`; '' = its own), so the
+    session can keep related cards apart and a quiz block can ask one per fact. Every deck
+    file is read again at the next sync to fill it (its stored hash is cleared).
+    `reviews.presentation` / `quiz_answers.presentation`: the order the options of an mcq
+    were shown in (JSON list of the card's option indexes in display order; NULL: the
+    card's own order, as everything answered before this migration was shown).
+    """
+    db.executescript(
+        """
+        ALTER TABLE cards ADD COLUMN fact TEXT NOT NULL DEFAULT '';
+        CREATE INDEX cards_fact ON cards (deck_id, fact) WHERE fact != '';
+        UPDATE decks SET file_hash = '', file_mtime_ns = 0, file_size = -1;
+        ALTER TABLE reviews ADD COLUMN presentation TEXT;
+        ALTER TABLE quiz_answers ADD COLUMN presentation TEXT;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = {m.name for m in migrations._migrations}
