@@ -372,3 +372,46 @@ def test_self_graded() -> None:
     assert self_graded("the back") == GradeResult(
         correct=None, suggested=Rating.GOOD, response="", expected="the back"
     )
+
+
+# -- shown order and cloze accept lists ------------------------------------------------
+
+
+def _mcq4() -> Card:
+    return Card(
+        deck_id="d",
+        id="m4",
+        type=CardType.MCQ,
+        prompt="?",
+        choices=tuple(Choice(f"opt{i}", correct=i == 0) for i in range(4)),
+    )
+
+
+def test_grade_reads_letters_as_shown() -> None:
+    from quizapp.store.items import StudyItem
+    from quizapp.study.grading import grade
+    from quizapp.study.presentation import Order
+
+    card = _mcq4()
+    item = StudyItem(card_pk=1, deck_id="d", deck_title="D", card_id="m4", ord=0, card=card)
+    order = Order((2, 0, 3, 1))  # the key (card option 0) is shown second: B
+    assert grade(item, "a", order).correct is False
+    right = grade(item, "b", order)
+    assert right.correct is True
+    assert right.response == "A"  # logged as the card's own option
+    assert right.expected == "B. opt0"  # named as the learner saw it
+    assert grade(item, [1], order).correct is True
+
+
+def test_cloze_accept_lists_per_deletion() -> None:
+    card = Card(
+        deck_id="d",
+        id="c",
+        type=CardType.CLOZE,
+        text="Resect when {{c1::technically amenable}} after {{c2::evaluation}}.",
+        cloze_accept=((1, ("technically feasible", "resectable")),),
+    )
+    assert grade_cloze(card, 1, "technically feasible").correct is True
+    assert grade_cloze(card, 1, "resectible").correct is True  # typo of an accepted answer
+    assert grade_cloze(card, 1, "inoperable").correct is False
+    assert grade_cloze(card, 2, "technically feasible").correct is False  # not c2's

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from quizapp.decks.cloze import answers_for
 from quizapp.model import Card, CardType, Rating
 from quizapp.study.matching import match_text
+from quizapp.study.presentation import Order
 
 if TYPE_CHECKING:
     from quizapp.store.items import StudyItem
@@ -119,18 +120,25 @@ def parse_choice_input(text: str, n_choices: int) -> list[int] | None:
     return sorted(picked)
 
 
-def grade_mcq(card: Card, selected: Iterable[int]) -> GradeResult:
-    """Right iff the chosen options are exactly the correct ones."""
+def grade_mcq(card: Card, selected: Iterable[int], order: Order | None = None) -> GradeResult:
+    """Right iff the chosen options (the card's indexes) are exactly the correct ones.
+
+    `order` is how the options were shown: the expected answer names them by the letters
+    the learner saw. The logged response names the card's own options (letters in the
+    card's order), whatever order they were shown in; the order is stored beside it."""
     if card.type != CardType.MCQ or not card.choices:
         raise ValueError(f"card {card.id!r} is not a multiple-choice card")
     n = len(card.choices)
+    shown = order or Order.identity(n)
     chosen = sorted(set(selected))
     if any(not 0 <= i < n for i in chosen):
         raise ValueError(f"option index out of range for {n} choices: {chosen}")
     marks = letters(n)
     right = [i for i, c in enumerate(card.choices) if c.correct]
     response = ",".join(marks[i] for i in chosen)
-    expected = "; ".join(f"{marks[i]}. {card.choices[i].text}" for i in right)
+    expected = "; ".join(
+        f"{marks[d]}. {card.choices[shown.shown[d]].text}" for d in shown.to_display(right)
+    )
     ok = chosen == right
     if not chosen:
         return _result(False, response, expected, "no option chosen")
@@ -187,8 +195,13 @@ def grade_cloze(card: Card, ord: int, text: str) -> GradeResult:
     if not response:
         return _result(False, response, expected, "no answer given")
     if len(answers) == 1:
-        ok, note = match_text(text, answers[0])
-        return _result(ok, response, expected, note)
+        others = dict(card.cloze_accept).get(ord, ())
+        outcomes = [match_text(text, a) for a in (answers[0], *others)]
+        exact = [fb for ok, fb in outcomes if ok and not fb]
+        tolerated = [fb for ok, fb in outcomes if ok]
+        if exact or tolerated:
+            return _result(True, response, expected, "" if exact else tolerated[0])
+        return _result(False, response, expected, outcomes[0][1])
     best_right = -1
     for splitter in _CLOZE_SPLITS:
         parts = [p for p in splitter.split(response) if p.strip()]
@@ -203,6 +216,10 @@ def grade_cloze(card: Card, ord: int, text: str) -> GradeResult:
     ok, note = match_text(response, " ".join(answers))
     if ok:
         return _result(True, response, expected, note)
+    for other in dict(card.cloze_accept).get(ord, ()):
+        ok, note = match_text(response, other)
+        if ok:
+            return _result(True, response, expected, note)
     if best_right >= 0:
         note = f"{best_right} of {len(answers)} blanks right"
     else:
@@ -223,11 +240,13 @@ class NotAnAnswer(ValueError):
     says what to type instead. Front ends ask again."""
 
 
-def grade(item: StudyItem, response: Response) -> GradeResult:
+def grade(item: StudyItem, response: Response, order: Order | None = None) -> GradeResult:
     """Grade one response to one study item — the single entry point of the TUI, plain
     study and quiz blocks.
 
-    * mcq: option indexes or typed letters ("a", "a,c"); anything else is `NotAnAnswer`;
+    * mcq: option indexes or typed letters ("a", "a,c") as SHOWN (in `order`, the
+      presentation's option order; the card's own order when None); anything else is
+      `NotAnAnswer`;
     * typed: the text (None or blank is a wrong answer);
     * cloze: the text of the blanks, or None / blank to reveal (self-graded);
     * basic: always revealed and self-graded.
@@ -244,7 +263,8 @@ def grade(item: StudyItem, response: Response) -> GradeResult:
             picked = sorted({int(i) for i in response})
             if not picked or any(not 0 <= i < n for i in picked):
                 raise NotAnAnswer(f"choose at least one option from 1 to {n}")
-        return grade_mcq(card, picked)
+        shown = order if order is not None and len(order.shown) == n else Order.identity(n)
+        return grade_mcq(card, shown.to_card(picked), shown)
     if card.type == CardType.TYPED:
         return grade_typed(card, response if isinstance(response, str) else "")
     if card.type == CardType.CLOZE:
