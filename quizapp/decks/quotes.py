@@ -97,3 +97,33 @@ def closest_sentence(quote: str, source_text: str) -> str:
     q = normalise(quote)
     found = difflib.get_close_matches(q, sentences(source_text), n=1, cutoff=0.4)
     return found[0] if found else ""
+
+
+_SENTENCE_STOP = re.compile(r"[.!?](?=[\s\"')\]]|$)")
+_MARKERS = re.compile(r"\s*((?:\[[0-9][0-9,\s–-]*\]\s*)+)")
+_MARKER = re.compile(r"\[[0-9][0-9,\s–-]*\]")
+
+
+def markers_after(quote: str, normalised_source: str) -> list[str] | None:
+    """The reference markers ("[47]") that follow the sentence in which `quote` ends, in a
+    source already passed through `normalise`; [] when none follows; None when the quote is
+    not in the source. A quote that stops mid-sentence takes the marker after its sentence:
+    a document puts its marker after the sentence it supports."""
+    pieces = _pieces(quote)
+    if not pieces:
+        return None
+    pos = 0
+    end = -1
+    for piece in pieces:
+        found = normalised_source.find(piece, pos)
+        if found < 0:
+            return None
+        pos = end = found + len(piece)
+    stop = end if normalised_source[end - 1 : end] in (".", "!", "?") else -1
+    if stop < 0:
+        m = _SENTENCE_STOP.search(normalised_source, end)
+        stop = m.end() if m else len(normalised_source)
+    m = _MARKERS.match(normalised_source, stop)
+    if not m:
+        return []
+    return [" ".join(x.split()) for x in _MARKER.findall(m.group(1))]
