@@ -148,16 +148,17 @@ def streak_from_days(days: Iterable[str], today: str) -> Streak:
 
 
 def current_streak(db: Database, learner: Learner, now: datetime, tz: tzinfo | None = None) -> int:
-    """Consecutive study days with a review (any card), ending today — or yesterday, when
-    today has none yet: `streak_from_days(...).current` without reading every study day.
+    """Consecutive study days with a review (any card) up to `now`, ending today — or
+    yesterday, when today has none yet: `streak_from_days(...).current` without reading
+    every study day.
 
     One indexed probe per day walked back, stopping at the first day without reviews,
     so a long history costs nothing. Days are exact study days (a DST day is 23 or 25
     hours long), as in reports.
     """
     hour = learner.rollover_hour
-    start = day_start(utc(now), hour, tz)
-    end = next_day_start(utc(now), hour, tz)
+    now = utc(now)
+    start, end = day_start(now, hour, tz), now + timedelta(milliseconds=1)  # reviews up to now
 
     def studied(lo: datetime, hi: datetime) -> bool:
         return q.studied_between(db, learner.id, dt_to_ms(lo) or 0, dt_to_ms(hi) or 0)
