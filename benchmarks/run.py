@@ -56,7 +56,7 @@ FIGURES: dict[str, tuple[float | None, str, str]] = {
     ),
     "tui_answer_ms": (None, "ms", "TUI: keypress (grade) → next card rendered, median"),
     "counts_ms": (20.0, "ms", "store.queries.deck_counts for all decks, big learner"),
-    "forecast_ms": (100.0, "ms", "30-day due forecast (reports.metrics._forecast)"),
+    "forecast_ms": (100.0, "ms", "30-day due forecast (reports.cards.forecast)"),
     "report_csv_s": (2.0, "s", "`quizapp report --all --format csv`, 21 learners"),
     "report_html_s": (4.0, "s", "`quizapp report --all --format html`, 21 learners"),
     "peak_rss_mb": (200.0, "MB", "peak RSS of the TUI process (first card + 20 answers)"),
@@ -227,10 +227,11 @@ def bench_tui(runs: int, answers: int = 20) -> dict[str, Any]:
 
 def bench_core(runs: int, answers: int = 100) -> dict[str, Any]:
     from quizapp.model import Rating
-    from quizapp.reports import metrics
+    from quizapp.reports.cards import forecast as due_forecast
     from quizapp.store import open_database
     from quizapp.store.learners import get_learner
     from quizapp.store.queries.decks import deck_counts
+    from quizapp.store.scope import Scope
     from quizapp.study.session import session_for
 
     path = fresh_copy("core.db")
@@ -251,7 +252,7 @@ def bench_core(runs: int, answers: int = 100) -> dict[str, Any]:
     def forecast() -> float:
         now = datetime.now(UTC)
         t = time.perf_counter()
-        metrics._forecast(db, learner, metrics._Scope(None, ()), now, None)
+        due_forecast(db, learner, Scope(), now, None)
         return (time.perf_counter() - t) * 1000
 
     out["forecast_ms"] = repeat(forecast, max(runs, 10))

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from quizapp.cli.main import cli
 from quizapp.reports import cohort, csv_out, html_out, json_out, md_out, xapi_out
 from quizapp.reports import metrics as M
+from quizapp.reports.figures import LearnerMetrics
 from quizapp.reports.reviewlog import iter_reviews
 from quizapp.store import open_database
 from tests.test_reports_data import NOW, add_card, add_deck, add_review, build_history
@@ -44,7 +45,7 @@ def check_golden(name: str, text: str) -> None:
     assert text == expected, f"{name} differs from its golden file (UPDATE_GOLDEN=1 to accept)"
 
 
-def metrics_of(db, who) -> M.LearnerMetrics:  # type: ignore[no-untyped-def]
+def metrics_of(db, who) -> LearnerMetrics:  # type: ignore[no-untyped-def]
     return M.compute(db, who, now=NOW, source="hist.db")
 
 

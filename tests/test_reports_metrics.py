@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from quizapp.reports import metrics as M
+from quizapp.reports.cards import recall_function
+from quizapp.reports.days import streak_from_days
+from quizapp.reports.figures import FORECAST_DAYS, CardCounts, Ratio, Streak
 from quizapp.scheduling.scheduler import FsrsScheduler
 from quizapp.store.progress import memory_from_row, state_row
 from tests.test_reports_data import DAY, NOW, build_history
@@ -27,7 +30,7 @@ def day(k: int) -> str:
 def test_card_counts(hist) -> None:
     db, who = hist
     m = M.compute(db, who, now=NOW)
-    assert m.counts == M.CardCounts(
+    assert m.counts == CardCounts(
         new=2, learning=2, young=2, mature=1, suspended=1, leeches=1, seen=6, total=8
     )
     assert m.mastery == pytest.approx(1 / 8)
@@ -39,14 +42,14 @@ def test_true_retention_windows_young_and_mature(hist) -> None:
     w7, w30, w365 = m.retention
     assert (w7.days, w7.all, w7.young, w7.mature) == (
         7,
-        M.Ratio(2, 3),
-        M.Ratio(1, 2),
-        M.Ratio(1, 1),
+        Ratio(2, 3),
+        Ratio(1, 2),
+        Ratio(1, 1),
     )
-    assert (w30.all, w30.young, w30.mature) == (M.Ratio(2, 4), M.Ratio(1, 2), M.Ratio(1, 2))
-    assert (w365.all, w365.young, w365.mature) == (M.Ratio(4, 6), M.Ratio(2, 3), M.Ratio(2, 3))
+    assert (w30.all, w30.young, w30.mature) == (Ratio(2, 4), Ratio(1, 2), Ratio(1, 2))
+    assert (w365.all, w365.young, w365.mature) == (Ratio(4, 6), Ratio(2, 3), Ratio(2, 3))
     assert m.retention_window(30).all.rate == 0.5
-    assert M.Ratio().rate is None
+    assert Ratio().rate is None
 
 
 def test_activity_study_time_and_streak(hist) -> None:
@@ -56,20 +59,20 @@ def test_activity_study_time_and_streak(hist) -> None:
     by_day = {a.day: a for a in m.activity}
     assert by_day[day(2)].reviews == 2
     assert by_day[day(2)].minutes == pytest.approx(66 / 60)
-    assert by_day[day(2)].retention == M.Ratio(2, 2)
-    assert by_day[day(1)].retention == M.Ratio(0, 1)
+    assert by_day[day(2)].retention == Ratio(2, 2)
+    assert by_day[day(1)].retention == Ratio(0, 1)
     assert m.reviews == 10  # the review after `now` is not counted
     assert m.minutes == pytest.approx(156_000 / 60_000)
-    assert m.streak == M.Streak(current=3, longest=3, study_days=9, last_day=day(0))
+    assert m.streak == Streak(current=3, longest=3, study_days=9, last_day=day(0))
     assert m.today == day(0)
 
 
 def test_streak_rules() -> None:
-    assert M.streak_from_days([], "2026-03-02") == M.Streak()
+    assert streak_from_days([], "2026-03-02") == Streak()
     # alive while today has no review yet but yesterday had
-    s = M.streak_from_days(["2026-02-27", "2026-02-28", "2026-03-01"], "2026-03-02")
+    s = streak_from_days(["2026-02-27", "2026-02-28", "2026-03-01"], "2026-03-02")
     assert (s.current, s.longest) == (3, 3)
-    s = M.streak_from_days(["2026-02-01", "2026-02-02", "2026-02-28"], "2026-03-02")
+    s = streak_from_days(["2026-02-01", "2026-02-02", "2026-02-28"], "2026-03-02")
     assert (s.current, s.longest, s.study_days) == (0, 2, 3)
 
 
@@ -92,7 +95,7 @@ def test_day_rollover_in_local_time(tmp_path: Path) -> None:
 def test_forecast(hist) -> None:
     db, who = hist
     m = M.compute(db, who, now=NOW)
-    assert len(m.forecast) == M.FORECAST_DAYS
+    assert len(m.forecast) == FORECAST_DAYS
     assert m.forecast[0].day == day(0) and m.forecast[1].day == day(-1)
     due = {i: f.due for i, f in enumerate(m.forecast) if f.due}
     assert due == {0: 2, 3: 1, 5: 1, 10: 1}  # day 0: overdue relearning + learning later
@@ -107,7 +110,7 @@ def test_predicted_recall_matches_the_scheduler(hist) -> None:
     ]
     assert m.recall.n == 4
     assert m.predicted_recall == pytest.approx(sum(expected) / 4)  # type: ignore[arg-type]
-    fast = M.recall_function(sched)
+    fast = recall_function(sched)
     for stability, hours in [(0.5, 3), (2.0, 30), (40.0, 24 * 30 + 5), (300.0, 24 * 400)]:
         mem = memory_from_row(
             {
@@ -155,25 +158,25 @@ def test_deck_and_tag_breakdowns(hist) -> None:
     m = M.compute(db, who, now=NOW)
     decks = {g.key: g for g in m.decks}
     assert decks["d1"].title == "Deck One"
-    assert decks["d1"].counts == M.CardCounts(1, 2, 2, 1, 0, 1, 5, 6)
-    assert (decks["d1"].reviews, decks["d1"].retention) == (9, M.Ratio(3, 6))
-    assert decks["d2"].counts == M.CardCounts(1, 0, 0, 0, 1, 0, 1, 2)
-    assert (decks["d2"].reviews, decks["d2"].retention) == (1, M.Ratio(1, 1))
+    assert decks["d1"].counts == CardCounts(1, 2, 2, 1, 0, 1, 5, 6)
+    assert (decks["d1"].reviews, decks["d1"].retention) == (9, Ratio(3, 6))
+    assert decks["d2"].counts == CardCounts(1, 0, 0, 0, 1, 0, 1, 2)
+    assert (decks["d2"].reviews, decks["d2"].retention) == (1, Ratio(1, 1))
     tags = {g.key: g for g in m.tags}
     assert sorted(tags) == ["anatomy", "cardio", "path"]
     assert (tags["anatomy"].counts.total, tags["anatomy"].mastery) == (2, 0.5)
-    assert (tags["anatomy"].reviews, tags["anatomy"].retention) == (5, M.Ratio(1, 3))
+    assert (tags["anatomy"].reviews, tags["anatomy"].retention) == (5, Ratio(1, 3))
     assert (tags["cardio"].counts.total, tags["cardio"].mastery) == (3, 0.0)
-    assert (tags["cardio"].reviews, tags["cardio"].retention) == (4, M.Ratio(0, 2))
+    assert (tags["cardio"].reviews, tags["cardio"].retention) == (4, Ratio(0, 2))
     assert (tags["path"].counts.total, tags["path"].counts.suspended) == (3, 1)
-    assert (tags["path"].reviews, tags["path"].retention) == (3, M.Ratio(3, 3))
+    assert (tags["path"].reviews, tags["path"].retention) == (3, Ratio(3, 3))
 
 
 def test_filters_and_since(hist) -> None:
     db, who = hist
     m = M.compute(db, who, now=NOW, since=NOW - 7 * DAY)
     assert m.reviews == 5
-    assert m.retention_window(30).all == M.Ratio(2, 3)
+    assert m.retention_window(30).all == Ratio(2, 3)
     assert m.streak.study_days == 9  # the streak ignores `since`
     assert m.counts.total == 8  # so do the counts
     assert m.filters.since == "2026-02-23T09:00:00.000Z"
@@ -202,7 +205,7 @@ def test_quiz_accuracy_per_tag(hist) -> None:
         ],  # the last one was not answered
     )
     got = {t.tag: t.accuracy for t in M.compute(db, who, now=NOW).quiz}
-    assert got == {"anatomy": M.Ratio(2, 2), "cardio": M.Ratio(1, 2)}
+    assert got == {"anatomy": Ratio(2, 2), "cardio": Ratio(1, 2)}
 
 
 def test_quiz_hook_without_the_table(hist) -> None:
@@ -219,4 +222,4 @@ def test_empty_learner(tmp_path: Path) -> None:
     who = add_learner(db, "Nobody")
     m = M.compute(db, who, now=NOW)
     assert m.counts.total == 0 and m.reviews == 0 and m.predicted_recall is None
-    assert m.streak == M.Streak() and all(f.due == 0 for f in m.forecast)
+    assert m.streak == Streak() and all(f.due == 0 for f in m.forecast)

@@ -18,7 +18,13 @@ from sqlite_utils import Database
 from quizapp.clock import dt_to_ms, study_day
 from quizapp.reports import cohort, csv_out
 from quizapp.reports import metrics as M
+from quizapp.reports.cache import ReportCache
+from quizapp.reports.days import DayGrid, study_days
+from quizapp.reports.figures import LearnerMetrics, LearnerSummary
 from quizapp.store.learners import add_learner
+from quizapp.store.queries import reports_reviews
+from quizapp.store.queries.reports_open import open_readonly
+from quizapp.store.queries.reports_reviews import review_index
 from tests.test_reports_data import DAY, NOW, add_card, add_deck, add_review, build_history
 
 
@@ -44,7 +50,7 @@ def test_day_sql_matches_study_day_across_dst(zone: str, hour: int) -> None:
     tz = ZoneInfo(zone)
     now = NOW + 300 * DAY
     lo = NOW - 200 * DAY
-    grid = M.DayGrid(now, hour, tz)
+    grid = DayGrid(now, hour, tz)
     expr, labels = grid.day_sql("x", dt_to_ms(lo) or 0, dt_to_ms(now) or 0)
     conn = sqlite3.connect(":memory:")
     instants = []
@@ -77,13 +83,13 @@ def _layout_db(tmp_path: Path, card_by_card: bool):
 def test_review_index_follows_storage_order(tmp_path: Path, monkeypatch) -> None:
     imported, who_i = _layout_db(tmp_path, card_by_card=True)
     studied, who_s = _layout_db(tmp_path, card_by_card=False)
-    assert M._review_index(imported, who_i) == "reviews_card"
-    assert M._review_index(studied, who_s) == "reviews_learner_time"
+    assert review_index(imported, who_i.id) == "reviews_card"
+    assert review_index(studied, who_s.id) == "reviews_learner_time"
     # the figures do not depend on the index they were read through
     for db, who in ((imported, who_i), (studied, who_s)):
         results = []
         for index in ("reviews_card", "reviews_learner_time"):
-            monkeypatch.setattr(M, "_review_index", lambda db, learner, i=index: i)
+            monkeypatch.setattr(reports_reviews, "review_index", lambda db, learner_id, i=index: i)
             results.append(M.compute(db, who, now=NOW))
         assert results[0] == results[1]
         assert results[0].reviews == 10 + 40 * 20
@@ -93,7 +99,7 @@ def test_shared_cache_gives_the_same_metrics(hist) -> None:
     db, ada = hist
     bob = add_learner(db, "Bob")
     add_review(db, bob.id, 3, NOW - 3 * DAY, 3, 2000)
-    shared = M.ReportCache()
+    shared = ReportCache()
     for who in (ada, bob, ada):
         for scope in ({}, {"deck_ids": ["d1"]}, {"tags": ["cardio"]}):
             assert M.compute(db, who, now=NOW, shared=shared, **scope) == M.compute(
@@ -144,14 +150,14 @@ def test_since_streak_uses_every_study_day(hist) -> None:
     m = M.compute(db, who, now=NOW, since=NOW - 3 * DAY)
     full = M.compute(db, who, now=NOW)
     assert m.streak == full.streak
-    assert M.study_days(db, who, now=NOW) == [a.day for a in full.activity]
-    assert M.study_days(db, replace(who, id=who.id + 99), now=NOW) == []
+    assert study_days(db, who, now=NOW) == [a.day for a in full.activity]
+    assert study_days(db, replace(who, id=who.id + 99), now=NOW) == []
     later = NOW - timedelta(days=500)
-    assert M.study_days(db, who, now=later) == []
+    assert study_days(db, who, now=later) == []
     assert isinstance(NOW, datetime)
 
 
-def _same_row_figures(full: M.LearnerMetrics, summary: M.LearnerSummary) -> None:
+def _same_row_figures(full: LearnerMetrics, summary: LearnerSummary) -> None:
     assert summary.counts == full.counts
     assert summary.retention == full.retention
     assert (summary.reviews, summary.minutes) == (full.reviews, full.minutes)
@@ -197,7 +203,7 @@ def test_member_summary_merges_like_member_metrics(tmp_path: Path) -> None:
     b.conn.close()
     sources = cohort.open_sources([tmp_path / "a.db", tmp_path / "b.db"])
     (member,) = cohort.gather(sources, ["Ada"])
-    shared = M.ReportCache()
+    shared = ReportCache()
     full = cohort.member_metrics(member, now=NOW, shared=shared)
     summary = cohort.member_summary(member, now=NOW, shared=shared)
     assert summary.sources == full.sources and summary.reviews == 21
@@ -211,12 +217,12 @@ def test_shared_day_grid_grows_either_way(tmp_path: Path) -> None:
     new = add_learner(db, "New")
     add_review(db, new.id, 2, NOW - 2 * DAY, 3, 500, before=(2, 30), retr=0.8)
     for order in ((new, ada), (ada, new)):
-        shared = M.ReportCache()
+        shared = ReportCache()
         for who in order:
             alone = M.compute(db, who, now=NOW)
             assert M.compute(db, who, now=NOW, shared=shared) == alone
             _same_row_figures(alone, M.summarize(db, who, now=NOW, shared=shared))
-    grid = M.DayGrid(NOW, 4, None)
+    grid = DayGrid(NOW, 4, None)
     _, short = grid.day_sql("x", dt_to_ms(NOW - 2 * DAY) or 0, dt_to_ms(NOW) or 0)
     _, longer = grid.day_sql("x", dt_to_ms(NOW - 9 * DAY) or 0, dt_to_ms(NOW) or 0)
     assert longer[-1] == short[-1] == study_day(NOW, 4, None) and len(longer) == 10
@@ -235,11 +241,11 @@ def test_map_members_on_threads_equals_one_thread(tmp_path: Path) -> None:
     members = cohort.gather(sources)
     seen: set[int] = set()
 
-    def full(m: cohort.CohortMember, shared: M.ReportCache) -> M.LearnerMetrics:
+    def full(m: cohort.CohortMember, shared: ReportCache) -> LearnerMetrics:
         seen.update(id(p.source.db) for p in m.parts)
         return cohort.member_metrics(m, now=NOW, shared=shared)
 
-    def summary(m: cohort.CohortMember, shared: M.ReportCache) -> M.LearnerSummary:
+    def summary(m: cohort.CohortMember, shared: ReportCache) -> LearnerSummary:
         return cohort.member_summary(m, now=NOW, shared=shared)
 
     one = cohort.map_members(members, full, workers=1)
@@ -261,7 +267,7 @@ def test_map_members_on_threads_equals_one_thread(tmp_path: Path) -> None:
 
 def test_twin_connection_gives_the_same_metrics(hist, tmp_path: Path) -> None:
     db, who = hist
-    shared = M.ReportCache(twins=True)
+    shared = ReportCache(twins=True)
     try:
         twin = shared.twin(db)
         assert twin is not None and twin is not db and shared.twin(db) is twin
@@ -272,8 +278,8 @@ def test_twin_connection_gives_the_same_metrics(hist, tmp_path: Path) -> None:
     finally:
         shared.close()
     memory = Database(sqlite3.connect(":memory:"))
-    assert M.ReportCache(twins=True).twin(memory) is None
-    assert M.ReportCache().twin(db) is None
+    assert ReportCache(twins=True).twin(memory) is None
+    assert ReportCache().twin(db) is None
 
 
 def test_second_connections_open_the_same_file_whatever_its_name(tmp_path: Path) -> None:
@@ -286,13 +292,13 @@ def test_second_connections_open_the_same_file_whatever_its_name(tmp_path: Path)
     sources = cohort.open_sources([odd])
     members = cohort.gather(sources)
 
-    def full(m: cohort.CohortMember, shared: M.ReportCache) -> M.LearnerMetrics:
+    def full(m: cohort.CohortMember, shared: ReportCache) -> LearnerMetrics:
         return cohort.member_metrics(m, now=NOW, shared=shared)
 
     two = cohort.map_members(members, full, workers=2)
     assert two == cohort.map_members(members, full, workers=1)
     assert [m.reviews for m in two] == [10, 1]
-    assert M.open_readonly(odd).conn.execute("SELECT count(*) FROM learners").fetchone() == (2,)
+    assert open_readonly(odd).conn.execute("SELECT count(*) FROM learners").fetchone() == (2,)
     wal = {odd.name + "-wal", odd.name + "-shm"}
     assert set(p.name for p in tmp_path.iterdir()) - wal == set(before) - wal  # no stray file
     assert who.name == "Ada"

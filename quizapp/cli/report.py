@@ -138,7 +138,7 @@ def report(
       quizapp report --all --format xapi -o statements.jsonl
     """
     from quizapp.reports import cohort
-    from quizapp.reports.metrics import iso_utc
+    from quizapp.reports.labels import iso_utc
     from quizapp.store.learners import default_learner_name
 
     if fmt is None:

@@ -23,7 +23,6 @@ separate collections, and nothing says they hold the same progress.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -32,10 +31,21 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlite_utils import Database
-
 from quizapp.reports import metrics as M
+from quizapp.reports.cache import ReportCache
+from quizapp.reports.days import streak_from_days, study_days
+from quizapp.reports.figures import (
+    HARDEST_LIMIT,
+    LearnerMetrics,
+    LearnerSummary,
+    Ratio,
+    Streak,
+    TagAccuracy,
+)
+from quizapp.store.db import Database
 from quizapp.store.learners import Learner, list_learners
+from quizapp.store.queries.reports_cards import studied_card_count
+from quizapp.store.queries.reports_open import DatabaseError, open_readonly
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +111,7 @@ WORKERS = 2
 
 def map_members(
     members: Sequence[CohortMember],
-    fn: Callable[[CohortMember, M.ReportCache], T],
+    fn: Callable[[CohortMember, ReportCache], T],
     *,
     workers: int = WORKERS,
 ) -> list[T]:
@@ -117,19 +127,19 @@ def map_members(
         return _one_thread(members, fn, twins=workers > 1)
     try:
         pools = [_reopen(members) for _ in range(workers)]
-    except (sqlite3.Error, OSError):
+    except (DatabaseError, OSError):
         return _one_thread(members, fn, twins=False)
     free = list(pools)
     lock = threading.Lock()
     local = threading.local()
 
-    caches: list[M.ReportCache] = []
+    caches: list[ReportCache] = []
 
     def run(member: CohortMember) -> T:
         if not hasattr(local, "sources"):
             with lock:
                 local.sources = free.pop()
-                local.shared = M.ReportCache(twins=True)
+                local.shared = ReportCache(twins=True)
                 caches.append(local.shared)
         sources = local.sources
         parts = tuple(replace(p, source=sources[p.source.label]) for p in member.parts)
@@ -150,11 +160,11 @@ def map_members(
 
 def _one_thread(
     members: Sequence[CohortMember],
-    fn: Callable[[CohortMember, M.ReportCache], T],
+    fn: Callable[[CohortMember, ReportCache], T],
     *,
     twins: bool,
 ) -> list[T]:
-    shared = M.ReportCache(twins=twins)
+    shared = ReportCache(twins=twins)
     try:
         return [fn(m, shared) for m in members]
     finally:
@@ -172,7 +182,7 @@ def _reopen(members: Sequence[CohortMember]) -> dict[str, DbSource]:
                     path = Path(label)
                     if not path.is_file():
                         raise OSError(f"{label} is not a file")
-                    out[label] = DbSource(label, M.open_readonly(path))
+                    out[label] = DbSource(label, open_readonly(path))
     except BaseException:
         for src in out.values():
             src.db.conn.close()
@@ -182,12 +192,7 @@ def _reopen(members: Sequence[CohortMember]) -> dict[str, DbSource]:
 
 def _size(member: CohortMember) -> int:
     """How much work a member is, roughly: cards the learner has studied."""
-    return sum(
-        p.source.db.conn.execute(
-            "SELECT count(*) FROM card_state WHERE learner_id = ?", [p.learner.id]
-        ).fetchone()[0]
-        for p in member.parts
-    )
+    return sum(studied_card_count(p.source.db, p.learner.id) for p in member.parts)
 
 
 def _per_part(member: CohortMember, compute: Callable[..., T], **filters: Any) -> list[T]:
@@ -203,8 +208,8 @@ def member_metrics(
     since: datetime | None = None,
     now: datetime,
     tz: tzinfo | None = None,
-    shared: M.ReportCache | None = None,
-) -> M.LearnerMetrics:
+    shared: ReportCache | None = None,
+) -> LearnerMetrics:
     """The member's metrics: computed per file, merged as the module docstring says.
 
     Pass one `shared` to every member of a report: what the learners of a database have
@@ -224,8 +229,8 @@ def member_metrics(
     days: set[str] = set()
     for p in member.parts:
         db, who = p.source.db, p.learner
-        days.update(M.study_days(db, who, now=now, tz=tz, deck_ids=deck_ids, tags=tuple(tags)))
-    return merge(parts, streak=M.streak_from_days(days, parts[0].today))
+        days.update(study_days(db, who, now=now, tz=tz, deck_ids=deck_ids, tags=tuple(tags)))
+    return merge(parts, streak=streak_from_days(days, parts[0].today))
 
 
 def member_summary(
@@ -236,8 +241,8 @@ def member_summary(
     since: datetime | None = None,
     now: datetime,
     tz: tzinfo | None = None,
-    shared: M.ReportCache | None = None,
-) -> M.LearnerSummary:
+    shared: ReportCache | None = None,
+) -> LearnerSummary:
     """The member's one-row figures (`metrics.summarize`), merged like `member_metrics`."""
     parts = _per_part(
         member,
@@ -262,12 +267,12 @@ def member_summary(
             forecast=tuple(a + b for a, b in zip(out.forecast, other.forecast, strict=True)),
             recall=out.recall + other.recall,
             study_days=tuple(days),
-            streak=M.streak_from_days(days, out.today),
+            streak=streak_from_days(days, out.today),
         )
     return out
 
 
-def merge(parts: Sequence[M.LearnerMetrics], *, streak: M.Streak) -> M.LearnerMetrics:
+def merge(parts: Sequence[LearnerMetrics], *, streak: Streak) -> LearnerMetrics:
     """Sum the parts (all computed at the same `now`); rates follow from the sums."""
     first = parts[0]
     out = first
@@ -289,7 +294,7 @@ def merge(parts: Sequence[M.LearnerMetrics], *, streak: M.Streak) -> M.LearnerMe
                 sorted(
                     out.hardest + other.hardest,
                     key=lambda h: (-h.lapses, 2.0 if h.recall is None else h.recall, h.key),
-                )[: M.HARDEST_LIMIT]
+                )[:HARDEST_LIMIT]
             ),
             decks=_merge_keyed(out.decks, other.decks, lambda g: g.key),
             tags=_merge_keyed(out.tags, other.tags, lambda g: g.key),
@@ -306,10 +311,8 @@ def _merge_keyed(a, b, key):  # type: ignore[no-untyped-def]
     return tuple(merged[k] for k in sorted(merged))
 
 
-def _merge_quiz(
-    a: tuple[M.TagAccuracy, ...], b: tuple[M.TagAccuracy, ...]
-) -> tuple[M.TagAccuracy, ...]:
+def _merge_quiz(a: tuple[TagAccuracy, ...], b: tuple[TagAccuracy, ...]) -> tuple[TagAccuracy, ...]:
     merged = {t.tag: t.accuracy for t in a}
     for t in b:
-        merged[t.tag] = merged.get(t.tag, M.Ratio()) + t.accuracy
-    return tuple(M.TagAccuracy(k, merged[k]) for k in sorted(merged))
+        merged[t.tag] = merged.get(t.tag, Ratio()) + t.accuracy
+    return tuple(TagAccuracy(k, merged[k]) for k in sorted(merged))

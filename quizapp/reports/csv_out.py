@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from quizapp.reports.metrics import GroupMetrics, LearnerMetrics, LearnerSummary
+from quizapp.reports.figures import GroupMetrics, LearnerMetrics, LearnerSummary
 from quizapp.reports.reviewlog import ReviewRecord
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from quizapp.reports.metrics import LearnerMetrics, Ratio
+from quizapp.reports.figures import LearnerMetrics, Ratio
 from quizapp.textsafe import inert
 
 CSS = """

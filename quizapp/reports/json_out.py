@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from quizapp import __version__
-from quizapp.reports.metrics import (
+from quizapp.reports.figures import (
     CalibrationBin,
     CardCounts,
     DayActivity,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from quizapp.reports.metrics import CardCounts, LearnerMetrics, Ratio
+from quizapp.reports.figures import CardCounts, LearnerMetrics, Ratio
 from quizapp.textsafe import inert
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")

@@ -1,6 +1,7 @@
 """The raw review log of a learner, one record per answer (for CSV and xAPI exports).
 
-Streams rows from SQLite in time order; the card's JSON is parsed once per card.
+Streams rows from the store (`reports_reviews.review_log`) in time order; the card's
+JSON is parsed once per card.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from quizapp.clock import dt_to_ms, utc
-from quizapp.reports.metrics import prompt_text
+from quizapp.reports.labels import prompt_text
+from quizapp.store.db import Database
 from quizapp.store.learners import Learner
+from quizapp.store.queries.reports_reviews import review_log
+from quizapp.store.scope import Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,29 +55,11 @@ def iter_reviews(
     now: datetime,
     source: str = "",
 ) -> Iterator[ReviewRecord]:
-    """The learner's reviews up to `now` (from `since`), oldest first, ties by id."""
-    clauses = ["r.learner_id = ?", "r.reviewed_at <= ?"]
-    params: list[object] = [learner.id, dt_to_ms(utc(now))]
-    if since is not None:
-        clauses.append("r.reviewed_at >= ?")
-        params.append(dt_to_ms(utc(since)))
-    if deck_ids is not None:
-        marks = ", ".join("?" for _ in deck_ids)
-        clauses.append(f"c.deck_id IN ({marks})" if deck_ids else "0")
-        params.extend(deck_ids)
-    if tags:
-        clauses.append("(" + " OR ".join("instr(c.tags, ?) > 0" for _ in tags) + ")")
-        params.extend(f" {t} " for t in tags)
-    cur = db.conn.execute(
-        f"""
-        SELECT r.id, r.card_pk, r.reviewed_at, r.rating, r.duration_ms, r.response, r.correct,
-               r.state_before IS NULL, c.deck_id, c.card_id, c.ord, c.type, c.data
-        FROM reviews r JOIN cards c ON c.id = r.card_pk
-        WHERE {" AND ".join(clauses)}
-        ORDER BY r.reviewed_at, r.id
-        """,
-        params,
-    )
+    """The learner's reviews up to `now` (from `since`), oldest first, ties by id, of the
+    cards in the deck and tag filter (inactive cards included: history)."""
+    scope = Scope(tuple(deck_ids) if deck_ids is not None else None, tuple(tags))
+    since_ms = dt_to_ms(utc(since)) if since is not None else None
+    cur = review_log(db, learner.id, scope, since_ms, dt_to_ms(utc(now)) or 0)
     parsed: dict[int, tuple[dict[str, Any], str]] = {}
     for row in cur:
         rid, pk, at, rating, dur, resp, correct, new, deck_id, card_id, ord_, ctype, data = row

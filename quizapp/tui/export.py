@@ -67,7 +67,7 @@ def write_report(
 ) -> str:
     """Write the learner's report in `fmt` to `path`; returns a one-line description."""
     from quizapp.reports import cohort
-    from quizapp.reports.metrics import iso_utc
+    from quizapp.reports.labels import iso_utc
 
     def step(done: float, what: str) -> None:
         if progress is not None:

@@ -30,7 +30,8 @@ from textual.widgets import (
 from textual_plotext import PlotextPlot
 
 from quizapp.personal.leeches import Leech, find_leeches
-from quizapp.reports.metrics import LearnerMetrics, Ratio, compute
+from quizapp.reports.figures import LearnerMetrics, Ratio
+from quizapp.reports.metrics import compute
 from quizapp.store.scope import Scope
 from quizapp.textsafe import inert
 from quizapp.tui.export import (
