@@ -237,9 +237,7 @@ class StudySession:
         q = self._reviews
         if q is None or q.day_end != day_end or now_ms >= q.built_at + REQUEUE_MS:
             curve = decay_factor(learner_parameters(self.learner))
-            pks = queries.review_queue(
-                self.db, self.learner.id, self.scope, day_end, now_ms, curve
-            )
+            pks = queries.review_queue(self.db, self.learner.id, self.scope, day_end, now_ms, curve)
             q = self._reviews = _Queue(pks, day_end, now_ms, verified=len(pks))
         while q.verified < min(len(q.pks), HEAD_CHECK):
             chunk = q.pks[q.verified : HEAD_CHECK]

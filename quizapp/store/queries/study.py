@@ -109,8 +109,7 @@ def _still(db: Database, learner_id: int, pks: list[int], sql: str, args: list[o
         return set()
     marks = ", ".join("?" for _ in pks)
     rows = db.conn.execute(
-        f"SELECT card_pk FROM card_state WHERE learner_id = ? AND card_pk IN ({marks})"
-        f" AND ({sql})",
+        f"SELECT card_pk FROM card_state WHERE learner_id = ? AND card_pk IN ({marks}) AND ({sql})",
         [learner_id, *pks, *args],
     ).fetchall()
     return {r[0] for r in rows}
