@@ -16,16 +16,14 @@ def learners() -> None:
 @pass_ctx
 def list_(app: AppContext) -> None:
     """Every learner with their settings and review count."""
-    from quizapp.store.learners import list_learners
+    from quizapp.store.learners import list_learners, review_counts
 
     db = app.db()
     people = list_learners(db)
     if not people:
         click.echo("No learners yet. `quizapp learners add NAME`, or just start studying.")
         return
-    counts = dict(
-        db.execute("SELECT learner_id, count(*) FROM reviews GROUP BY learner_id").fetchall()
-    )
+    counts = review_counts(db)
     for p in people:
         click.echo(
             f"{p.name}: {counts.get(p.id, 0)} reviews; retention {p.desired_retention:.2f}, "
@@ -64,13 +62,13 @@ def rename(app: AppContext, old: str, new: str) -> None:
 def remove(app: AppContext, name: str, yes: bool) -> None:
     """Remove a learner and all their progress (asks first)."""
     from quizapp.store.db import StoreError
-    from quizapp.store.learners import get_learner, remove_learner
+    from quizapp.store.learners import get_learner, remove_learner, review_count
 
     db = app.db()
     who = get_learner(db, name)
     if not who:
         raise StoreError(f"no learner named {name!r}")
-    n = db.execute("SELECT count(*) FROM reviews WHERE learner_id = ?", [who.id]).fetchone()[0]
+    n = review_count(db, who.id)
     if not yes and not click.confirm(
         f"Remove {who.name} and their {n} review(s)? This cannot be undone", default=False
     ):

@@ -64,6 +64,7 @@ def optimize(
     from quizapp.personal.fitting import import_revlog, optimise_learner
     from quizapp.personal.fitting import reschedule as reschedule_cards
     from quizapp.store.learners import ensure_learner, get_learner_by_id
+    from quizapp.store.queries.fitting import studied_count
 
     db = app.db()
     who = ensure_learner(db, learner)
@@ -98,12 +99,7 @@ def optimize(
         f"(from the review-time-order fit; run {run.optimization_id}, "
         f"{run.fitted_at:%Y-%m-%d})."
     )
-    studied = db.conn.execute(
-        """SELECT count(DISTINCT s.card_pk) FROM card_state s
-           JOIN reviews r ON r.learner_id = s.learner_id AND r.card_pk = s.card_pk
-           WHERE s.learner_id = ?""",
-        [who.id],
-    ).fetchone()[0]
+    studied = studied_count(db, who.id)
     if not studied:
         click.echo("No quizapp cards studied yet, so nothing to reschedule.")
         return

@@ -8,7 +8,8 @@ import sys
 import click
 
 from quizapp.cli.main import AppContext, cli, color_enabled, pass_ctx
-from quizapp.quiz.blocks import DEFAULT_SECONDS_PER_QUESTION, POOLS
+from quizapp.quiz.blocks import DEFAULT_SECONDS_PER_QUESTION
+from quizapp.quiz.pools import POOLS
 
 
 def _tui_has_quiz_screen() -> bool:
@@ -77,7 +78,8 @@ def quiz(
     cards, unless the learner's setting quiz_counts_as_review is on.
     """
     from quizapp.plain.quiz import PlainQuiz
-    from quizapp.quiz.blocks import QuizError, build_block, load_active_block
+    from quizapp.quiz.library import build_block, load_active_block
+    from quizapp.quiz.questions import QuizError
     from quizapp.store.learners import ensure_learner
 
     report = app.sync()

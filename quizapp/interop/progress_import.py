@@ -15,15 +15,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from quizapp.clock import dt_to_ms, ms_to_dt
 from quizapp.interop.convert import CardSchedule, ReviewEntry
 from quizapp.model import MemoryState, Rating
 from quizapp.scheduling.scheduler import FsrsScheduler
-from quizapp.store.db import transaction
+from quizapp.store.db import Database, transaction
 from quizapp.store.learners import Learner
 from quizapp.store.progress import STATE_COLUMNS, memory_from_row, prev_columns, state_row
+from quizapp.store.queries import progress_import as queries
 
 
 @dataclass(slots=True)
@@ -42,10 +41,7 @@ def import_progress(
     schedule: Iterable[CardSchedule] = (),
 ) -> ProgressImport:
     out = ProgressImport()
-    keys = {
-        (r[0], r[1], r[2]): r[3]
-        for r in db.conn.execute("SELECT deck_id, card_id, ord, id FROM cards WHERE active = 1")
-    }
+    keys = queries.active_item_keys(db)
     per_item: dict[int, list[ReviewEntry]] = defaultdict(list)
     for entry in revlog:
         pk = keys.get((entry.deck_id, entry.card_id, entry.ord))
@@ -59,13 +55,7 @@ def import_progress(
     with transaction(db.conn):
         for pk, entries in per_item.items():
             entries.sort(key=lambda e: e.reviewed_at_ms)
-            present = {
-                r[0]
-                for r in db.conn.execute(
-                    "SELECT reviewed_at FROM reviews WHERE learner_id = ? AND card_pk = ?",
-                    [learner.id, pk],
-                )
-            }
+            present = queries.review_times(db, learner.id, pk)
             fresh = [e for e in entries if e.reviewed_at_ms not in present]
             out.reviews_skipped += len(entries) - len(fresh)
             if not fresh:
@@ -81,27 +71,23 @@ def import_progress(
                 elapsed = None
                 if mem.last_review is not None:
                     elapsed = max(0.0, (when - mem.last_review).total_seconds() / 86400)
-                db.conn.execute(
-                    """INSERT INTO reviews (learner_id, card_pk, reviewed_at, rating,
-                           duration_ms, response, correct, state_before, state, stability,
-                           difficulty, due, elapsed_days, retrievability, prev_state,
-                           prev_interval_ms)
-                       VALUES (?, ?, ?, ?, ?, 'anki', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    [
-                        learner.id,
-                        pk,
-                        e.reviewed_at_ms,
-                        e.ease,
-                        max(0, e.duration_ms),
-                        json.dumps(before) if before else None,
-                        after.state,
-                        after.stability,
-                        after.difficulty,
-                        dt_to_ms(after.due),
-                        elapsed,
-                        retr,
-                        *prev_columns(before),
-                    ],
+                prev_state, prev_interval_ms = prev_columns(before)
+                queries.add_imported_review(
+                    db,
+                    learner.id,
+                    pk,
+                    reviewed_at=e.reviewed_at_ms,
+                    rating=e.ease,
+                    duration_ms=max(0, e.duration_ms),
+                    state_before=json.dumps(before) if before else None,
+                    state=after.state,
+                    stability=after.stability,
+                    difficulty=after.difficulty,
+                    due=dt_to_ms(after.due),
+                    elapsed_days=elapsed,
+                    retrievability=retr,
+                    prev_state=prev_state,
+                    prev_interval_ms=prev_interval_ms,
                 )
                 mem = after
                 row = _row_of(mem, row)
@@ -136,11 +122,5 @@ def _row_of(mem: MemoryState, previous: dict | None) -> dict | None:
 
 
 def _save(db: Database, learner_id: int, pk: int, row: dict | None) -> None:
-    if row is None:
-        return
-    cols = ", ".join(STATE_COLUMNS)
-    marks = ", ".join("?" for _ in STATE_COLUMNS)
-    db.conn.execute(
-        f"INSERT OR REPLACE INTO card_state (learner_id, card_pk, {cols}) VALUES (?, ?, {marks})",
-        [learner_id, pk, *(row[c] for c in STATE_COLUMNS)],
-    )
+    if row is not None:
+        queries.save_state_row(db, learner_id, pk, row)

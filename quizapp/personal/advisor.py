@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from quizapp.scheduling.memory import parameters
 from quizapp.scheduling.simulate import DEFAULT_RETENTIONS, AdvisorRow, advise, best
+from quizapp.store.db import Database
 from quizapp.store.learners import Learner
+from quizapp.store.queries.study import scope_size
 
 if TYPE_CHECKING:
     from quizapp.store.scope import Scope
@@ -78,8 +78,7 @@ def collection_size(db: Database, scope: Scope | None = None) -> int:
     """Active study items in ``scope`` (all active decks by default)."""
     from quizapp.store.scope import Scope
 
-    where, args = (scope or Scope()).sql()
-    return int(db.conn.execute(f"SELECT count(*) FROM cards c WHERE {where}", args).fetchone()[0])
+    return scope_size(db, scope or Scope())
 
 
 def advice_for_learner(

@@ -9,66 +9,25 @@ forgetting curve evaluated in SQL::
 go by due date. The daily review limit (the learner's reviews/day) keeps each day's load
 sane, so a backlog takes :func:`backlog_days` days at most.
 
-SQLite's ``pow`` is one of its optional math functions (present in Python 3.11's
-bundled SQLite builds); :func:`ensure_pow` registers a deterministic Python one on a
-connection that lacks it.
+The curve's constants come from :mod:`quizapp.scheduling.memory`; the SQL that evaluates
+it is the store's (:mod:`quizapp.store.queries.recall`).
 """
 
 from __future__ import annotations
 
 import math
-import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from quizapp.clock import dt_to_ms, next_day_start
 from quizapp.scheduling.memory import decay_factor, parameters
+from quizapp.store.db import Database
 from quizapp.store.learners import Learner
+from quizapp.store.queries import backlog as queries
 
 if TYPE_CHECKING:
     from quizapp.store.scope import Scope
-
-
-def _pow(base: float | None, exponent: float | None) -> float | None:
-    if base is None or exponent is None:
-        return None
-    try:
-        return math.pow(base, exponent)
-    except (ValueError, OverflowError):
-        return None
-
-
-def ensure_pow(conn: sqlite3.Connection) -> None:
-    """Make ``pow(x, y)`` available on ``conn`` (SQLite's own when compiled in)."""
-    try:
-        conn.execute("SELECT pow(2, 3)").fetchone()
-    except sqlite3.OperationalError:
-        conn.create_function("pow", 2, _pow, deterministic=True)
-
-
-def retrievability_sql(
-    conn: sqlite3.Connection, params: Sequence[float], now_ms: int, alias: str = "s"
-) -> tuple[str, list[object]]:
-    """SQL for the predicted recall of ``card_state`` rows at ``now_ms``, and its arguments."""
-    ensure_pow(conn)
-    decay, factor = decay_factor(params)
-    sql = (
-        f"pow(1.0 + ? * max(? - coalesce({alias}.last_review, ?), 0) / 86400000.0"
-        f" / max(coalesce({alias}.stability, 0.0), 0.001), ?)"
-    )
-    return sql, [factor, now_ms, now_ms, decay]
-
-
-def review_order_sql(
-    conn: sqlite3.Connection, params: Sequence[float], now_ms: int, alias: str = "s"
-) -> tuple[str, list[object]]:
-    """An ORDER BY clause body: lowest retrievability first, then earliest due."""
-    sql, args = retrievability_sql(conn, params, now_ms, alias)
-    return f"{sql} ASC, {alias}.due ASC, {alias}.card_pk ASC", args
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,19 +51,12 @@ def backlog(
 
     now = now or system_clock()
     scope = scope or Scope()
-    where, args = scope.sql()
     day_end = dt_to_ms(next_day_start(now, learner.rollover_hour, tz)) or 0
     today = dt_to_ms(day_start(now, learner.rollover_hour, tz)) or 0
-    due, overdue = db.conn.execute(
-        f"""SELECT count(*), coalesce(sum(s.due < ?), 0)
-            FROM card_state s JOIN cards c ON c.id = s.card_pk
-            WHERE s.learner_id = ? AND s.state = 2 AND s.due < ? AND s.suspended = 0
-              AND {where}""",
-        [today, learner.id, day_end, *args],
-    ).fetchone()
+    due, overdue = queries.due_reviews(db, learner.id, scope, today, day_end)
     per_day = learner.reviews_per_day
     days = math.ceil(due / per_day) if per_day > 0 else (0 if not due else None)
-    return Backlog(due=int(due), overdue=int(overdue), per_day=per_day, days=days)
+    return Backlog(due=due, overdue=overdue, per_day=per_day, days=days)
 
 
 def backlog_days(
@@ -128,15 +80,6 @@ def lowest_recall_first(
     """``(card_pk, retrievability)`` of the reviews due, in the order they are served."""
     from quizapp.store.scope import Scope
 
-    where, args = (scope or Scope()).sql()
     now_ms = dt_to_ms(now) or 0
-    r_sql, r_args = retrievability_sql(db.conn, parameters(learner), now_ms)
-    order, order_args = review_order_sql(db.conn, parameters(learner), now_ms)
-    rows = db.conn.execute(
-        f"""SELECT s.card_pk, {r_sql} FROM card_state s JOIN cards c ON c.id = s.card_pk
-            WHERE s.learner_id = ? AND s.state = 2 AND s.due <= ? AND s.suspended = 0
-              AND {where}
-            ORDER BY {order} LIMIT ?""",
-        [*r_args, learner.id, now_ms, *args, *order_args, limit],
-    ).fetchall()
-    return [(int(pk), float(r)) for pk, r in rows]
+    curve = decay_factor(parameters(learner))
+    return queries.lowest_recall(db, learner.id, scope or Scope(), now_ms, curve, limit)

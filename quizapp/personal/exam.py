@@ -22,22 +22,20 @@ per-answer check is a dictionary-free loop over a handful of plans.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
-
-from sqlite_utils import Database
 
 from quizapp.clock import day_start, dt_to_ms, study_day, system_clock
 from quizapp.model import MemoryState, Rating
 from quizapp.scheduling.memory import learner_tz
 from quizapp.scheduling.scheduler import FsrsScheduler
-from quizapp.store.db import StoreError, transaction
+from quizapp.store.db import Database, StoreError
 from quizapp.store.learners import Learner
 from quizapp.store.progress import memory_from_row
+from quizapp.store.queries import exam_plans as queries
 
 if TYPE_CHECKING:
     from quizapp.store.scope import Scope
@@ -90,25 +88,20 @@ def cap_instant(plan: ExamPlan, learner: Learner, tz: tzinfo | None = None) -> d
     return _local_instant(plan.exam_date - timedelta(days=1), learner.rollover_hour, tz)
 
 
-def _from_row(row: Sequence[object]) -> ExamPlan:
+def _from_row(row: queries.PlanRow) -> ExamPlan:
     pid, learner_id, exam_date, deck_ids, tags, created_at = row
     return ExamPlan(
-        id=int(pid),  # type: ignore[call-overload]
-        learner_id=int(learner_id),  # type: ignore[call-overload]
-        exam_date=date.fromisoformat(str(exam_date)),
-        deck_ids=tuple(json.loads(str(deck_ids) or "[]")),
-        tags=tuple(json.loads(str(tags) or "[]")),
-        created_at=int(created_at),  # type: ignore[call-overload]
+        id=pid,
+        learner_id=learner_id,
+        exam_date=date.fromisoformat(exam_date),
+        deck_ids=deck_ids,
+        tags=tags,
+        created_at=created_at,
     )
 
 
 def list_plans(db: Database, learner_id: int) -> list[ExamPlan]:
-    rows = db.conn.execute(
-        """SELECT id, learner_id, exam_date, deck_ids, tags, created_at FROM exam_plans
-           WHERE learner_id = ? ORDER BY exam_date, id""",
-        [learner_id],
-    ).fetchall()
-    return [_from_row(r) for r in rows]
+    return [_from_row(r) for r in queries.plan_rows(db, learner_id)]
 
 
 def set_plan(
@@ -129,43 +122,13 @@ def set_plan(
     decks = sorted({d.strip() for d in deck_ids if d.strip()})
     tag_list = sorted({t.strip() for t in tags if t.strip()})
     created = dt_to_ms(now or system_clock()) or 0
-    with transaction(db.conn):
-        same = db.conn.execute(
-            "SELECT id FROM exam_plans WHERE learner_id = ? AND deck_ids = ? AND tags = ?",
-            [learner_id, json.dumps(decks), json.dumps(tag_list)],
-        ).fetchone()
-        if same:
-            db.conn.execute(
-                "UPDATE exam_plans SET exam_date = ?, created_at = ? WHERE id = ?",
-                [exam_date.isoformat(), created, same[0]],
-            )
-            plan_id = int(same[0])
-        else:
-            cur = db.conn.execute(
-                """INSERT INTO exam_plans (learner_id, exam_date, deck_ids, tags, created_at)
-                   VALUES (?, ?, ?, ?, ?)""",
-                [
-                    learner_id,
-                    exam_date.isoformat(),
-                    json.dumps(decks),
-                    json.dumps(tag_list),
-                    created,
-                ],
-            )
-            plan_id = int(cur.lastrowid or 0)
+    plan_id = queries.save_plan(db, learner_id, exam_date.isoformat(), decks, tag_list, created)
     return next(p for p in list_plans(db, learner_id) if p.id == plan_id)
 
 
 def clear_plans(db: Database, learner_id: int, plan_id: int | None = None) -> int:
     """Remove one plan (by id) or all of the learner's; returns how many were removed."""
-    with transaction(db.conn):
-        if plan_id is None:
-            cur = db.conn.execute("DELETE FROM exam_plans WHERE learner_id = ?", [learner_id])
-        else:
-            cur = db.conn.execute(
-                "DELETE FROM exam_plans WHERE learner_id = ? AND id = ?", [learner_id, plan_id]
-            )
-        return cur.rowcount
+    return queries.delete_plans(db, learner_id, plan_id)
 
 
 # --------------------------------------------------------------------------- caps
@@ -233,9 +196,11 @@ def plan_cap_function(
     if not caps.plans:
         return lambda _pk, _when: None
 
+    lookup = queries.card_deck_and_tags(db)
+
     def cap_for(card_pk: int, when: datetime) -> datetime | None:
-        row = db.conn.execute("SELECT deck_id, tags FROM cards WHERE id = ?", [card_pk]).fetchone()
-        return caps.cap(row[0], str(row[1]).split(), when) if row else None
+        card = lookup(card_pk)
+        return caps.cap(card[0], card[1], when) if card else None
 
     return cap_for
 
@@ -266,21 +231,7 @@ def new_pace(
 ) -> Pace:
     """How many new cards a day finish the plan's scope by the day before the exam."""
     today, start = _today_start(learner, now, tz)
-    where, params = plan.scope().sql()
-    new_now = db.conn.execute(
-        f"""SELECT count(*) FROM cards c
-            LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
-            WHERE s.state IS NULL AND coalesce(s.suspended, 0) = 0 AND {where}""",
-        [learner.id, *params],
-    ).fetchone()[0]
-    introduced_today = db.conn.execute(
-        f"""SELECT count(DISTINCT r.card_pk) FROM reviews r JOIN cards c ON c.id = r.card_pk
-            WHERE r.learner_id = ? AND r.reviewed_at >= ?
-              AND (r.state_before IS NULL OR json_extract(r.state_before, '$.state') IS NULL)
-              AND {where}""",
-        [learner.id, dt_to_ms(start), *params],
-    ).fetchone()[0]
-    new_left = int(new_now) + int(introduced_today)
+    new_left = queries.new_left(db, learner.id, plan.scope(), dt_to_ms(start))
     days_left = max(0, (plan.exam_date - today).days)
     per_day = math.ceil(new_left / days_left) if days_left else 0
     return Pace(new_left=new_left, days_left=days_left, per_day=per_day)
@@ -357,21 +308,13 @@ def plan_report(
     pace = new_pace(db, learner, plan, now, tz)
     per_day = max(learner.new_per_day, pace.per_day)
     scheduler = FsrsScheduler.for_learner(learner)
-    where, params = plan.scope().sql()
-    rows = db.conn.execute(
-        f"""SELECT c.id, c.tags, s.state, s.step, s.stability, s.difficulty, s.due,
-                   s.last_review, s.reps, s.lapses
-            FROM cards c LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
-            WHERE coalesce(s.suspended, 0) = 0 AND {where}
-            ORDER BY c.deck_id, c.position, c.ord""",
-        [learner.id, *params],
-    ).fetchall()
+    rows = queries.plan_cards(db, learner.id, plan.scope())
     _, today_start = _today_start(learner, now, tz)
     per_tag: dict[str, list[float]] = {}  # tag -> [cards, studied, sum now, sum plan]
     total = [0.0, 0.0, 0.0, 0.0]
     planned = 0
     new_index = 0
-    columns = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+    columns = queries.CARD_STATE_COLUMNS
     for pk, tags, *state in rows:
         mem = memory_from_row(dict(zip(columns, state, strict=True)) if state[0] else None)
         studied = not mem.is_new

@@ -25,15 +25,12 @@ Each run fits twice (see ``docs/scheduling.md``):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from os import PathLike
 from pathlib import Path
 from typing import Any
-
-from sqlite_utils import Database
 
 from quizapp.clock import day_start, dt_to_ms, ms_to_dt, study_day, system_clock
 from quizapp.model import MemoryState, Rating
@@ -47,8 +44,9 @@ from quizapp.scheduling.optimizer import (
     read_revlog_csv,
 )
 from quizapp.scheduling.scheduler import FsrsScheduler
-from quizapp.store.db import transaction
+from quizapp.store.db import Database
 from quizapp.store.learners import Learner, get_learner_by_id, update_settings
+from quizapp.store.queries import fitting as queries
 
 #: Study days of imported logs: rollover 04:00 in UTC (see the module docstring).
 IMPORT_TZ: tzinfo = UTC
@@ -84,25 +82,12 @@ def import_revlog(
     path = Path(path)
     entries = read_revlog_csv(path)
     source = source if source is not None else path.name
-    with transaction(db.conn):
-        before = db.conn.total_changes
-        db.conn.executemany(
-            """INSERT OR IGNORE INTO external_reviews
-                   (learner_id, source, card_key, reviewed_at, rating, duration_ms)
-               VALUES (?, ?, ?, ?, ?, ?)""",
-            (
-                (
-                    learner_id,
-                    source,
-                    str(e.card_id),
-                    dt_to_ms(e.reviewed_at),
-                    e.rating,
-                    e.duration_ms,
-                )
-                for e in entries
-            ),
-        )
-        added = db.conn.total_changes - before
+    added = queries.add_external_reviews(
+        db,
+        learner_id,
+        source,
+        ((str(e.card_id), dt_to_ms(e.reviewed_at), e.rating, e.duration_ms) for e in entries),
+    )
     return ImportResult(read=len(entries), added=added, source=source)
 
 
@@ -129,11 +114,7 @@ class LearnerLog:
 def learner_log(db: Database, learner: Learner) -> LearnerLog:
     """External reviews (in import order), then the learner's own, by card and time."""
     entries: list[RevlogEntry] = []
-    external = db.conn.execute(
-        """SELECT card_key, reviewed_at, rating, duration_ms FROM external_reviews
-           WHERE learner_id = ? ORDER BY id""",
-        [learner.id],
-    ).fetchall()
+    external = queries.external_log(db, learner.id)
     for key, at_ms, rating, duration in external:
         moment = ms_to_dt(at_ms)
         assert moment is not None
@@ -146,12 +127,7 @@ def learner_log(db: Database, learner: Learner) -> LearnerLog:
             )
         )
     tz = learner_tz(learner)
-    own = db.conn.execute(
-        """SELECT card_pk, reviewed_at, rating, duration_ms FROM reviews
-           WHERE learner_id = ? AND rating BETWEEN 1 AND 4
-           ORDER BY card_pk, reviewed_at, id""",
-        [learner.id],
-    ).fetchall()
+    own = queries.own_log(db, learner.id)
     for pk, at_ms, rating, duration in own:
         moment = ms_to_dt(at_ms)
         assert moment is not None
@@ -255,26 +231,19 @@ def optimise_learner(
             "imported": f"{IMPORT_ROLLOVER_HOUR:02d}:00 UTC",
         },
     }
-    with transaction(db.conn):
-        cur = db.conn.execute(
-            """INSERT INTO optimizations (learner_id, fitted_at, n_reviews, fitted, parameters,
-                   default_log_loss, fitted_log_loss, default_rmse_bins, fitted_rmse_bins,
-                   details)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                learner.id,
-                dt_to_ms(now),
-                by_time.n_reviews,
-                int(by_time.fitted),
-                json.dumps(by_time.parameters),
-                by_time.default_log_loss,
-                by_time.fitted_log_loss,
-                by_time.default_rmse_bins,
-                by_time.fitted_rmse_bins,
-                json.dumps(details, sort_keys=True),
-            ],
-        )
-        run_id = int(cur.lastrowid or 0)
+    run_id = queries.add_run(
+        db,
+        learner.id,
+        fitted_at=dt_to_ms(now),
+        n_reviews=by_time.n_reviews,
+        fitted=by_time.fitted,
+        parameters=by_time.parameters,
+        default_log_loss=by_time.default_log_loss,
+        fitted_log_loss=by_time.fitted_log_loss,
+        default_rmse_bins=by_time.default_rmse_bins,
+        fitted_rmse_bins=by_time.fitted_rmse_bins,
+        details=details,
+    )
     run = OptimizeRun(
         by_card=by_card,
         by_time=by_time,
@@ -288,27 +257,13 @@ def optimise_learner(
         update_settings(db, learner.id, fsrs_params=by_time.parameters)
     if not saved:
         details["reason"] = run.reason
-        with transaction(db.conn):
-            db.conn.execute(
-                "UPDATE optimizations SET details = ? WHERE id = ?",
-                [json.dumps(details, sort_keys=True), run_id],
-            )
+        queries.set_run_details(db, run_id, details)
     return run
 
 
 def last_run(db: Database, learner_id: int) -> dict[str, Any] | None:
     """The learner's latest optimiser run as a dict (``details`` decoded), or None."""
-    cur = db.conn.execute(
-        "SELECT * FROM optimizations WHERE learner_id = ? ORDER BY fitted_at DESC, id DESC",
-        [learner_id],
-    )
-    row = cur.fetchone()
-    if row is None:
-        return None
-    out = dict(zip([c[0] for c in cur.description], row, strict=True))
-    out["parameters"] = json.loads(out["parameters"])
-    out["details"] = json.loads(out["details"] or "{}")
-    return out
+    return queries.last_run(db, learner_id)
 
 
 # --------------------------------------------------------------------------- reschedule
@@ -351,19 +306,13 @@ def reschedule(
         from quizapp.personal.exam import plan_cap_function
 
         cap_for = plan_cap_function(db, learner)
-    rows = db.conn.execute(
-        """SELECT r.card_pk, r.reviewed_at, r.rating FROM reviews r
-           JOIN card_state s ON s.learner_id = r.learner_id AND s.card_pk = r.card_pk
-           WHERE r.learner_id = ? AND r.rating BETWEEN 1 AND 4
-           ORDER BY r.card_pk, r.reviewed_at, r.id""",
-        [learner_id],
-    ).fetchall()
+    rows = queries.studied_log(db, learner_id)
     histories: dict[int, list[tuple[datetime, int]]] = {}
     for pk, at_ms, rating in rows:
         moment = ms_to_dt(at_ms)
         assert moment is not None
         histories.setdefault(int(pk), []).append((moment, int(rating)))
-    updates: list[list[Any]] = []
+    updates: list[queries.StateUpdate] = []
     for pk, history in histories.items():
         mem = replay(scheduler, pk, history)
         due = mem.due
@@ -372,7 +321,7 @@ def reschedule(
             if cap is not None and mem.last_review < cap < due:
                 due = cap
         updates.append(
-            [
+            (
                 mem.state,
                 mem.step,
                 mem.stability,
@@ -383,13 +332,7 @@ def reschedule(
                 mem.lapses,
                 learner_id,
                 pk,
-            ]
+            )
         )
-    with transaction(db.conn):
-        db.conn.executemany(
-            """UPDATE card_state SET state = ?, step = ?, stability = ?, difficulty = ?,
-                   due = ?, last_review = ?, reps = ?, lapses = ?
-               WHERE learner_id = ? AND card_pk = ?""",
-            updates,
-        )
+    queries.replace_memory_states(db, updates)
     return len(updates)

@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Literal
 
-from sqlite_utils import Database
-
 from quizapp.clock import system_clock
 from quizapp.scheduling.memory import learner_tz
-from quizapp.store.db import transaction
+from quizapp.store.db import Database
 from quizapp.store.learners import Learner
+from quizapp.store.queries import leeches as queries
 
 if TYPE_CHECKING:
     from quizapp.store.scope import Scope
@@ -101,21 +100,6 @@ def _day_shift_ms(learner: Learner, tz: tzinfo | None, now: datetime) -> int:
     return learner.rollover_hour * 3_600_000 - int(offset.total_seconds() * 1000)
 
 
-_REVIEW_DAYS = """(SELECT count(DISTINCT (r.reviewed_at - ?) / 86400000) FROM reviews r
-                   WHERE r.learner_id = s.learner_id AND r.card_pk = s.card_pk)"""
-
-
-def _mark(db: Database, learner_id: int, pks: list[int], suspend: bool) -> None:
-    if not pks:
-        return
-    sets = "leech = 1, suspended = 1" if suspend else "leech = 1"
-    with transaction(db.conn):
-        db.conn.executemany(
-            f"UPDATE card_state SET {sets} WHERE learner_id = ? AND card_pk = ?",
-            [(learner_id, pk) for pk in pks],
-        )
-
-
 @dataclass(frozen=True, slots=True)
 class CardFigures:
     """What the leech check reads of a card's state row."""
@@ -144,14 +128,10 @@ def check_card(
     only queried for a low-stability card.
     """
     if figures is None:
-        row = db.conn.execute(
-            """SELECT lapses, stability, leech, state FROM card_state
-               WHERE learner_id = ? AND card_pk = ?""",
-            [learner.id, card_pk],
-        ).fetchone()
-        if not row:
+        read = queries.card_figures(db, learner.id, card_pk)
+        if read is None:
             return None
-        figures = CardFigures(int(row[0] or 0), row[1], bool(row[2]), row[3])
+        figures = CardFigures(*read)
     if figures.leech or figures.state is None:
         return None
     lapses, stability = figures.lapses, figures.stability
@@ -160,16 +140,10 @@ def check_card(
     if lapses < rules.lapses and stability is not None and stability < rules.stability_days:
         now = now or system_clock()
         shift = _day_shift_ms(learner, tz if tz is not None else learner_tz(learner), now)
-        review_days = int(
-            db.conn.execute(
-                """SELECT count(DISTINCT (reviewed_at - ?) / 86400000) FROM reviews
-                   WHERE learner_id = ? AND card_pk = ?""",
-                [shift, learner.id, card_pk],
-            ).fetchone()[0]
-        )
+        review_days = queries.review_days(db, learner.id, card_pk, shift)
     reason = rules.reason(lapses, stability, review_days)
     if reason:
-        _mark(db, learner.id, [card_pk], rules.action == "suspend")
+        queries.mark(db, learner.id, [card_pk], rules.action == "suspend")
     return reason
 
 
@@ -187,32 +161,20 @@ def find_leeches(
     rules = LeechRules.for_learner(learner)
     now = now or system_clock()
     shift = _day_shift_ms(learner, tz if tz is not None else learner_tz(learner), now)
-    where, args = (scope or Scope()).sql()
-    rows = db.conn.execute(
-        f"""SELECT s.card_pk, c.deck_id, c.card_id, c.ord, s.lapses, s.stability,
-                   {_REVIEW_DAYS}, s.suspended
-            FROM card_state s JOIN cards c ON c.id = s.card_pk
-            WHERE s.learner_id = ? AND s.state IS NOT NULL
-              AND (s.lapses >= ? OR s.stability < ?) AND {where}
-            ORDER BY s.lapses DESC, s.stability ASC, c.deck_id, c.position, c.ord""",
-        [shift, learner.id, rules.lapses, rules.stability_days, *args],
-    ).fetchall()
+    rows = queries.candidates(
+        db,
+        learner.id,
+        scope or Scope(),
+        lapses=rules.lapses,
+        stability_days=rules.stability_days,
+        shift_ms=shift,
+    )
     out: list[Leech] = []
     for pk, deck_id, card_id, ord_, lapses, stability, days, suspended in rows:
-        reason = rules.reason(int(lapses), stability, int(days))
+        reason = rules.reason(lapses, stability, days)
         if reason:
             out.append(
-                Leech(
-                    int(pk),
-                    deck_id,
-                    card_id,
-                    int(ord_),
-                    int(lapses),
-                    stability,
-                    int(days),
-                    reason,
-                    bool(suspended),
-                )
+                Leech(pk, deck_id, card_id, ord_, lapses, stability, days, reason, suspended)
             )
     return out
 
@@ -232,7 +194,7 @@ def mark_leeches(
     found = find_leeches(db, learner, scope, now=now, tz=tz)
     if suspend is None:
         suspend = LeechRules.for_learner(learner).action == "suspend"
-    _mark(db, learner.id, [lc.card_pk for lc in found], suspend)
+    queries.mark(db, learner.id, [lc.card_pk for lc in found], suspend)
     if suspend:
         found = [
             Leech(

@@ -19,7 +19,8 @@ from typing import TextIO
 
 from quizapp.model import CardType
 from quizapp.plain.lineio import EndOfInput, read_line, say
-from quizapp.quiz.blocks import Question, QuizBlock, QuizError, TimeUp
+from quizapp.quiz.blocks import QuizBlock
+from quizapp.quiz.questions import Question, QuizError, TimeUp
 from quizapp.quiz.results import BlockResults, ReviewEntry, results, review_entry
 from quizapp.textsafe import inert
 

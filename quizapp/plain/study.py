@@ -21,6 +21,7 @@ from quizapp.model import RATING_LABELS, CardType, Rating
 from quizapp.plain.lineio import EndOfInput, read_line, say
 from quizapp.scheduling.scheduler import format_interval
 from quizapp.store.items import StudyItem
+from quizapp.store.queries.study import is_flagged
 from quizapp.study import grading
 from quizapp.study.session import StudySession, elapsed_ms
 from quizapp.textsafe import inert
@@ -116,11 +117,7 @@ class PlainStudy:
         return s.next_item()
 
     def _flagged(self, item: StudyItem) -> bool:
-        row = self.session.db.conn.execute(
-            "SELECT flagged FROM card_state WHERE learner_id = ? AND card_pk = ?",
-            [self.session.learner.id, item.card_pk],
-        ).fetchone()
-        return bool(row and row[0])
+        return is_flagged(self.session.db, self.session.learner.id, item.card_pk)
 
     def study_one(self, item: StudyItem) -> None:
         card = item.card

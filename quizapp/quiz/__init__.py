@@ -3,23 +3,17 @@
 No Textual here: the plain-terminal quiz and the TUI quiz screens both run on this core.
 """
 
-from quizapp.quiz.blocks import (
-    MODES,
-    POOLS,
-    SETTING_COUNTS_AS_REVIEW,
+from quizapp.quiz.blocks import MODES, SETTING_COUNTS_AS_REVIEW, QuizBlock
+from quizapp.quiz.library import (
     BlockInfo,
-    NavEntry,
-    Question,
-    QuizBlock,
-    QuizError,
-    TimeUp,
     build_block,
-    grade,
     list_blocks,
     load_active_block,
     load_block,
     pool_counts,
 )
+from quizapp.quiz.pools import POOLS
+from quizapp.quiz.questions import NavEntry, Question, QuizError, TimeUp, grade
 from quizapp.quiz.results import (
     BlockResults,
     OptionReview,

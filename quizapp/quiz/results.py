@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
 from quizapp.decks import cloze
 from quizapp.model import CardType
-from quizapp.quiz.blocks import Question, grade, load_block
+from quizapp.quiz.library import load_block
+from quizapp.quiz.questions import Question, grade
+from quizapp.store.db import Database
+from quizapp.store.queries import quiz as queries
 from quizapp.study import grading
 
 
@@ -186,10 +187,7 @@ def results(db: Database, block_id: int) -> BlockResults:
             counts[0] += int(e.correct)
             counts[1] += 1
     earlier = _tag_counts(
-        db,
-        block.learner_id,
-        "AND (b.created_at < ? OR (b.created_at = ? AND b.id < ?))",
-        [block.created_at, block.created_at, block.id],
+        queries.submitted_answers(db, block.learner_id, before=(block.created_at, block.id))
     )
     tags = tuple(
         TagResult(
@@ -220,20 +218,10 @@ def results(db: Database, block_id: int) -> BlockResults:
     )
 
 
-def _tag_counts(
-    db: Database, learner_id: int, extra_sql: str, params: list[object]
-) -> dict[str, tuple[int, int, int]]:
-    """tag → (correct, total, blocks) over the learner's submitted blocks."""
+def _tag_counts(rows: Iterable[tuple[int, object, str | None]]) -> dict[str, tuple[int, int, int]]:
+    """tag → (correct, total, blocks) over (block_id, correct, tags) answer rows."""
     counts: dict[str, list[int]] = {}
     blocks: dict[str, set[int]] = {}
-    rows = db.conn.execute(
-        f"""SELECT a.block_id, coalesce(a.correct, 0), c.tags
-            FROM quiz_answers a
-            JOIN quiz_blocks b ON b.id = a.block_id
-            JOIN cards c ON c.id = a.card_pk
-            WHERE b.learner_id = ? AND b.status = 'submitted' {extra_sql}""",
-        [learner_id, *params],
-    )
     for block_id, correct, tag_text in rows:
         for tag in (tag_text or "").split():
             entry = counts.setdefault(tag, [0, 0])
@@ -248,8 +236,5 @@ def quiz_accuracy_by_tag(
 ) -> dict[str, tuple[int, int]]:
     """tag → (correct, total) over the learner's submitted blocks (submitted at or after
     `since_ms` when given). Unanswered questions of a submitted block count as wrong."""
-    extra, params = ("", []) if since_ms is None else ("AND b.submitted_at >= ?", [since_ms])
-    return {
-        tag: (c, t)
-        for tag, (c, t, _) in sorted(_tag_counts(db, learner_id, extra, list(params)).items())
-    }
+    rows = queries.submitted_answers(db, learner_id, since_ms=since_ms)
+    return {tag: (c, t) for tag, (c, t, _) in sorted(_tag_counts(rows).items())}

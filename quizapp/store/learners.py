@@ -144,6 +144,20 @@ def remove_learner(db: Database, name: str) -> int:
     return int(n)
 
 
+def review_counts(db: Database) -> dict[int, int]:
+    """learner id → how many answers the learner has logged (learners with none absent)."""
+    return dict(db.conn.execute("SELECT learner_id, count(*) FROM reviews GROUP BY learner_id"))
+
+
+def review_count(db: Database, learner_id: int) -> int:
+    """How many answers the learner has logged."""
+    return int(
+        db.conn.execute(
+            "SELECT count(*) FROM reviews WHERE learner_id = ?", [learner_id]
+        ).fetchone()[0]
+    )
+
+
 def _delete_extra(db: Database, learner_id: int) -> None:
     """Rows of later tables keyed on the learner (quiz blocks, …) go with the learner."""
     tables = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}

@@ -1,4 +1,4 @@
-"""A study session as pure logic over the store: queue, limits, day rollover, undo.
+"""A study session over the store: queue, limits, day rollover, undo.
 
 Order of service (as Anki's v3 scheduler):
 1. learning/relearning items due now;
@@ -8,6 +8,9 @@ Order of service (as Anki's v3 scheduler):
    an exam plan's pace, see quizapp.personal.exam);
 4. when nothing else is left, learning items due within the learn-ahead window.
 Cloze siblings of an answered item are buried until the next study day.
+
+The statements are the store's (:mod:`quizapp.store.queries.study`); this module keeps the
+decisions: what is cached, when a cache is re-checked, the order of service.
 """
 
 from __future__ import annotations
@@ -17,18 +20,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
-from sqlite_utils import Database
-
-from quizapp.clock import Clock, day_start, dt_to_ms, next_day_start, system_clock
+from quizapp.clock import Clock, day_start, dt_to_ms, ms_to_dt, next_day_start, system_clock
 from quizapp.model import MemoryState, Rating
-from quizapp.personal import backlog, leeches
+from quizapp.personal import leeches
 from quizapp.personal.exam import ExamCaps
+from quizapp.scheduling.memory import decay_factor
 from quizapp.scheduling.memory import parameters as learner_parameters
 from quizapp.scheduling.scheduler import FsrsScheduler
 from quizapp.store import progress
-from quizapp.store.db import CHECKPOINT_EVERY, checkpointer, transaction, wal_path
+from quizapp.store.db import CHECKPOINT_EVERY, Database, checkpointer, transaction, wal_path
 from quizapp.store.items import StudyItem, load_item
 from quizapp.store.learners import Learner, get_learner_by_id
+from quizapp.store.queries import study as queries
 from quizapp.store.scope import Scope
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -189,26 +192,13 @@ class StudySession:
     def _done_since(self, start: int) -> tuple[int, int]:
         done = self._done
         if done is None or done[0] != start:
-            row = self.db.conn.execute(
-                """SELECT sum(prev_state IS NULL), sum(prev_state = 2)
-                   FROM reviews WHERE learner_id = ? AND reviewed_at >= ?""",
-                [self.learner.id, start],
-            ).fetchone()
-            done = self._done = (start, int(row[0] or 0), int(row[1] or 0))
+            done = self._done = (start, *queries.done_since(self.db, self.learner.id, start))
         return done[1], done[2]
 
     # -- queue -----------------------------------------------------------------------
 
     def _learning(self, until_ms: int, now_ms: int) -> int | None:
-        where, params = self.scope.sql()
-        row = self.db.conn.execute(
-            f"""SELECT s.card_pk FROM card_state s JOIN cards c ON c.id = s.card_pk
-                WHERE s.learner_id = ? AND s.state IN (1, 3) AND s.due <= ?
-                  AND s.suspended = 0 AND s.buried_until <= ? AND {where}
-                ORDER BY s.due LIMIT 1""",
-            [self.learner.id, until_ms, now_ms, *params],
-        ).fetchone()
-        return row[0] if row else None
+        return queries.first_learning(self.db, self.learner.id, self.scope, until_ms, now_ms)
 
     # Reviews and new cards are served from queues built once per study day (or after an
     # undo/suspend/bury) and re-checked cheaply by primary key before use: scanning 50,000
@@ -224,8 +214,7 @@ class StudySession:
         self._done = None
 
     def _signature(self) -> tuple[int, int]:
-        conn = self.db.conn
-        return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+        return queries.signature(self.db)
 
     def _check_store(self, now_ms: int) -> None:
         """Forget what the caches know if anything else may have changed the store."""
@@ -238,44 +227,17 @@ class StudySession:
         self._sig = sig
         self._sig_now = now_ms
 
-    def _still(self, pks: list[int], sql: str, args: list[object]) -> set[int]:
-        """The pks among `pks` whose card_state row matches `sql` (a WHERE fragment; unary
-        `+` on indexed columns keeps SQLite on the primary key for these lookups)."""
-        if not pks:
-            return set()
-        marks = ", ".join("?" for _ in pks)
-        rows = self.db.conn.execute(
-            f"SELECT card_pk FROM card_state WHERE learner_id = ? AND card_pk IN ({marks})"
-            f" AND ({sql})",
-            [self.learner.id, *pks, *args],
-        ).fetchall()
-        return {r[0] for r in rows}
-
     def _review_ok(self, pks: list[int], day_end: int, now_ms: int) -> set[int]:
-        return self._still(
-            pks,
-            "+state = 2 AND +due < ? AND suspended = 0 AND buried_until <= ?",
-            [day_end, now_ms],
-        )
+        return queries.still_due_reviews(self.db, self.learner.id, pks, day_end, now_ms)
 
     def _new_gone(self, pks: list[int], now_ms: int) -> set[int]:
-        return self._still(pks, "state IS NOT NULL OR suspended != 0 OR buried_until > ?", [now_ms])
+        return queries.no_longer_new(self.db, self.learner.id, pks, now_ms)
 
     def _reviews_due(self, now_ms: int, day_end: int) -> tuple[int, int | None]:
         q = self._reviews
         if q is None or q.day_end != day_end or now_ms >= q.built_at + REQUEUE_MS:
-            where, params = self.scope.sql()
-            order, order_args = backlog.review_order_sql(
-                self.db.conn, learner_parameters(self.learner), now_ms
-            )
-            rows = self.db.conn.execute(
-                f"""SELECT s.card_pk FROM card_state s JOIN cards c ON c.id = s.card_pk
-                    WHERE s.learner_id = ? AND s.state = 2 AND s.due < ?
-                      AND s.suspended = 0 AND s.buried_until <= ? AND {where}
-                    ORDER BY {order}""",
-                [self.learner.id, day_end, now_ms, *params, *order_args],
-            ).fetchall()
-            pks = [r[0] for r in rows]
+            curve = decay_factor(learner_parameters(self.learner))
+            pks = queries.review_queue(self.db, self.learner.id, self.scope, day_end, now_ms, curve)
             q = self._reviews = _Queue(pks, day_end, now_ms, verified=len(pks))
         while q.verified < min(len(q.pks), HEAD_CHECK):
             chunk = q.pks[q.verified : HEAD_CHECK]
@@ -289,19 +251,10 @@ class StudySession:
             return 0, None
         q = self._news
         if q is None or q.day_end != day_end or (len(q.pks) < limit and not q.complete):
-            where, params = self.scope.sql()
             want = limit + NEW_MARGIN
-            rows = self.db.conn.execute(
-                f"""SELECT c.id FROM cards c
-                    LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
-                    WHERE s.state IS NULL AND coalesce(s.suspended, 0) = 0
-                      AND coalesce(s.buried_until, 0) <= ? AND {where}
-                    ORDER BY c.deck_id, c.position, c.ord LIMIT ?""",
-                [self.learner.id, now_ms, *params, want],
-            ).fetchall()
-            pks = [r[0] for r in rows]
+            pks = queries.new_queue(self.db, self.learner.id, self.scope, now_ms, want)
             q = self._news = _Queue(
-                pks, day_end, now_ms, verified=len(pks), complete=len(rows) < want
+                pks, day_end, now_ms, verified=len(pks), complete=len(pks) < want
             )
         head = min(limit, HEAD_CHECK)
         while q.verified < min(len(q.pks), head):
@@ -347,18 +300,12 @@ class StudySession:
         self._check_store(now_ms)
         start, day_end = self._day_bounds(now)
         new_done, rev_done = self._done_since(start)
-        where, params = self.scope.sql()
-        learning = self.db.conn.execute(
-            f"""SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card_pk
-                WHERE s.learner_id = ? AND s.state IN (1, 3) AND s.due < ?
-                  AND s.suspended = 0 AND s.buried_until <= ? AND {where}""",
-            [self.learner.id, day_end, now_ms, *params],
-        ).fetchone()[0]
+        learning = queries.learning_count(self.db, self.learner.id, self.scope, day_end, now_ms)
         rev_count, _ = self._reviews_due(now_ms, day_end)
         new_count, _ = self._new(now_ms, max(0, self.new_limit() - new_done), day_end)
         return Counts(
             new=new_count,
-            learning=int(learning),
+            learning=learning,
             review=min(rev_count, max(0, self.learner.reviews_per_day - rev_done)),
         )
 
@@ -398,16 +345,8 @@ class StudySession:
         now = self.now()
         now_ms = dt_to_ms(now) or 0
         _, day_end = self._day_bounds(now)
-        where, params = self.scope.sql()
-        row = self.db.conn.execute(
-            f"""SELECT min(s.due) FROM card_state s JOIN cards c ON c.id = s.card_pk
-                WHERE s.learner_id = ? AND s.state IN (1, 3) AND s.due < ?
-                  AND s.suspended = 0 AND s.buried_until <= ? AND {where}""",
-            [self.learner.id, day_end, now_ms, *params],
-        ).fetchone()
-        from quizapp.clock import ms_to_dt
-
-        return ms_to_dt(row[0]) if row and row[0] is not None else None
+        due = queries.next_learning_due(self.db, self.learner.id, self.scope, day_end, now_ms)
+        return ms_to_dt(due) if due is not None else None
 
     # -- answering -------------------------------------------------------------------
 
@@ -526,16 +465,8 @@ class StudySession:
             checkpointer.request(self._file[0])
 
     def _siblings(self, item: StudyItem) -> list[int]:
-        """The other active study items of the same card (cloze deletions). `+active`
-        keeps SQLite on the (deck_id, card_id, ord) key instead of scanning the deck."""
-        return [
-            r[0]
-            for r in self.db.conn.execute(
-                "SELECT id FROM cards WHERE deck_id = ? AND card_id = ? AND id != ?"
-                " AND +active = 1",
-                [item.deck_id, item.card_id, item.card_pk],
-            )
-        ]
+        """The other active study items of the same card (cloze deletions)."""
+        return queries.siblings(self.db, item.deck_id, item.card_id, item.card_pk)
 
     def _set(self, item: StudyItem, column: str, value: int) -> None:
         self._invalidate()
@@ -581,14 +512,8 @@ class StudySession:
         now = self.now()
         _, day_end = self._day_bounds(now)
         tomorrow_end = day_end + 86_400_000
-        where, params = self.scope.sql()
-        self.summary.due_tomorrow = int(
-            self.db.conn.execute(
-                f"""SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card_pk
-                    WHERE s.learner_id = ? AND s.state IS NOT NULL AND s.due < ?
-                      AND s.suspended = 0 AND {where}""",
-                [self.learner.id, tomorrow_end, *params],
-            ).fetchone()[0]
+        self.summary.due_tomorrow = queries.due_before(
+            self.db, self.learner.id, self.scope, tomorrow_end
         )
         return self.summary
 
