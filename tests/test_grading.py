@@ -415,3 +415,24 @@ def test_cloze_accept_lists_per_deletion() -> None:
     assert grade_cloze(card, 1, "resectible").correct is True  # typo of an accepted answer
     assert grade_cloze(card, 1, "inoperable").correct is False
     assert grade_cloze(card, 2, "technically feasible").correct is False  # not c2's
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("more than 35%", "at most 35%"),
+        ("at least 35%", "at most 35%"),
+        ("less than 35%", "at most 35%"),
+        ("more than 3 or 4", "fewer than 3 or 4"),
+        ("> 5 cm", "< 5 cm"),
+        ("technically impossible", "technically possible"),
+        ("inoperable tumour", "operable tumour"),
+    ],
+)
+def test_a_typo_never_turns_a_claim_around(given: str, expected: str) -> None:
+    assert match_text(given, expected)[0] is False
+
+
+def test_comparators_still_match_their_own_wording() -> None:
+    assert match_text("at most 35 %", "at most 35%")[0] is True
+    assert match_text("fewer than three or four", "fewer than 3 or 4")[0] is True

@@ -39,7 +39,8 @@ Then:
   "centre", "-isation", "sulph-").
 * **Small typos** are tolerated when the expected text has at least 5 characters: a
   Levenshtein distance of at most max(1, length // 8) (1 up to 15 characters, 2 up to
-  23, …), reported as "accepted with a typo". Never when the digits differ ("T4" vs
+  23, …), reported as "accepted with a typo". Never when a comparator differs ("> 35%"
+  for "≤ 35%", "more than" for "fewer than"), never when the digits differ ("T4" vs
   "T5"), never when a negation (no, not, non, without, absent, negative) is added or
   dropped, and never when the answer is closer to a known confusable medical word than
   to the expected one (hypo/hyper, abduction/adduction, afferent/efferent,
@@ -384,6 +385,9 @@ _CONFUSABLE: tuple[tuple[str, str, bool], ...] = (
     ("emia", "uria", False),
     ("", "a", True),
     ("", "an", True),
+    ("", "im", True),  # possible / impossible
+    ("", "in", True),  # operable / inoperable
+
     ("", "non", True),
     ("", "un", True),
 )
@@ -410,11 +414,16 @@ def _confusable_variants(s: str) -> set[str]:
     return out
 
 
+_COMPARATORS = re.compile(r"[≤≥<>]")
+
+
 def _typo_tolerated(given: str, expected: str) -> bool:
     if len(expected) < TYPO_MIN_LENGTH:
         return False
     if _DIGITS.findall(given) != _DIGITS.findall(expected):
         return False
+    if _COMPARATORS.findall(given) != _COMPARATORS.findall(expected):
+        return False  # "> 35%" is another claim than "≤ 35%", however close the spelling
     negations = [sum(1 for w in s.split(" ") if w in _NEGATIONS) for s in (given, expected)]
     if negations[0] != negations[1]:
         return False
