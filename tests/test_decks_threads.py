@@ -18,7 +18,7 @@ from pathlib import Path
 from quizapp.decks.loader import load_deck
 
 def work():
-    assert len(load_deck(Path({str(BUNDLED)!r})).cards) == 36
+    assert len(load_deck(Path({str(BUNDLED)!r})).cards) == 44
 
 for _ in range(5):  # successive short-lived workers, as successive TUI syncs
     t = threading.Thread(target=work)
