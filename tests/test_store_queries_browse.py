@@ -78,9 +78,9 @@ def test_state_filters_history_and_flags(tmp_path: Path) -> None:
     assert history(db, lr.id, 1) == [] and item_flags(db, lr.id, 1) == (False, False)
     _review(db, lr.id, T0 - timedelta(days=2))
     _review(db, lr.id, T0 - timedelta(days=1))
-    rows = history(db, lr.id, 1)
-    assert [r.reviewed_at for r in rows] == [T0 - timedelta(days=1), T0 - timedelta(days=2)]
-    assert rows[0].rating == 3 and rows[0].interval is None and rows[0].correct is None
+    log = history(db, lr.id, 1)
+    assert [r.reviewed_at for r in log] == [T0 - timedelta(days=1), T0 - timedelta(days=2)]
+    assert log[0].rating == 3 and log[0].interval is None and log[0].correct is None
     set_flag(db, lr.id, 2, "flagged", 1)
     assert item_flags(db, lr.id, 2) == (False, True)
     rows, more = browse(db, lr.id, BrowseFilter(state="flagged"), now=T0)

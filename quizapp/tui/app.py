@@ -248,7 +248,7 @@ class QuizApp(App[None]):
             self.deck_version += 1
         if report is not None:
             self.visible_decks = list(report.deck_ids)
-            status.problems = tuple(message.report.problems)
+            status.problems = tuple(report.problems)
             if status.problems:
                 self.notify(
                     f"{len(status.problems)} problem(s) in deck files; those decks were "
