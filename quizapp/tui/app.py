@@ -16,7 +16,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlite_utils import Database
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -24,7 +23,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from quizapp.clock import Clock, system_clock
-from quizapp.store.db import StoreError
+from quizapp.store.db import Database, StoreError, wal_path
 from quizapp.store.learners import (
     Learner,
     default_learner_name,
@@ -33,7 +32,7 @@ from quizapp.store.learners import (
     list_learners,
     update_settings,
 )
-from quizapp.tui.queries import db_file
+from quizapp.store.queries.home import second_connection
 
 if TYPE_CHECKING:  # (the sync and deck modules load in the sync worker, off the UI thread)
     from quizapp.decks.errors import Problem
@@ -182,7 +181,7 @@ class QuizApp(App[None]):
         from quizapp.store.sync import sync_paths
 
         path = self.db_path()
-        db = _second_connection(path) if path else self.db
+        db = second_connection(path) if path else self.db
         last = 0.0
 
         def progress(done: int, total: int, name: str) -> None:
@@ -207,8 +206,8 @@ class QuizApp(App[None]):
         """A connection of its own for a thread worker (the app's one stays with the UI)."""
         from quizapp.store import open_database
 
-        path = db_file(self.db)
-        db = open_database(Path(path)) if path else self.db
+        path = self.db_path()
+        db = open_database(path) if path else self.db
         try:
             yield db
         finally:
@@ -217,7 +216,7 @@ class QuizApp(App[None]):
 
     def db_path(self) -> Path | None:
         """The database file (None for an in-memory store)."""
-        path = db_file(self.db)
+        path = wal_path(self.db.conn)
         return Path(path) if path else None
 
     @contextlib.contextmanager
@@ -228,7 +227,7 @@ class QuizApp(App[None]):
         if path is None:
             yield self.db
             return
-        db = _second_connection(path)
+        db = second_connection(path)
         try:
             yield db
         finally:
@@ -249,7 +248,7 @@ class QuizApp(App[None]):
             self.deck_version += 1
         if report is not None:
             self.visible_decks = list(report.deck_ids)
-            status.problems = tuple(message.report.problems)
+            status.problems = tuple(report.problems)
             if status.problems:
                 self.notify(
                     f"{len(status.problems)} problem(s) in deck files; those decks were "
@@ -299,17 +298,6 @@ class QuizApp(App[None]):
             )
         if not isinstance(screen, _help_cls()):
             yield SystemCommand("Keys", "Every key of every screen", self.action_help)
-
-
-def _second_connection(path: Path) -> Database:
-    """Another connection to the app's (already opened and migrated) database, with the
-    same settings as `open_database` gives, without repeating its checks (the integrity
-    check alone costs ~0.15 s on a large collection)."""
-    from quizapp.store.db import as_database, connect
-
-    conn = connect(path)
-    conn.execute("PRAGMA synchronous = NORMAL")
-    return as_database(conn)
 
 
 def _preload_native_modules() -> None:

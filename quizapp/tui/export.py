@@ -1,9 +1,10 @@
 """Export a learner's progress report to a file, as `quizapp report` does (no Textual).
 
-Mirrors `quizapp/commands/report.py`: metrics through `cohort.member_metrics` (one
-learner, one database) and the csv/json/md/html writers; xAPI from the review log with
-`xapi_out.render`. The file is written through a temporary file beside it and renamed,
-so a reader never sees half a report and a failure leaves any previous file untouched.
+Mirrors `quizapp/cli/report.py`: metrics through `cohort.member_metrics` (one learner,
+one database) and the csv/json/md/html writers; xAPI from the review log with
+`xapi_out.render` (the progress total from `store.queries.home.answers_total`). The
+file is written through a temporary file beside it and renamed, so a reader never sees
+half a report and a failure leaves any previous file untouched.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
-from sqlite_utils import Database
-
+from quizapp.store.db import Database
 from quizapp.store.learners import Learner
 
 FORMATS: tuple[str, ...] = ("html", "csv", "json", "md", "xapi")
@@ -81,16 +81,10 @@ def write_report(
     if fmt == "xapi":
         from quizapp.reports import xapi_out
         from quizapp.reports.reviewlog import ReviewRecord, iter_reviews
+        from quizapp.store.queries.home import answers_total
 
         step(0.05, "counting answers")
-        total = (
-            int(
-                db.conn.execute(
-                    "SELECT count(*) FROM reviews WHERE learner_id = ?", [learner.id]
-                ).fetchone()[0]
-            )
-            or 1
-        )
+        total = answers_total(db, learner.id) or 1
         ident = str(Path(db_label).resolve()) if db_label else "quizapp"
 
         def records() -> Iterable[tuple[str, ReviewRecord]]:

@@ -1,32 +1,22 @@
-"""What the home screen shows, read in one go (on a worker thread, with its own connection).
+"""What the home screen's worker reads in one go (on a thread, with its own connection).
 
-The deck list itself (`deck_list`) is one small query the home screen runs on the UI
-thread, so the decks are on screen at once; the counts, today's totals, the streak and
-the backlog (`load_home`), then the tags (`load_tags`, a pass over every card: ~0.2 s at
-50,000 cards, so kept until the decks change) cost more on a large collection and arrive
-later. No Textual here.
+The deck list itself (`store.queries.home.deck_list`) is one small query the home
+screen runs on the UI thread, so the decks are on screen at once; the counts, today's
+totals, the streak and the backlog (`load_home`), then the tags (`load_tags`, a pass
+over every card: ~0.2 s at 50,000 cards, so kept until the decks change) cost more on a
+large collection and arrive later. The SQL is in `quizapp.store.queries`; this module
+only gathers the figures for the worker. No Textual here.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from sqlite_utils import Database
-
+from quizapp.store.db import Database
 from quizapp.store.learners import Learner
 from quizapp.store.queries.decks import DeckCount, all_tags, deck_counts
-from quizapp.tui.queries import Today, decks_with_tag, today_totals
-
-
-@dataclass(frozen=True, slots=True)
-class DeckTitle:
-    """A deck row before its counts are known."""
-
-    deck_id: str
-    title: str
-    tags: tuple[str, ...]
+from quizapp.store.queries.home import Today, decks_with_tag, today_totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,18 +25,6 @@ class HomeData:
     deck_ids: tuple[str, ...]  # every deck counted (before the tag filter): whose tags
     today: Today
     backlog: tuple[int, int] | None  # (days, reviews/day) when the reviews need 2+ days
-
-
-def deck_list(db: Database, deck_ids: list[str] | None) -> list[DeckTitle]:
-    """The decks `deck_counts` would return, in its order, without counting anything."""
-    where, params = "active = 1", []
-    if deck_ids is not None:
-        where = f"id IN ({', '.join('?' for _ in deck_ids)})" if deck_ids else "0"
-        params = list(deck_ids)
-    rows = db.conn.execute(
-        f"SELECT id, title, tags FROM decks WHERE {where} ORDER BY title", params
-    ).fetchall()
-    return [DeckTitle(r[0], r[1], tuple(json.loads(r[2] or "[]"))) for r in rows]
 
 
 def load_home(

@@ -18,23 +18,24 @@ from quizapp.model import RATING_LABELS, CardType, Rating
 from quizapp.scheduling.scheduler import FsrsScheduler, format_interval
 from quizapp.store import progress
 from quizapp.store.items import load_item
-from quizapp.store.queries.decks import all_tags
-from quizapp.study.grading import letters
-from quizapp.tui.browse_query import (
-    STATE_NAMES,
-    STATES,
+from quizapp.store.queries.browse import (
+    STATE_FILTERS,
     BrowseFilter,
     BrowseRow,
     browse,
     deck_titles,
     history,
+    item_flags,
 )
-from quizapp.tui.queries import item_flags
+from quizapp.store.queries.decks import all_tags
+from quizapp.study.grading import letters
 from quizapp.tui.safe import cell, lit, part
 from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
+
+STATE_NAMES: dict[int | None, str] = {None: "new", 1: "learning", 2: "review", 3: "relearning"}
 
 
 def _state_label(row: BrowseRow) -> str:
@@ -55,7 +56,7 @@ class BrowseScreen(Screen[None]):
         """`state`: a state filter to start with (e.g. "leech")."""
         super().__init__()
         self.rows: list[BrowseRow] = []
-        self.initial_state = state if state in STATES else None
+        self.initial_state = state if state in STATE_FILTERS else None
 
     @property
     def quiz(self) -> QuizApp:
@@ -72,7 +73,7 @@ class BrowseScreen(Screen[None]):
             tags = all_tags(app.db, [d for d, _ in decks])
             yield Select[str]([(lit(f"{t} ({n})"), t) for t, n in tags[:300]],
                               prompt="All tags", id="f-tag")
-            state = Select[str]([(lit(s), s) for s in STATES], prompt="Any state",
+            state = Select[str]([(lit(s), s) for s in STATE_FILTERS], prompt="Any state",
                                 id="f-state")
             if self.initial_state:
                 state.value = self.initial_state

@@ -23,7 +23,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, ProgressBar, Select, Static
 
 from quizapp.store.queries.decks import DeckCount
-from quizapp.tui.home_data import DeckTitle, HomeData, deck_list, load_home, load_tags
+from quizapp.store.queries.home import DeckTitle, deck_list
+from quizapp.tui.home_data import HomeData, load_home, load_tags
 from quizapp.tui.safe import cell, lit, part
 from quizapp.tui.widgets.footer import QuizFooter
 

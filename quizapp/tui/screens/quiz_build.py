@@ -16,8 +16,8 @@ from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from quizapp.quiz import POOLS, QuizBlock, QuizError, build_block, load_active_block, pool_counts
 from quizapp.quiz.blocks import DEFAULT_SECONDS_PER_QUESTION
+from quizapp.store.queries.browse import deck_titles
 from quizapp.store.queries.decks import all_tags
-from quizapp.tui.browse_query import deck_titles
 from quizapp.tui.safe import lit
 from quizapp.tui.widgets.footer import QuizFooter
 

@@ -32,6 +32,7 @@ from textual_plotext import PlotextPlot
 from quizapp.personal.leeches import Leech, find_leeches
 from quizapp.reports.figures import LearnerMetrics, Ratio
 from quizapp.reports.metrics import compute
+from quizapp.store.db import wal_path
 from quizapp.store.scope import Scope
 from quizapp.textsafe import inert
 from quizapp.tui.export import (
@@ -42,7 +43,6 @@ from quizapp.tui.export import (
     default_filename,
     write_report,
 )
-from quizapp.tui.queries import db_file
 from quizapp.tui.safe import cell, lit
 from quizapp.tui.widgets.footer import QuizFooter
 
@@ -355,7 +355,7 @@ class ExportScreen(ModalScreen[None]):
 
         try:
             with app.worker_db() as db:
-                note = write_report(db, db_file(app.db), learner, fmt, path,
+                note = write_report(db, wal_path(app.db.conn) or "", learner, fmt, path,
                                     deck_ids=self.deck_ids, now=now, tz=tz, progress=progress)
         except ExportError as e:
             app.call_from_thread(self._done, f"✗ {e}", True)

@@ -17,9 +17,9 @@ from quizapp.model import RATING_LABELS, CardType, Rating
 from quizapp.scheduling.scheduler import format_interval
 from quizapp.store.db import StoreError
 from quizapp.store.items import StudyItem
+from quizapp.store.queries.browse import item_flags
 from quizapp.study import grading
 from quizapp.study.session import StudySession
-from quizapp.tui.queries import item_flags
 from quizapp.tui.safe import lit, part
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.feedback import feedback, verdict

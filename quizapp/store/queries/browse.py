@@ -1,8 +1,10 @@
-"""The browse search: plain SQL over `cards` and `card_state`, limited, one query.
+"""Read-only queries of the browse screen: the filtered card list, a card's flags and
+review history, and the deck titles of its deck filter (also the quiz builder's).
 
-Words of the search text must all occur in the card's `search` column (lower-cased
-text of the card); deck, tag and state narrow further. Fast enough for 50,000 cards
-(one pass over `cards` with the learner's state joined by primary key).
+The search is one limited query over `cards` with `card_state`: words of the search
+text must all occur in the card's `search` column (lower-cased text of the card); deck,
+tag and state narrow further. Fast enough for 50,000 cards (one pass over `cards` with
+the learner's state joined by primary key), so it runs as the user types.
 """
 
 from __future__ import annotations
@@ -10,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from sqlite_utils import Database
-
 from quizapp.clock import dt_to_ms, next_day_start
+from quizapp.store.db import Database
 
-STATES: dict[str, str] = {
+_STATE_SQL: dict[str, str] = {  # a state filter: its condition
     "new": "s.state IS NULL",
     "learning": "s.state IN (1, 3)",
     "due": "s.state IS NOT NULL AND s.due < :day_end AND coalesce(s.suspended, 0) = 0",
@@ -23,7 +24,7 @@ STATES: dict[str, str] = {
     "flagged": "s.flagged = 1",
     "leech": "s.leech = 1",
 }
-STATE_NAMES = {None: "new", 1: "learning", 2: "review", 3: "relearning"}
+STATE_FILTERS: tuple[str, ...] = tuple(_STATE_SQL)  # the state filter's choices, in order
 LIMIT = 500
 
 
@@ -92,7 +93,7 @@ def browse(
         params["tag"] = f"% {f.tag} %"
         where.append("c.tags LIKE :tag")
     if f.state:
-        where.append(STATES[f.state])
+        where.append(_STATE_SQL[f.state])
     sql = f"""
         SELECT c.id, c.deck_id, c.card_id, c.ord, c.type,
                coalesce(nullif(json_extract(c.data, '$.prompt'), ''),
@@ -149,6 +150,7 @@ def history(db: Database, learner_id: int, card_pk: int, limit: int = 200) -> li
 
 
 def deck_titles(db: Database, deck_ids: list[str] | None) -> list[tuple[str, str]]:
+    """(id, title) of the active decks among `deck_ids` (None: every one), by title."""
     sql = "SELECT id, title FROM decks WHERE active = 1"
     params: list[object] = []
     if deck_ids is not None:
@@ -156,3 +158,11 @@ def deck_titles(db: Database, deck_ids: list[str] | None) -> list[tuple[str, str
         params = list(deck_ids)
     return [(r[0], r[1]) for r in db.conn.execute(sql + " ORDER BY title", params)]
 
+
+def item_flags(db: Database, learner_id: int, card_pk: int) -> tuple[bool, bool]:
+    """(suspended, flagged) of an item for a learner (also read by the study screen)."""
+    row = db.conn.execute(
+        "SELECT suspended, flagged FROM card_state WHERE learner_id = ? AND card_pk = ?",
+        [learner_id, card_pk],
+    ).fetchone()
+    return (bool(row[0]), bool(row[1])) if row else (False, False)

@@ -1,4 +1,5 @@
-"""The TUI's own queries: streak, today's totals, browse search (also at 50,000 cards)."""
+"""The browse screen's store queries (no Textual): the search (also at 50,000 cards), a
+card's history and flags, the deck titles."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ from pathlib import Path
 from quizapp.clock import dt_to_ms
 from quizapp.store import open_database
 from quizapp.store.learners import ensure_learner
-from quizapp.tui.browse_query import BrowseFilter, browse
-from quizapp.tui.queries import streak, today_totals
+from quizapp.store.progress import set_flag
+from quizapp.store.queries.browse import (
+    STATE_FILTERS,
+    BrowseFilter,
+    browse,
+    deck_titles,
+    history,
+    item_flags,
+)
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -44,22 +52,6 @@ def _review(db, learner_id: int, at: datetime, card_pk: int = 1) -> None:  # typ
     )
 
 
-def test_streak_counts_consecutive_study_days(tmp_path: Path) -> None:
-    db = _db_with_cards(tmp_path, 3)
-    lr = ensure_learner(db, "ann")
-    assert streak(db, lr, T0, UTC) == 0
-    for days in (1, 2, 3, 5):  # yesterday, 2 and 3 days ago, then a gap
-        _review(db, lr.id, T0 - timedelta(days=days))
-    assert streak(db, lr, T0, UTC) == 3  # not studied today yet: the run up to yesterday
-    _review(db, lr.id, T0 - timedelta(hours=1))
-    assert streak(db, lr, T0, UTC) == 4
-    # 03:00 belongs to the previous study day (rollover at 04:00).
-    _review(db, lr.id, datetime(2026, 2, 26, 3, 0, tzinfo=UTC))  # = study day Feb 25
-    totals = today_totals(db, lr, T0, UTC)
-    assert (totals.reviews, totals.new, totals.streak) == (1, 1, 4)
-    db.conn.close()
-
-
 def test_browse_search_filters_and_speed(tmp_path: Path) -> None:
     db = _db_with_cards(tmp_path, 50_000)
     lr = ensure_learner(db, "ann")
@@ -74,4 +66,39 @@ def test_browse_search_filters_and_speed(tmp_path: Path) -> None:
     for text in ("prompt", "number 123", "answer 9"):
         browse(db, lr.id, BrowseFilter(text=text), now=T0)
     assert (time.perf_counter() - start) / 3 < 0.25  # fast enough to search as you type
+    db.conn.close()
+
+
+def test_state_filters_history_and_flags(tmp_path: Path) -> None:
+    db = _db_with_cards(tmp_path, 3)
+    lr = ensure_learner(db, "ann")
+    assert STATE_FILTERS == (
+        "new", "learning", "due", "review", "suspended", "flagged", "leech",
+    )
+    assert history(db, lr.id, 1) == [] and item_flags(db, lr.id, 1) == (False, False)
+    _review(db, lr.id, T0 - timedelta(days=2))
+    _review(db, lr.id, T0 - timedelta(days=1))
+    log = history(db, lr.id, 1)
+    assert [r.reviewed_at for r in log] == [T0 - timedelta(days=1), T0 - timedelta(days=2)]
+    assert log[0].rating == 3 and log[0].interval is None and log[0].correct is None
+    set_flag(db, lr.id, 2, "flagged", 1)
+    assert item_flags(db, lr.id, 2) == (False, True)
+    rows, more = browse(db, lr.id, BrowseFilter(state="flagged"), now=T0)
+    assert [r.card_id for r in rows] == ["card-1"] and rows[0].flagged and not more
+    rows, _ = browse(db, lr.id, BrowseFilter(state="new"), now=T0)
+    assert [r.card_id for r in rows] == ["card-0", "card-1", "card-2"]  # flagged, still new
+    db.conn.close()
+
+
+def test_deck_titles_only_active_decks(tmp_path: Path) -> None:
+    db = _db_with_cards(tmp_path, 1)
+    db.conn.execute(
+        "INSERT INTO decks (id, title, tags, sources, active) VALUES ('old', 'Aged', '[]', '{}', 0)"
+    )
+    db.conn.execute(
+        "INSERT INTO decks (id, title, tags, sources) VALUES ('alp', 'Alpha', '[]', '{}')"
+    )
+    assert deck_titles(db, None) == [("alp", "Alpha"), ("big", "Big")]
+    assert deck_titles(db, ["big", "old"]) == [("big", "Big")]
+    assert deck_titles(db, []) == []
     db.conn.close()
