@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from quizapp.clock import dt_to_ms
+from quizapp.reports.days import current_streak as streak
 from quizapp.store import open_database
 from quizapp.store.learners import ensure_learner
 from quizapp.store.queries.home import (
@@ -18,8 +19,7 @@ from quizapp.store.queries.home import (
     deck_list,
     decks_with_tag,
     second_connection,
-    streak,
-    today_totals,
+    today_counts,
 )
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -62,8 +62,8 @@ def test_streak_counts_consecutive_study_days(tmp_path: Path) -> None:
     assert streak(db, lr, T0, UTC) == 4
     # 03:00 belongs to the previous study day (rollover at 04:00).
     _review(db, lr.id, datetime(2026, 2, 26, 3, 0, tzinfo=UTC))  # = study day Feb 25
-    totals = today_totals(db, lr, T0, UTC)
-    assert (totals.reviews, totals.new, totals.streak) == (1, 1, 4)
+    assert today_counts(db, lr, T0, UTC) == (1, 1)
+    assert streak(db, lr, T0, UTC) == 4  # the home screen's streak is the reports' one
     db.conn.close()
 
 
@@ -74,8 +74,8 @@ def test_today_totals_count_this_study_day_only(tmp_path: Path) -> None:
     _review(db, lr.id, T0 - timedelta(hours=1), first=False)
     _review(db, lr.id, datetime(2026, 3, 2, 3, 59, tzinfo=UTC))  # before the 04:00 rollover
     _review(db, other.id, T0)
-    totals = today_totals(db, lr, T0, UTC)
-    assert (totals.reviews, totals.new, totals.streak) == (2, 1, 2)
+    assert today_counts(db, lr, T0, UTC) == (2, 1)
+    assert streak(db, lr, T0, UTC) == 2
     assert answers_total(db, lr.id) == 3 and answers_total(db, other.id) == 1
     db.conn.close()
 

@@ -13,10 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from quizapp.reports.days import current_streak
 from quizapp.store.db import Database
 from quizapp.store.learners import Learner
 from quizapp.store.queries.decks import DeckCount, all_tags, deck_counts
-from quizapp.store.queries.home import Today, decks_with_tag, today_totals
+from quizapp.store.queries.home import decks_with_tag, today_counts
+
+
+@dataclass(frozen=True, slots=True)
+class Today:
+    reviews: int  # answers given this study day
+    new: int  # of which first answers of new items
+    streak: int  # consecutive study days with an answer, ending today or yesterday
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +53,7 @@ def load_home(
     if tag:
         tagged = decks_with_tag(db, tag)
         rows = [r for r in counted if r.deck_id in tagged]
-    today = today_totals(db, learner, now, tz)
+    today = Today(*today_counts(db, learner, now, tz), current_streak(db, learner, now, tz))
     b = backlog(db, learner, Scope(tuple(deck_ids) if deck_ids is not None else None), now, tz)
     days = None if b.days is None or b.days < 2 else (b.days, b.per_day)
     return HomeData(rows, tuple(r.deck_id for r in counted), today, days)

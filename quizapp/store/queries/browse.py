@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from quizapp.clock import dt_to_ms, next_day_start
 from quizapp.store.db import Database
+from quizapp.store.scope import like_word
 
 _STATE_SQL: dict[str, str] = {  # a state filter: its condition
     "new": "s.state IS NULL",
@@ -90,8 +91,8 @@ def browse(
         params["deck"] = f.deck_id
         where.append("c.deck_id = :deck")
     if f.tag:
-        params["tag"] = f"% {f.tag} %"
-        where.append("c.tags LIKE :tag")
+        params["tag"] = like_word(f.tag)
+        where.append("c.tags LIKE :tag ESCAPE '\\'")
     if f.state:
         where.append(_STATE_SQL[f.state])
     sql = f"""

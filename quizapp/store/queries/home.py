@@ -1,9 +1,9 @@
 """Read-only queries of the home screen: the deck list before its counts, today's
-totals, the streak, the decks of a tag (the deck counts themselves are `decks.deck_counts`).
+totals, the decks of a tag (the deck counts themselves are `decks.deck_counts`; the streak
+is the reports' `quizapp.reports.days.current_streak`, so home and reports agree).
 
-Each is one small indexed query (the streak: one per day walked back), cheap enough for
-the UI thread; the home screen still reads all but `deck_list` on a worker (see
-docs/tui.md, "start-up order").
+Each is one small indexed query, cheap enough for the UI thread; the home screen still
+reads all but `deck_list` on a worker (see docs/tui.md, "start-up order").
 """
 
 from __future__ import annotations
@@ -16,16 +16,7 @@ from pathlib import Path
 from quizapp.clock import day_start, dt_to_ms
 from quizapp.store.db import Database, as_database, connect
 from quizapp.store.learners import Learner
-
-DAY_MS = 86_400_000
-MAX_STREAK_DAYS = 36_600  # a century: the probe's bound, never reached in practice
-
-
-@dataclass(frozen=True, slots=True)
-class Today:
-    reviews: int  # answers given this study day
-    new: int  # of which first answers of new items
-    streak: int  # consecutive study days with at least one answer (ending today or yesterday)
+from quizapp.store.scope import like_word
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,52 +41,25 @@ def deck_list(db: Database, deck_ids: list[str] | None) -> list[DeckTitle]:
     return [DeckTitle(r[0], r[1], tuple(json.loads(r[2] or "[]"))) for r in rows]
 
 
-def today_totals(db: Database, learner: Learner, now: datetime, tz: tzinfo | None = None) -> Today:
-    """Answers given this study day (from the learner's rollover hour), how many of them
-    were first answers, and the streak."""
+def today_counts(
+    db: Database, learner: Learner, now: datetime, tz: tzinfo | None = None
+) -> tuple[int, int]:
+    """(answers given this study day — from the learner's rollover hour —, how many of
+    them were first answers of new items)."""
     start_ms = dt_to_ms(day_start(now, learner.rollover_hour, tz)) or 0
     reviews, new = db.conn.execute(
         """SELECT count(*), coalesce(sum(prev_state IS NULL), 0)
            FROM reviews WHERE learner_id = ? AND reviewed_at >= ?""",
         [learner.id, start_ms],
     ).fetchone()
-    return Today(int(reviews), int(new), streak(db, learner, now, tz))
-
-
-def streak(db: Database, learner: Learner, now: datetime, tz: tzinfo | None = None) -> int:
-    """Consecutive study days with reviews, counting back from today (or yesterday).
-
-    One indexed probe per day walked back, stopping at the first day without reviews:
-    a long history costs nothing (a DISTINCT over a million reviews took half a second).
-    DST shifts by an hour are absorbed: a study day starts at the rollover hour.
-    Note: to be unified with the reports' study-days streak (quizapp.reports) later.
-    """
-    start_ms = dt_to_ms(day_start(now, learner.rollover_hour, tz)) or 0
-
-    def studied(day: int) -> bool:
-        lo = start_ms + day * DAY_MS
-        return (
-            db.conn.execute(
-                "SELECT 1 FROM reviews WHERE learner_id = ? AND reviewed_at >= ?"
-                " AND reviewed_at < ? LIMIT 1",
-                [learner.id, lo, lo + DAY_MS],
-            ).fetchone()
-            is not None
-        )
-
-    day = 0 if studied(0) else -1
-    count = 0
-    while studied(day) and count < MAX_STREAK_DAYS:
-        count += 1
-        day -= 1
-    return count
+    return int(reviews), int(new)
 
 
 def decks_with_tag(db: Database, tag: str) -> set[str]:
     """The decks with at least one active card tagged `tag` (the home tag filter)."""
     rows = db.conn.execute(
-        "SELECT DISTINCT deck_id FROM cards WHERE active = 1 AND tags LIKE ?",
-        [f"% {tag} %"],
+        "SELECT DISTINCT deck_id FROM cards WHERE active = 1 AND tags LIKE ? ESCAPE '\\'",
+        [like_word(tag)],
     ).fetchall()
     return {r[0] for r in rows}
 
