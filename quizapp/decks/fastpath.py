@@ -97,8 +97,14 @@ _SOURCES = DECK.fields["sources"]
 _SOURCE_ID_MATCH = re.compile(_SOURCES.pattern).match
 _CARD_ID = CARD_FIELDS["id"]
 _CARD_ID_MATCH = re.compile(_CARD_ID.pattern).match
-_CHOICES = CARD_FIELDS["choices"]
+_CARD_ID_MAX = _CARD_ID.max_length
+_MIN_CHOICES = CARD_FIELDS["choices"].min_items
+_MAX_CHOICES = CARD_FIELDS["choices"].max_items
+_CHOICE_ALLOWED, _CHOICE_NEEDED = CHOICE.allowed, CHOICE.needed
+_REF_ALLOWED, _REF_NEEDED = SOURCE_REF.allowed, SOURCE_REF.needed
 _TYPES = {t.value: t for t in CardType}
+_CARD_ALLOWED = {t: r.allowed for t, r in CARDS.items()}
+_CARD_NEEDED = {t: r.needed for t, r in CARDS.items()}
 #: per card type: the text fields that may not be blank (all required, so present)
 _NONEMPTY = {
     t: tuple(k for k in CARD_TEXT_FIELDS if k in r.fields and r.fields[k].nonempty)
@@ -165,17 +171,16 @@ def _fast_sources(value: object) -> dict[str, Source]:
 
 
 def _fast_choices(value: object, make_choice: Callable[..., Any] = Choice) -> tuple[Any, ...]:
-    if type(value) is not list or not _CHOICES.min_items <= len(value) <= _CHOICES.max_items:
+    if type(value) is not list or not _MIN_CHOICES <= len(value) <= _MAX_CHOICES:
         raise _Reject
     out: list[Any] = []
     seen: set[str] = set()
     any_correct = False
-    allowed, needed = CHOICE.allowed, CHOICE.needed
     for ch in value:
         if type(ch) is not dict:
             raise _Reject
         keys = ch.keys()
-        if not (keys <= allowed and keys >= needed):
+        if not (keys <= _CHOICE_ALLOWED and keys >= _CHOICE_NEEDED):
             raise _Reject
         text = ch["text"]
         why = ch["why"]
@@ -209,16 +214,11 @@ def _fast_card(
     ctype = _TYPES.get(c.get("type"))  # type: ignore[arg-type]
     if ctype is None:
         raise _Reject
-    shape = CARDS[ctype]
     keys = c.keys()
-    if not (keys <= shape.allowed and shape.needed <= keys):
+    if not (keys <= _CARD_ALLOWED[ctype] and _CARD_NEEDED[ctype] <= keys):
         raise _Reject
     card_id = c["id"]
-    if (
-        type(card_id) is not str
-        or len(card_id) > _CARD_ID.max_length
-        or not _CARD_ID_MATCH(card_id)
-    ):
+    if type(card_id) is not str or len(card_id) > _CARD_ID_MAX or not _CARD_ID_MATCH(card_id):
         raise _Reject
     explanation = c["explanation"]
     prompt = c.get("prompt", "")
@@ -247,7 +247,7 @@ def _fast_card(
     if type(ref) is not dict:
         raise _Reject
     rkeys = ref.keys()
-    if not (rkeys <= SOURCE_REF.allowed and rkeys >= SOURCE_REF.needed):
+    if not (rkeys <= _REF_ALLOWED and rkeys >= _REF_NEEDED):
         raise _Reject
     sid = ref["id"]
     quote = ref["quote"]
