@@ -1,6 +1,6 @@
 """The yaml-rs fast path of the deck loader never changes a result.
 
-`loader._fast_load` either returns exactly the deck the precise (PyYAML event) path
+`fastpath.fast_load` either returns exactly the deck the precise (PyYAML event) path
 builds, card lines included, or declines (None) so the precise path runs and reports
 problems with file:line:col. Checked on every fixture, the bundled decks, hand-picked
 YAML 1.1/1.2 differences and fuzzed mutations of a good deck.
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizapp.decks import loader
+from quizapp.decks import fastpath, loader
 from quizapp.decks.discovery import bundled_decks_dir
 from quizapp.decks.errors import DeckError
 from quizapp.model import Deck
@@ -43,7 +43,7 @@ def fast(data: bytes, path: Path) -> Deck | None:
     if text.startswith("\ufeff"):
         text = text[1:]
         data = data[3:]
-    return loader._fast_load(data, text, path)
+    return fastpath.fast_load(data, text, path)
 
 
 def agree(data: bytes, path: Path = Path("deck.yaml")) -> Deck | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -31,3 +33,30 @@ class DeckError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+class Located(Protocol):
+    """Anything with a 1-based position (the loader's YAML nodes)."""
+
+    line: int
+    col: int
+
+
+@dataclass
+class ProblemLog:
+    """The problems found so far in one file, in the order found; `fail` sorts them into
+    file order. Shared by the reading, parsing and validating steps so that one load
+    reports everything at once."""
+
+    file: str
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, line: int, col: int, message: str, hint: str = "", card_id: str = "") -> None:
+        self.problems.append(Problem(self.file, line, col, message, hint, card_id))
+
+    def at(self, node: Located, message: str, hint: str = "", card_id: str = "") -> None:
+        self.add(node.line, node.col, message, hint, card_id)
+
+    def fail(self) -> DeckError:
+        return DeckError(sorted(self.problems, key=lambda p: (p.line, p.column)))

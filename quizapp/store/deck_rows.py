@@ -27,7 +27,8 @@ from typing import Any, NamedTuple
 
 from quizapp.decks.cloze_parts import ords_and_plain
 from quizapp.decks.errors import DeckError, Problem
-from quizapp.decks.loader import MAX_DECK_BYTES, CardKit, load_deck_built
+from quizapp.decks.fastpath import CardKit
+from quizapp.decks.loader import MAX_DECK_BYTES, load_deck_built
 from quizapp.model import Card, CardType, Deck
 
 #: (deck_id, card_id, ord, type, content_hash, tags, search, data, position) per study item.

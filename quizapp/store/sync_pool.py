@@ -23,7 +23,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from quizapp.decks import loader
+from quizapp.decks import fastpath
 from quizapp.store.deck_rows import Prepared, prepare_file
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def _start(workers: int) -> ProcessPoolExecutor | None:
     import multiprocessing  # only for big syncs: ~20 ms to import
     from concurrent.futures import ProcessPoolExecutor
 
-    loader._yaml_rs()  # imported here, on the main thread, before forking (see loader)
+    fastpath.yaml_rs_module()  # imported here, on the main thread, before forking
     try:
         return ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
