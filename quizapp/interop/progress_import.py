@@ -97,7 +97,10 @@ def import_progress(
         for s in schedule:
             pk = keys.get((s.deck_id, s.card_id, s.ord))
             if pk is not None and s.queue == -1:
-                current = state_row(db, learner.id, pk) or _row_of(MemoryState(), None)
+                # Suspended in Anki: kept suspended here, studied or not.
+                current = state_row(db, learner.id, pk) or dict.fromkeys(STATE_COLUMNS, 0)
+                if current.get("state") == 0:
+                    current["state"] = None  # a never-studied row stays new
                 current["suspended"] = 1
                 _save(db, learner.id, pk, current)
                 out.suspended += 1
