@@ -74,7 +74,7 @@ class FsrsScheduler:
         return cls(learner.desired_retention, params, fuzz=fuzz)
 
     def _to_fsrs(self, card_pk: int, mem: MemoryState, now: datetime) -> FsrsCard:
-        if mem.is_new:
+        if mem.state is None:  # new
             return FsrsCard(card_id=card_pk, due=now)
         return FsrsCard(
             card_id=card_pk,

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
@@ -163,7 +164,7 @@ class BrowseScreen(Screen[None]):
     def action_open(self) -> None:
         table = self.query_one("#results", DataTable)
         if table.row_count:
-            self._open(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+            self._open(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
 
     def _open(self, key: str | None) -> None:
         if key is not None:

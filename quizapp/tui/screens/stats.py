@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 CHART_DAYS = 30
 RETENTION_WEEKS = 12
 MASTERY_TAGS = 10
-PERCENT_TICKS = [0, 25, 50, 75, 100]
+PERCENT_TICKS: list[float] = [0, 25, 50, 75, 100]
 
 
 def pct(x: float | None) -> str:
@@ -212,7 +212,7 @@ class StatsScreen(Screen[None]):
             plt.scatter([w for w, _ in pts], [v for _, v in pts], marker="●")
         plt.xlim(-(RETENTION_WEEKS - 1), 0)
         plt.ylim(0, 100)
-        plt.xticks(list(range(-(RETENTION_WEEKS - 1), 1)))
+        plt.xticks([float(w) for w in range(-(RETENTION_WEEKS - 1), 1)])
         plt.yticks(PERCENT_TICKS)
         plot.refresh()
         # Mastery per tag (share of mature cards), largest tags first.
@@ -245,7 +245,7 @@ class StatsScreen(Screen[None]):
         plot.refresh()
 
     def _bar(self, chart: str, title: str, xs: list[int], ys: list[int],
-             xticks: list[int]) -> None:
+             xticks: list[float]) -> None:
         """A bar chart with fixed ticks (plotext's own depend on the size it last drew)."""
         plot = self.query_one(f"#chart-{chart}", PlotextPlot)
         plt = plot.plt
@@ -255,7 +255,7 @@ class StatsScreen(Screen[None]):
             plt.bar(xs, ys, width=1 / 2)
             top = max(ys)
             step = max(1, -(-top // 5))
-            plt.yticks(list(range(0, top + step, step)))
+            plt.yticks([float(t) for t in range(0, top + step, step)])
         plt.xticks(xticks)  # after bar(), which sets its own
         plot.refresh()
 
