@@ -73,11 +73,10 @@ def check_target(target: Path, protected: Protected) -> None:
 
 def current_umask() -> int:
     """The process umask, read without changing it where the system allows."""
-    with contextlib.suppress(OSError, ValueError):
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -107,13 +106,14 @@ def explain(target: Path, e: OSError) -> OutputError:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path, *, protected: Protected = {}) -> Iterator[Path]:  # noqa: B006
+def atomic_path(target: Path, *, protected: Protected | None = None) -> Iterator[Path]:
     """A temporary path beside `target`; renamed over it when the block ends normally.
 
     The block writes the temporary file (it exists, empty, when the block starts). On
     any error it is removed, together with the journals an SQLite writer leaves.
     """
     target = Path(target)
+    protected = protected or {}
     check_target(target, protected)
     folder = _folder(target)
     try:

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from quizapp.model import Deck
-
     from quizapp.store.sync import SyncReport
 
 
