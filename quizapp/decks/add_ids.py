@@ -17,7 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from quizapp.decks.errors import DeckError, Problem
-from quizapp.outputs import Protected, write_atomic
+from quizapp.outputs import Protected, check_target, write_atomic
 
 _MARKER = re.compile(r"\{\{(?:c\d+::)?(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -68,9 +68,16 @@ def add_missing_ids(path: Path, *, protected: Protected | None = None) -> list[s
     (`quizapp.outputs`: it keeps its mode).
     """
     path = Path(path)
+    check_target(path, protected or {})  # before reading: it may be a link to the database
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
-    text = raw.decode("utf-8-sig")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DeckError(
+            [Problem(str(path), 0, 0, f"not UTF-8 text ({e.reason} at byte {e.start})",
+                     "save the deck file as UTF-8")]
+        ) from None
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096

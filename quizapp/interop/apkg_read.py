@@ -360,8 +360,9 @@ def read_apkg(
                 "it is not an Anki deck package or it is damaged"
             )
         media = _media_map(zf, names, version, path, budget)
-        base = Path(work_dir) if work_dir is not None else Path(tempfile.gettempdir())
-        remove_stale_work_dirs(base)
+        system_tmp = Path(tempfile.gettempdir())
+        base = Path(work_dir) if work_dir is not None else system_tmp
+        remove_stale_work_dirs(system_tmp)
         with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=base) as tmp:
             db_path = Path(tmp) / "collection.sqlite"
             try:
