@@ -348,19 +348,33 @@ def test_sigkill_during_import_leaves_only_what_the_next_run_removes(tmp_path: P
     media = {f"m{i}.png": os.urandom(2 * 1024**2) for i in range(20)}
     body = " ".join(f'<img src="{n}">' for n in media)
     pkg = build.legacy_package(tmp_path / "p.apkg", (("F", body),), media=media)
+    work = tmp_path / "work"
+    work.mkdir()
+    system_tmp = tmp_path / "tmp"  # the importing process's own temporary folder
+    system_tmp.mkdir()
+    run_env = env(TMPDIR=str(system_tmp))
+
+    def started() -> bool:
+        return any(p.name.startswith(".quizapp-import-") for p in work.iterdir()) or any(
+            system_tmp.iterdir()
+        )
+
     proc = subprocess.Popen(
-        [sys.executable, "-m", "quizapp", "import", str(pkg), "-o", str(tmp_path / "out")],
-        env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "quizapp", "import", str(pkg), "-o", str(work / "out")],
+        env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    for _ in range(200):  # wait until the staging folder exists, then kill
-        if any(p.name.startswith(".quizapp-import-") for p in tmp_path.iterdir()):
+    for _ in range(1000):  # kill it mid-import
+        if started():
             break
-        subprocess.run(["sleep", "0.01"])
+        subprocess.run(["sleep", "0.005"])
     proc.kill()
     proc.wait()
-    assert not (tmp_path / "out").exists() or (tmp_path / "out" / "p.yaml").exists() is False
-    import_file(build.legacy_package(tmp_path / "q.apkg"), tmp_path / "other")
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".quizapp-import-")]
+    assert not (work / "out").exists()  # nothing half-written where the decks go
+    again = quizapp("import", build.legacy_package(tmp_path / "q.apkg"), "-o", work / "other",
+                    env=run_env)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["other"]
+    assert list(system_tmp.iterdir()) == []
 
 
 # --- 6. imported decks always pass `decks check` ---
