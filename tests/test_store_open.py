@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -67,17 +68,16 @@ def test_directory_is_refused(tmp_path: Path) -> None:
 
 
 def test_migration_of_old_database_makes_a_backup(tmp_path: Path) -> None:
+    # An older quizapp database (schema 1). A foreign SQLite file is no longer migrated
+    # at all (tests/reliability/test_output_safety.py): it is refused untouched.
     p = tmp_path / "p.db"
-    conn = sqlite3.connect(p)
-    conn.execute("CREATE TABLE unrelated (x)")  # an existing file with no quizapp schema yet
-    conn.commit()
-    conn.close()
+    shutil.copy(Path(__file__).parent / "fixtures" / "db_versions" / "v1.db", p)
     open_database(p).conn.close()
     backups = list(tmp_path.glob("p.db.bak-*"))
     assert [b.name for b in backups] == ["p.db.bak-1"]
-    assert sqlite3.connect(backups[0]).execute("SELECT name FROM sqlite_master").fetchall() == [
-        ("unrelated",)
-    ]
+    assert sqlite3.connect(backups[0]).execute(
+        "SELECT count(*) FROM _sqlite_migrations"
+    ).fetchone() == (1,)
 
 
 def test_online_backup(tmp_path: Path) -> None:

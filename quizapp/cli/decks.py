@@ -57,6 +57,10 @@ def check(paths: tuple[Path, ...]) -> None:
     from quizapp.decks.check import check_paths
 
     loaded, problems = check_paths(paths)
+    if not loaded and not problems:
+        raise click.ClickException(
+            f"no deck files in {', '.join(map(str, paths))} (deck files end in .yaml or .yml)"
+        )
     for p in problems:
         click.echo(str(p), err=True)
     cards = sum(len(d.cards) for d in loaded)
@@ -68,11 +72,14 @@ def check(paths: tuple[Path, ...]) -> None:
 
 @decks.command("add-ids")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-def add_ids(file: Path) -> None:
+@pass_ctx
+def add_ids(app: AppContext, file: Path) -> None:
     """Write an id for every card that lacks one (comments and order are kept)."""
     from quizapp.decks.add_ids import add_missing_ids
 
-    added = add_missing_ids(file)
+    # the file itself is the deck being edited; any other protected file is refused
+    protected = {p: what for p, what in app.protected().items() if what != "a deck file"}
+    added = add_missing_ids(file, protected=protected)
     if added:
         click.echo(f"Added {len(added)} id(s) to {file}: {', '.join(added)}")
     else:

@@ -22,17 +22,35 @@ from quizapp.cli.main import AppContext, cli, pass_ctx
 )
 @click.option("--learner", default=None, help="Learner to give the review history to.")
 @click.option(
+    "--max-unpacked",
+    "max_unpacked",
+    default="2G",
+    show_default=True,
+    help="Refuse a package that unpacks to more than this (bytes, or with K, M, G).",
+)
+@click.option(
     "--with-progress",
     is_flag=True,
     help="Carry Anki's review history and suspensions into the learner's progress.",
 )
 @pass_ctx
 def import_cmd(
-    app: AppContext, file: Path, out_dir: Path, learner: str | None, with_progress: bool
+    app: AppContext,
+    file: Path,
+    out_dir: Path,
+    learner: str | None,
+    max_unpacked: str,
+    with_progress: bool,
 ) -> None:
-    """Import an Anki package (.apkg/.colpkg) or Anki text/CSV/TSV file as YAML decks."""
+    """Import an Anki package (.apkg/.colpkg) or Anki text/CSV/TSV file as YAML decks.
+
+    All or nothing: the decks are written and checked beside OUT first and moved into
+    place only when every one passes `quizapp decks check`."""
     from quizapp.interop.apkg_read import AnkiImportError
     from quizapp.interop.importer import import_file
+
+    max_bytes = _parse_size(max_unpacked)
+    protected = app.protected()
 
     with click.progressbar(
         length=1, label=f"Reading {file.name}", file=sys.stderr
@@ -43,7 +61,9 @@ def import_cmd(
             bar.update(done - bar.pos)
 
         try:
-            result = import_file(file, out_dir, progress=progress)
+            result = import_file(
+                file, out_dir, progress=progress, max_bytes=max_bytes, protected=protected
+            )
         except AnkiImportError as e:
             raise click.ClickException(str(e)) from None
     click.echo(
@@ -94,7 +114,10 @@ def export_cmd(app: AppContext, deck_id: str, out_file: Path) -> None:
     """Export a deck as an Anki package (.apkg); re-exporting updates the same notes."""
     from quizapp.decks.check import check_paths
     from quizapp.interop.apkg_write import export_apkg
+    from quizapp.outputs import check_target
 
+    protected = app.protected()
+    check_target(out_file, protected)  # refused before the work, not after it
     decks, _problems = check_paths(app.deck_dirs())
     found = [d for d in decks if d.id == deck_id]
     if not found:
@@ -102,6 +125,31 @@ def export_cmd(app: AppContext, deck_id: str, out_file: Path) -> None:
         raise click.ClickException(f"no valid deck with id {deck_id!r} (decks: {known})")
     deck = found[0]
     media = deck.path.parent / "media" if deck.path else None
-    export_apkg(deck, out_file, include_media_dir=media if media and media.is_dir() else None)
+    export_apkg(
+        deck,
+        out_file,
+        include_media_dir=media if media and media.is_dir() else None,
+        protected={**protected, **app.protected(decks)},
+    )
     kinds = len(deck.cards)
     click.echo(f"Exported {deck.id} ({kinds} card(s)) to {out_file}.")
+
+
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def _parse_size(text: str) -> int:
+    """`2G`, `500M`, `1048576` → bytes (click.BadParameter otherwise)."""
+    raw = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = raw[-1:] if raw[-1:] in _UNITS else ""
+    number = raw[: len(raw) - len(unit)]
+    try:
+        value = int(float(number) * _UNITS[unit])
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not a size: use bytes, or a number with K, M or G",
+            param_hint="--max-unpacked",
+        ) from None
+    if value <= 0:
+        raise click.BadParameter("the size must be positive", param_hint="--max-unpacked")
+    return value

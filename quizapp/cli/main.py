@@ -17,8 +17,11 @@ import click
 from quizapp import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlite_utils import Database
 
+    from quizapp.model import Deck
     from quizapp.store.sync import SyncReport
 
 
@@ -65,6 +68,14 @@ class AppContext:
             self._db = open_database(self.db_path)
         return self._db
 
+    def protected(self, decks: Iterable[Deck] = ()) -> dict[Path, str]:
+        """The files no output of a command may replace (`quizapp.store.protected`): every
+        progress database named (or the default one) and its journals, the deck files and
+        source files of the deck folders, and the source files of `decks`."""
+        from quizapp.store.protected import protected_paths
+
+        return protected_paths(self.db_paths or [self.db_path], self.deck_dirs(), decks)
+
     def sync(self, *, quiet: bool = False) -> SyncReport:
         """Bring deck files into the store; print deck problems (the rest still loads)."""
         from quizapp.store.sync import sync_paths
@@ -101,13 +112,29 @@ class QuizappGroup(click.Group):
         except Exception as e:
             if _user_error(e):
                 raise click.ClickException(str(e)) from None
+            if isinstance(e, OSError):  # a file-system failure no command explained
+                raise click.ClickException(_os_error(e)) from None
             raise
 
 
 # Errors explained for the user (printed without a traceback): (module, class). Checked
 # only once their module is loaded, so that a command not touching decks or the store
 # does not import them (the deck package alone costs ~0.1 s).
-USER_ERRORS = (("quizapp.store.db", "StoreError"), ("quizapp.decks.errors", "DeckError"))
+USER_ERRORS = (
+    ("quizapp.store.db", "StoreError"),
+    ("quizapp.decks.errors", "DeckError"),
+    ("quizapp.outputs", "OutputError"),
+    ("quizapp.interop.apkg_read", "AnkiImportError"),
+)
+
+
+def _os_error(e: OSError) -> str:
+    """One line for an OSError: what failed, on which file, and why."""
+    where = f"{e.filename}: " if e.filename else ""
+    reason = e.strerror or str(e) or type(e).__name__
+    if e.errno in (28, 27):  # ENOSPC, EFBIG
+        reason += " (the disk is full)"
+    return f"{where}{reason}"
 
 
 def _user_error(e: Exception) -> bool:

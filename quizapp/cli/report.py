@@ -14,6 +14,7 @@ import click
 from quizapp.cli.main import AppContext, cli, pass_ctx
 
 if TYPE_CHECKING:
+    from quizapp.outputs import Protected
     from quizapp.reports.cohort import CohortMember
     from quizapp.reports.reviewlog import ReviewRecord
 
@@ -45,7 +46,7 @@ def parse_since(text: str, rollover_hour: int = 4) -> datetime:
     return (dt if dt.tzinfo else dt.astimezone()).astimezone(UTC)
 
 
-def write_atomic(path: str, chunks: Iterable[str]) -> None:
+def write_atomic(path: str, chunks: Iterable[str], protected: Protected | None = None) -> None:
     """Write to `path` atomically (see quizapp.reports.output), `-` = standard output."""
     from quizapp.reports.output import WriteError
     from quizapp.reports.output import write_atomic as write
@@ -57,7 +58,7 @@ def write_atomic(path: str, chunks: Iterable[str]) -> None:
         out.flush()
         return
     try:
-        write(Path(path), chunks)
+        write(Path(path), chunks, protected=protected)
     except WriteError as e:
         raise click.ClickException(str(e)) from None
 
@@ -151,6 +152,11 @@ def report(
         raise click.UsageError("--reviews applies to --format csv (xapi always lists reviews)")
     if by != "learner" and fmt != "csv":
         raise click.UsageError("--by applies to --format csv")
+    protected = app.protected() if output != "-" else {}
+    if output != "-":  # refused before the work, not after it
+        from quizapp.outputs import check_target
+
+        check_target(Path(output), protected)
     now = parse_since(now_text) if now_text else datetime.now(UTC)
     since_dt = parse_since(since) if since else None
 
@@ -218,7 +224,7 @@ def report(
 
             chunks = render(metrics, fmt, generated_at=generated, by=by)
         what = "report"
-    write_atomic(output, chunks)
+    write_atomic(output, chunks, protected)
     who = members[0].name if len(members) == 1 else f"{len(members)} learners"
     where = "standard output" if output == "-" else output
     click.echo(f"Wrote {fmt} {what} for {who} to {where}.", err=True)

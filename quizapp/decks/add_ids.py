@@ -7,9 +7,7 @@ quoting survive; only the new `id:` lines (first key of each card) are added.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from quizapp.decks.errors import DeckError, Problem
+from quizapp.outputs import Protected, check_target, write_atomic
 
 _MARKER = re.compile(r"\{\{(?:c\d+::)?(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -61,15 +60,24 @@ def _sequence_indent(text: str) -> tuple[int, int]:
     return 2, 0
 
 
-def add_missing_ids(path: Path) -> list[str]:
+def add_missing_ids(path: Path, *, protected: Protected | None = None) -> list[str]:
     """Add an `id:` to each card lacking one; return the ids added (file untouched if none).
 
-    Raises `DeckError` when the file is not YAML or has no `cards:` list.
+    Raises `DeckError` when the file is not YAML or has no `cards:` list, `OutputError`
+    when it is (or links to) a `protected` file. The file is rewritten atomically
+    (`quizapp.outputs`: it keeps its mode).
     """
     path = Path(path)
+    check_target(path, protected or {})  # before reading: it may be a link to the database
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
-    text = raw.decode("utf-8-sig")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DeckError(
+            [Problem(str(path), 0, 0, f"not UTF-8 text ({e.reason} at byte {e.start})",
+                     "save the deck file as UTF-8")]
+        ) from None
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
@@ -104,20 +112,10 @@ def add_missing_ids(path: Path) -> list[str]:
         return []
     out = io.StringIO()
     yaml.dump(data, out)
-    _write_atomic(path, (b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8"))
+    write_atomic(
+        path, [(b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8")],
+        protected=protected,
+    )
     return added
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

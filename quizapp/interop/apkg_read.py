@@ -15,8 +15,13 @@ Current packages also carry a dummy ``collection.anki2`` ("please update Anki") 
 old clients; the ``meta`` member decides which collection is real.
 
 The zip is treated as hostile: member names with absolute paths or ``..`` are refused,
-total uncompressed size and compression ratio are capped, and the SQLite file is opened
-read-only from a private temporary copy.
+and the SQLite file is opened read-only from a private temporary copy. Every member and
+every zstd stream inside one (the collection, the media list, each media file) is
+decompressed as a stream against one `Budget` for the whole package: a running total of
+the bytes unpacked (default 2 GiB, `max_bytes`), a ratio check on what each member
+yields from its stored bytes (both layers together) once past a floor (so one large
+but ordinary field is not refused), and small in-memory caps for the media list and the
+notes' text, so that no package can fill the disk or the memory.
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -36,9 +43,13 @@ import zstandard
 
 Progress = Callable[[int, int], None]
 
-MAX_TOTAL_UNCOMPRESSED = 2 * 1024**3  # 2 GiB over all members
-MAX_RATIO = 200  # uncompressed / compressed, per member (only checked above 1 MiB)
-_RATIO_FLOOR = 1024**2
+MAX_TOTAL_UNCOMPRESSED = 2 * 1024**3  # 2 GiB unpacked over the whole package, by default
+MAX_RATIO = 200  # unpacked / stored bytes of one member (zip and zstd layers together) …
+_RATIO_FLOOR = 16 * 1024**2  # … checked only past 16 MiB unpacked: a large field is not a bomb
+MAX_MEDIA_LIST = 64 * 1024**2  # the media list is held in memory
+MAX_META = 1024**2
+MAX_NOTE_TEXT = 128 * 1024**2  # the notes' fields are held in memory
+MAX_ROWS = 4_000_000  # notes + cards + reviews held in memory
 _COPY_CHUNK = 1024**2
 
 FIELD_SEP = "\x1f"
@@ -46,6 +57,83 @@ FIELD_SEP = "\x1f"
 
 class AnkiImportError(Exception):
     """A package that cannot be read; the message says what is wrong and what to do."""
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024**3:.1f} GiB" if n >= 1024**3 else f"{n / 1024**2:.0f} MiB"
+
+
+@dataclass(slots=True)
+class Budget:
+    """The bytes one package may unpack, counted across all its members and layers."""
+
+    limit: int = MAX_TOTAL_UNCOMPRESSED
+    used: int = 0
+
+    def take(self, n: int, what: str) -> None:
+        self.used += n
+        if self.used > self.limit:
+            raise AnkiImportError(
+                f"the package unpacks to more than {_size(self.limit)} (at {what}); refusing "
+                "it (possible zip bomb) — nothing was written"
+            )
+
+
+def _stream(
+    zf: zipfile.ZipFile,
+    member: str,
+    *,
+    zstd: bool,
+    budget: Budget,
+    sink: Callable[[bytes], object],
+    cap: int | None = None,
+) -> int:
+    """Unpack `member` (and its zstd layer) chunk by chunk into `sink`; returns the size.
+
+    Raises AnkiImportError past the budget, past `cap`, past the ratio limit, or for a
+    damaged member (missing, bad CRC, bad zstd data)."""
+    try:
+        info = zf.getinfo(member)
+    except KeyError:
+        raise AnkiImportError(
+            f"the package lists {member!r} but has no such member; the package is damaged"
+        ) from None
+    stored = max(info.compress_size, 1)
+    written = 0
+    try:
+        with zf.open(info) as raw:
+            src: IO[bytes] | zstandard.ZstdDecompressionReader = (
+                zstandard.ZstdDecompressor().stream_reader(raw) if zstd else raw
+            )
+            while chunk := src.read(_COPY_CHUNK):
+                written += len(chunk)
+                budget.take(len(chunk), member)
+                if cap is not None and written > cap:
+                    raise AnkiImportError(
+                        f"{member} unpacks to more than {_size(cap)}; refusing it "
+                        "(possible zip bomb)"
+                    )
+                if written > _RATIO_FLOOR and written > MAX_RATIO * stored:
+                    raise AnkiImportError(
+                        f"member {member!r} is compressed more than {MAX_RATIO}:1; refusing "
+                        "it (possible zip bomb)"
+                    )
+                sink(chunk)
+    except zstandard.ZstdError as exc:
+        raise AnkiImportError(
+            f"{member} is not valid zstd data ({exc}); the package is damaged"
+        ) from None
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+        raise AnkiImportError(f"cannot unpack {member}: {exc}; the package is damaged") from None
+    return written
+
+
+def _read_member(
+    zf: zipfile.ZipFile, member: str, *, zstd: bool, budget: Budget, cap: int
+) -> bytes:
+    buf = bytearray()
+    _stream(zf, member, zstd=zstd, budget=budget, sink=buf.extend, cap=cap)
+    return bytes(buf)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +192,11 @@ class AnkiPackage:
     cards: list[AnkiCard] = field(default_factory=list)
     revlog: list[AnkiReview] = field(default_factory=list)
     media: dict[str, str] = field(default_factory=dict)  # media file name → zip member
+    budget: Budget = field(default_factory=Budget)  # shared by the collection and media
 
     def open_media(self, name: str) -> IO[bytes]:
-        """A readable stream of a media file (decompressed); raises KeyError if absent."""
+        """A readable stream of a media file (decompressed, not counted against the
+        budget: use `copy_media` to write one); raises KeyError if absent."""
         member = self.media[name]
         zf = zipfile.ZipFile(self.path)
         raw = zf.open(member)
@@ -114,23 +204,20 @@ class AnkiPackage:
             return _ClosingStream(zstandard.ZstdDecompressor().stream_reader(raw), zf)
         return _ClosingStream(raw, zf)
 
-    def copy_media(self, name: str, dest: Path, *, max_bytes: int = MAX_TOTAL_UNCOMPRESSED) -> int:
-        """Copy media file `name` to `dest` (atomically); returns the bytes written."""
-        written = 0
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".media-")
+    def copy_media(self, name: str, dest: Path) -> int:
+        """Copy media file `name` to `dest`; returns the bytes written. Counted against
+        the package's budget; AnkiImportError for a damaged or oversized member (the
+        partial file is removed)."""
+        member = self.media[name]
         try:
-            with os.fdopen(fd, "wb") as out, self.open_media(name) as src:
-                while chunk := src.read(_COPY_CHUNK):
-                    written += len(chunk)
-                    if written > max_bytes:
-                        raise AnkiImportError(f"media file {name!r} is larger than allowed")
-                    out.write(chunk)
-            os.replace(tmp, dest)
+            with zipfile.ZipFile(self.path) as zf, open(dest, "wb") as out:
+                return _stream(
+                    zf, member, zstd=self.version >= 3, budget=self.budget, sink=out.write
+                )
         except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                os.unlink(dest)
             raise
-        return written
 
 
 class _ClosingStream:
@@ -205,7 +292,9 @@ def _proto_first(buf: bytes, number: int, default: int | bytes) -> int | bytes:
 # --- zip safety ---
 
 
-def _check_members(zf: zipfile.ZipFile) -> None:
+def _check_members(zf: zipfile.ZipFile, max_bytes: int = MAX_TOTAL_UNCOMPRESSED) -> None:
+    """Refuse unsafe names, and sizes the zip's own headers already declare too large
+    (the streams are counted again as they are unpacked: headers can lie)."""
     total = 0
     for info in zf.infolist():
         name = info.filename
@@ -216,9 +305,10 @@ def _check_members(zf: zipfile.ZipFile) -> None:
                 "the file is corrupt or malicious"
             )
         total += info.file_size
-        if total > MAX_TOTAL_UNCOMPRESSED:
+        if total > max_bytes:
             raise AnkiImportError(
-                "the package unpacks to more than 2 GiB; refusing it (possible zip bomb)"
+                f"the package unpacks to more than {_size(max_bytes)}; refusing it "
+                "(possible zip bomb)"
             )
         if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(
             info.compress_size, 1
@@ -229,28 +319,23 @@ def _check_members(zf: zipfile.ZipFile) -> None:
             )
 
 
-def _extract_to(zf: zipfile.ZipFile, member: str, dest: Path, *, zstd: bool) -> None:
-    written = 0
-    with zf.open(member) as raw, open(dest, "wb") as out:
-        src: IO[bytes] | zstandard.ZstdDecompressionReader = (
-            zstandard.ZstdDecompressor().stream_reader(raw) if zstd else raw
-        )
-        while chunk := src.read(_COPY_CHUNK):
-            written += len(chunk)
-            if written > MAX_TOTAL_UNCOMPRESSED:
-                raise AnkiImportError(
-                    f"{member} decompresses to more than 2 GiB; refusing it (possible zip bomb)"
-                )
-            out.write(chunk)
-
-
 # --- reading ---
 
 
-def read_apkg(path: str | os.PathLike[str], *, progress: Progress | None = None) -> AnkiPackage:
+def read_apkg(
+    path: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    max_bytes: int = MAX_TOTAL_UNCOMPRESSED,
+    work_dir: Path | None = None,
+) -> AnkiPackage:
     """Read an Anki package (.apkg or .colpkg, legacy or current format).
 
     `progress(done, total)` is called while notes, cards and reviews are read.
+    `max_bytes` caps what the whole package may unpack (the collection here, the media
+    files later through `AnkiPackage.copy_media`). The collection is unpacked into a
+    private folder under `work_dir` (default: the system's temporary folder); folders
+    left there by a killed import are removed first.
     Raises AnkiImportError with a clear message for anything unreadable.
     """
     path = Path(path)
@@ -263,39 +348,70 @@ def read_apkg(path: str | os.PathLike[str], *, progress: Progress | None = None)
             f"{path}: not an Anki package (not a zip file: {exc}); export it again from Anki "
             "with File › Export › Anki Deck Package"
         ) from None
+    budget = Budget(limit=max_bytes)
     with zf:
-        _check_members(zf)
+        _check_members(zf, max_bytes)
         names = set(zf.namelist())
-        version = _package_version(zf, names, path)
+        version = _package_version(zf, names, path, budget)
         member = {1: "collection.anki2", 2: "collection.anki21", 3: "collection.anki21b"}[version]
         if member not in names:
             raise AnkiImportError(
                 f"{path}: the package has no collection inside (expected {member}); "
                 "it is not an Anki deck package or it is damaged"
             )
-        media = _media_map(zf, names, version, path)
-        with tempfile.TemporaryDirectory(prefix="quizapp-apkg-") as tmp:
+        media = _media_map(zf, names, version, path, budget)
+        system_tmp = Path(tempfile.gettempdir())
+        base = Path(work_dir) if work_dir is not None else system_tmp
+        remove_stale_work_dirs(system_tmp)
+        with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=base) as tmp:
             db_path = Path(tmp) / "collection.sqlite"
             try:
-                _extract_to(zf, member, db_path, zstd=version >= 3)
-            except zstandard.ZstdError as exc:
-                raise AnkiImportError(
-                    f"{path}: {member} is not valid zstd data ({exc}); the package is damaged"
-                ) from None
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise AnkiImportError(f"{path}: cannot unpack {member}: {exc}") from None
-            pkg = AnkiPackage(path=path, version=version, schema=0, media=media)
+                with open(db_path, "wb") as out:
+                    _stream(zf, member, zstd=version >= 3, budget=budget, sink=out.write)
+            except AnkiImportError as exc:
+                raise AnkiImportError(f"{path}: {exc}") from None
+            pkg = AnkiPackage(path=path, version=version, schema=0, media=media, budget=budget)
             _read_collection(db_path, pkg, progress)
             # the connection is closed; the temp dir goes away here
     return pkg
 
 
-def _package_version(zf: zipfile.ZipFile, names: set[str], path: Path) -> int:
+WORK_PREFIX = "quizapp-apkg-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def remove_stale_work_dirs(base: Path, prefix: str = WORK_PREFIX) -> None:
+    """Remove `<prefix><pid>-*` folders under `base` whose process is gone (an import that
+    was killed leaves its unpacked collection behind)."""
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(prefix) or not entry.is_dir(follow_symlinks=False):
+            continue
+        pid_text = entry.name[len(prefix) :].split("-", 1)[0]
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and not _alive(int(pid_text)):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _package_version(zf: zipfile.ZipFile, names: set[str], path: Path, budget: Budget) -> int:
     if "meta" in names:
         try:
-            raw = zf.read("meta")
+            raw = _read_member(zf, "meta", zstd=False, budget=budget, cap=MAX_META)
             value = _proto_first(raw, 1, 0)
-        except (ValueError, zipfile.BadZipFile, OSError) as exc:
+        except AnkiImportError as exc:
+            raise AnkiImportError(f"{path}: {exc}") from None
+        except (ValueError, OSError) as exc:
             raise AnkiImportError(f"{path}: unreadable package metadata ({exc})") from None
         if not isinstance(value, int) or value not in (1, 2, 3):
             raise AnkiImportError(
@@ -315,13 +431,18 @@ def _package_version(zf: zipfile.ZipFile, names: set[str], path: Path) -> int:
     )
 
 
-def _media_map(zf: zipfile.ZipFile, names: set[str], version: int, path: Path) -> dict[str, str]:
+def _media_map(
+    zf: zipfile.ZipFile, names: set[str], version: int, path: Path, budget: Budget
+) -> dict[str, str]:
     if "media" not in names:
         return {}
     try:
-        raw = zf.read("media")
+        raw = _read_member(zf, "media", zstd=version >= 3, budget=budget, cap=MAX_MEDIA_LIST)
+    except AnkiImportError as exc:
+        raise AnkiImportError(f"{path}: the media list: {exc}") from None
+    try:
         if version >= 3:
-            data = zstandard.ZstdDecompressor().decompressobj().decompress(raw)
+            data = raw
             media: dict[str, str] = {}
             for index, (num, entry) in enumerate((n, v) for n, v in _proto_fields(data) if n == 1):
                 del num
@@ -336,7 +457,7 @@ def _media_map(zf: zipfile.ZipFile, names: set[str], version: int, path: Path) -
         if not isinstance(mapping, dict):
             raise ValueError("media list is not a mapping")
         return {str(v): str(k) for k, v in mapping.items()}
-    except (ValueError, zstandard.ZstdError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
+    except (ValueError, UnicodeDecodeError) as exc:
         raise AnkiImportError(f"{path}: the media list is damaged ({exc})") from None
 
 
@@ -368,9 +489,10 @@ def _read_collection(db_path: Path, pkg: AnkiPackage, progress: Progress | None)
             f"{pkg.path}: the collection inside is not a readable SQLite database ({exc}); "
             "the package is corrupt"
         ) from None
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise AnkiImportError(
-            f"{pkg.path}: the collection has unexpected content ({exc})"
+            f"{pkg.path}: the collection has unexpected content ({type(exc).__name__}: {exc}); "
+            "the package is damaged"
         ) from None
     finally:
         con.close()
@@ -410,6 +532,10 @@ def _read_legacy_schema(con: sqlite3.Connection, pkg: AnkiPackage) -> None:
         raise ValueError("the col table is empty")
     models = json.loads(row[0] or "{}")
     decks = json.loads(row[1] or "{}")
+    if not isinstance(models, dict) or not isinstance(decks, dict):
+        raise ValueError("col.models and col.decks must be JSON objects")
+    if not all(isinstance(v, dict) for v in (*models.values(), *decks.values())):
+        raise ValueError("every note type and deck in col must be a JSON object")
     for model in models.values():
         ntid = int(model["id"])
         pkg.notetypes[ntid] = AnkiNotetype(
@@ -433,6 +559,17 @@ def _read_rows(con: sqlite3.Connection, pkg: AnkiPackage, progress: Progress | N
         con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("notes", "cards", "revlog")
     ]
     total = sum(counts)
+    if total > MAX_ROWS:
+        raise AnkiImportError(
+            f"{pkg.path}: the collection holds {total:,} notes, cards and reviews, more than "
+            f"the {MAX_ROWS:,} quizapp imports at once"
+        )
+    text = con.execute("SELECT coalesce(sum(length(CAST(flds AS BLOB))), 0) FROM notes")
+    if text.fetchone()[0] > MAX_NOTE_TEXT:
+        raise AnkiImportError(
+            f"{pkg.path}: the notes hold more than {_size(MAX_NOTE_TEXT)} of text; refusing "
+            "the package (it would not fit in memory)"
+        )
     done = 0
     step = 2000
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import genanki
 
 from quizapp.model import Card, CardType, Deck
+from quizapp.outputs import Protected, atomic_path, check_target
 
 MODEL_ID_BASIC = 1_607_392_301
 MODEL_ID_TYPED = 1_607_392_302
@@ -230,23 +231,24 @@ def export_apkg(
     *,
     include_media_dir: str | os.PathLike[str] | None = None,
     timestamp: float | None = None,
+    protected: Protected | None = None,
 ) -> Path:
     """Write `deck` to `path` as an .apkg; returns the path. The Anki deck name is the title.
+
+    Written through a temporary file beside `path` (`quizapp.outputs`): never over a
+    `protected` file (the progress database, a deck), nothing left behind on failure
+    (`OutputError`).
 
     `timestamp` (epoch seconds, default now) becomes the notes' modification time; Anki
     only updates an existing note from a package whose note is newer.
     """
     path = Path(path)
+    check_target(path, protected or {})  # before the work
     media = _Media(Path(include_media_dir) if include_media_dir is not None else None)
     anki_deck = genanki.Deck(anki_deck_id(deck.id), deck.title or deck.id, deck.description)
     for card in deck.cards:
         anki_deck.add_note(_note_for(card, deck, media))
     package = genanki.Package(anki_deck, media_files=sorted(media.files.values()))
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    with atomic_path(path, protected=protected) as tmp:
         package.write_to_file(str(tmp), timestamp=timestamp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path

@@ -3,20 +3,19 @@
 Every text value is written as a YAML string: PyYAML's safe dumper quotes any scalar
 that would otherwise read back as a boolean, number, date or null (`No`, `1:30`, `35`),
 multi-line text uses a literal block. Keys come in a fixed order; the file is written
-to a temporary file beside the target and renamed over it (atomic on POSIX and Windows).
+to a temporary file beside the target and renamed over it (`quizapp.outputs`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from quizapp.model import Card, CardType, Deck
+from quizapp.outputs import Protected, write_atomic
 
 try:  # the C emitter is much faster on large imports
     _BaseDumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment]
@@ -100,20 +99,12 @@ def dump_deck_yaml(deck: Deck) -> str:
     return body
 
 
-def write_deck_yaml(deck: Deck, path: str | os.PathLike[str]) -> Path:
-    """Write `deck` to `path` atomically; returns the path."""
+def write_deck_yaml(
+    deck: Deck, path: str | os.PathLike[str], *, protected: Protected | None = None
+) -> Path:
+    """Write `deck` to `path` atomically (`quizapp.outputs`: never over a `protected`
+    file, mode after the umask); returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = dump_deck_yaml(deck)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, [dump_deck_yaml(deck)], protected=protected)
     return path

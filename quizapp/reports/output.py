@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from quizapp import outputs
+from quizapp.outputs import Protected
 
 if TYPE_CHECKING:
     from quizapp.reports.metrics import LearnerMetrics
@@ -40,26 +41,12 @@ def render(
     raise ValueError(f"unknown report format {fmt!r}")
 
 
-def write_atomic(path: Path, chunks: Iterable[str]) -> None:
+def write_atomic(path: Path, chunks: Iterable[str], *, protected: Protected | None = None) -> None:
     """Write through a temporary file beside `path`, synced, then renamed over it: a
-    reader never sees half a report, and a failure leaves any previous file as it was."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise WriteError(f"cannot write {path}: folder {folder} does not exist")
+    reader never sees half a report, and a failure leaves any previous file as it was.
+    `protected` paths (the progress database, deck files) are refused
+    (`quizapp.outputs`)."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as e:
-        raise WriteError(f"cannot write in {folder}: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            for chunk in chunks:
-                f.write(chunk)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise WriteError(f"cannot write {path}: {e.strerror or e}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        outputs.write_atomic(path, chunks, protected=protected)
+    except outputs.OutputError as e:
+        raise WriteError(str(e)) from None

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
+from quizapp.outputs import OutputError, Protected, atomic_path, protect_database
 from quizapp.store import integrity
 from quizapp.store.migrations import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 
@@ -111,6 +112,12 @@ def open_database(path: Path, *, create: bool = True) -> Database:
                     f"{path} is damaged ({quick}); restore a backup "
                     f"(quizapp keeps some beside it as {path.name}.bak-*) — nothing was changed"
                 )
+        if existed and not _is_quizapp_schema(conn, version):
+            conn.close()
+            raise StoreError(
+                f"{path} is an SQLite database of another program, not a quizapp progress "
+                "database; it was left untouched — pass --db with another file name"
+            )
         if version > SCHEMA_VERSION or _unknown_migrations(db):
             conn.close()
             raise StoreError(
@@ -154,6 +161,21 @@ def _writable(path: Path) -> bool:
     return folder_ok and (not path.exists() or os.access(path, os.W_OK))
 
 
+def _is_quizapp_schema(conn: sqlite3.Connection, version: int) -> bool:
+    """Is this database quizapp's (or empty)? Checked before anything is written to it:
+    a foreign SQLite file (an Anki collection, a browser's history) must not get a
+    migration table, a WAL journal or a backup beside it."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    if not names:
+        return version == 0
+    if "_sqlite_migrations" not in names:
+        return False
+    row = conn.execute(
+        "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'quizapp' LIMIT 1"
+    ).fetchone()
+    return row is not None
+
+
 def _has_tables(db: Database) -> bool:
     return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type='table' LIMIT 1").fetchone())
 
@@ -174,18 +196,32 @@ def _next_backup_path(path: Path) -> Path:
     return path.with_name(f"{path.name}.bak-1")
 
 
-def backup(conn: sqlite3.Connection, dest: Path) -> Path:
-    """Copy the live database to `dest` with SQLite's online backup API (safe while in use)."""
+def backup(conn: sqlite3.Connection, dest: Path, *, protected: Protected | None = None) -> Path:
+    """Copy the live database to `dest` with SQLite's online backup API (safe while in use).
+
+    Written to a temporary file beside `dest` and renamed over it when complete
+    (`quizapp.outputs`): `dest` may not be the database itself, its journals or any
+    other `protected` path, and a failure (missing folder, full disk) is one StoreError
+    that leaves nothing behind."""
     dest = Path(dest)
-    tmp = dest.with_name(dest.name + ".tmp")
-    if tmp.exists():
-        tmp.unlink()
-    target = sqlite3.connect(str(tmp))
+    source = wal_path(conn)
+    guard: dict[Path, str] = dict(protected or {})
+    if source:
+        guard.update(protect_database(Path(source)))
     try:
-        conn.backup(target)
-    finally:
-        target.close()
-    os.replace(tmp, dest)
+        with atomic_path(dest, protected=guard) as tmp:
+            target = sqlite3.connect(str(tmp))
+            try:
+                conn.backup(target)
+            finally:
+                target.close()
+    except OutputError as e:
+        raise StoreError(str(e)) from None
+    except sqlite3.Error as e:
+        msg = str(e)
+        if "full" in msg:
+            msg += "; nothing was written"
+        raise StoreError(f"cannot write the backup {dest}: {msg}") from None
     return dest
 
 
