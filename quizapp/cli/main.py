@@ -19,9 +19,8 @@ from quizapp import __version__
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from sqlite_utils import Database
-
     from quizapp.model import Deck
+    from quizapp.store.db import Database
     from quizapp.store.sync import SyncReport
 
 
