@@ -139,7 +139,7 @@ def _collection(
 
 def legacy_package(
     path: Path,
-    notes: Sequence[Sequence[str]] = (("Front 1", "Back 1 <img src=\"a.png\">"),),
+    notes: Sequence[Sequence[str]] = (("Front 1", 'Back 1 <img src="a.png">'),),
     *,
     fields: Sequence[str] = ("Front", "Back"),
     media: dict[str, bytes] | None = None,
@@ -152,9 +152,7 @@ def legacy_package(
     byte of that member's stored data (a bad CRC)."""
     media = {"a.png": b"\x89PNG fake image"} if media is None else media
     members = {str(i): data for i, data in enumerate(media.values())}
-    mapping = media_map if media_map is not None else {
-        str(i): name for i, name in enumerate(media)
-    }
+    mapping = media_map if media_map is not None else {str(i): name for i, name in enumerate(media)}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr(
             "collection.anki21", _collection(notes, fields, current=False, models_json=models_json)
@@ -183,7 +181,7 @@ def _flip_byte(path: Path, member: str) -> None:
 
 def current_package(
     path: Path,
-    notes: Sequence[Sequence[str]] = (("Front 1", "Back 1 <img src=\"a.png\">"),),
+    notes: Sequence[Sequence[str]] = (("Front 1", 'Back 1 <img src="a.png">'),),
     *,
     media: dict[str, bytes] | None = None,
     media_streams: dict[str, Iterable[bytes]] | None = None,

@@ -42,9 +42,7 @@ class Home:
     deck_file: Path
 
     def run(self, *args: str | Path, **kw: object) -> subprocess.CompletedProcess[str]:
-        return quizapp(
-            "--decks", self.decks, *args, env=env(QUIZAPP_HOME=str(self.home)), **kw
-        )
+        return quizapp("--decks", self.decks, *args, env=env(QUIZAPP_HOME=str(self.home)), **kw)
 
 
 @pytest.fixture
@@ -231,7 +229,8 @@ def full_disk(root: Path) -> Iterator[Path]:
 def _bad_packages(root: Path) -> dict[str, Path]:
     return {
         "missing member": build.legacy_package(
-            root / "missing.apkg", media_map={"0": "a.png", "7": "b.png"},
+            root / "missing.apkg",
+            media_map={"0": "a.png", "7": "b.png"},
             notes=(("F", 'B <img src="a.png"> <img src="b.png">'),),
         ),
         "bad crc": build.legacy_package(
@@ -330,8 +329,9 @@ def test_file_size_limit_is_one_line(home: Home, tmp_path: Path) -> None:
 
 
 def test_killed_import_leftovers_are_removed_by_the_next_run(tmp_path: Path) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     stale = tmp_path / f".quizapp-import-{dead}-abc"
     (stale / f"quizapp-apkg-{dead}-x").mkdir(parents=True)
     (stale / "attack.yaml").write_text("half", encoding="utf-8")
@@ -361,7 +361,9 @@ def test_sigkill_during_import_leaves_only_what_the_next_run_removes(tmp_path: P
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "quizapp", "import", str(pkg), "-o", str(work / "out")],
-        env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=run_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(1000):  # kill it mid-import
         if started():
@@ -370,8 +372,9 @@ def test_sigkill_during_import_leaves_only_what_the_next_run_removes(tmp_path: P
     proc.kill()
     proc.wait()
     assert not (work / "out").exists()  # nothing half-written where the decks go
-    again = quizapp("import", build.legacy_package(tmp_path / "q.apkg"), "-o", work / "other",
-                    env=run_env)
+    again = quizapp(
+        "import", build.legacy_package(tmp_path / "q.apkg"), "-o", work / "other", env=run_env
+    )
     assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in work.iterdir()) == ["other"]
     assert list(system_tmp.iterdir()) == []
@@ -429,8 +432,13 @@ def test_outputs_follow_the_umask(home: Home, tmp_path: Path) -> None:
     for args in runs:
         out = home.run(*args, preexec_fn=umask)
         assert out.returncode == 0, out.stderr
-    for f in (report, tmp_path / "imp" / "attack.yaml", tmp_path / "imp" / "media" / "a.png",
-              tmp_path / "x.apkg", tmp_path / "b.db"):
+    for f in (
+        report,
+        tmp_path / "imp" / "attack.yaml",
+        tmp_path / "imp" / "media" / "a.png",
+        tmp_path / "x.apkg",
+        tmp_path / "b.db",
+    ):
         assert oct(f.stat().st_mode & 0o777) == oct(0o644), f
     assert oct((tmp_path / "imp").stat().st_mode & 0o777) == oct(0o755)
 
@@ -447,8 +455,9 @@ def test_tui_marks_deck_lines_that_imitate_the_app() -> None:
 
 
 def test_zip_reader_reports_missing_and_corrupt_members(tmp_path: Path) -> None:
-    pkg = build.legacy_package(tmp_path / "crc.apkg", media={"a.png": b"x" * 4096},
-                               corrupt_member="0")
+    pkg = build.legacy_package(
+        tmp_path / "crc.apkg", media={"a.png": b"x" * 4096}, corrupt_member="0"
+    )
     read = read_apkg(pkg)
     with pytest.raises(AnkiImportError, match="damaged"):
         read.copy_media("a.png", tmp_path / "a.png")
