@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
+from quizapp.outputs import Protected
 from quizapp.store.db import Database
 from quizapp.store.learners import Learner
 
@@ -41,12 +42,12 @@ def default_filename(learner_name: str, fmt: str, day: date) -> str:
     return f"quizapp-report-{safe}-{day.isoformat()}{EXTENSIONS[fmt]}"
 
 
-def write_atomic(path: Path, chunks: Iterable[str]) -> None:
+def write_atomic(path: Path, chunks: Iterable[str], protected: Protected | None = None) -> None:
     from quizapp.reports.output import WriteError
     from quizapp.reports.output import write_atomic as write
 
     try:
-        write(path, chunks)
+        write(path, chunks, protected=protected)
     except WriteError as e:
         raise ExportError(str(e)) from None
 
@@ -64,8 +65,11 @@ def write_report(
     tz: tzinfo | None = None,
     progress: Progress | None = None,
     homepage: str = "urn:quizapp",
+    protected: Protected | None = None,
 ) -> str:
-    """Write the learner's report in `fmt` to `path`; returns a one-line description."""
+    """Write the learner's report in `fmt` to `path`; returns a one-line description.
+    `protected` (the progress database and its WAL, deck and source files) are refused
+    as targets, as by `quizapp report`."""
     from quizapp.reports import cohort
     from quizapp.reports.labels import iso_utc
 
@@ -107,6 +111,6 @@ def write_report(
         chunks = render(metrics, fmt, generated_at=iso_utc(now))
         what = "report"
         step(0.8, "writing")
-    write_atomic(path, chunks)
+    write_atomic(path, chunks, protected)
     step(1.0, "done")
     return f"Wrote {fmt} {what} for {learner.name} to {path}."

@@ -33,6 +33,7 @@ from quizapp.personal.leeches import Leech, find_leeches
 from quizapp.reports.figures import LearnerMetrics, Ratio
 from quizapp.reports.metrics import compute
 from quizapp.store.db import wal_path
+from quizapp.store.protected import protected_paths
 from quizapp.store.scope import Scope
 from quizapp.textsafe import inert
 from quizapp.tui.export import (
@@ -355,8 +356,10 @@ class ExportScreen(ModalScreen[None]):
 
         try:
             with app.worker_db() as db:
-                note = write_report(db, wal_path(app.db.conn) or "", learner, fmt, path,
-                                    deck_ids=self.deck_ids, now=now, tz=tz, progress=progress)
+                db_file = wal_path(app.db.conn) or ""
+                guard = protected_paths([Path(db_file)] if db_file else [], app.deck_dirs)
+                note = write_report(db, db_file, learner, fmt, path, deck_ids=self.deck_ids,
+                                    now=now, tz=tz, progress=progress, protected=guard)
         except ExportError as e:
             app.call_from_thread(self._done, f"✗ {e}", True)
         except Exception as e:  # shown, never a traceback
