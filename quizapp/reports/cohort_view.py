@@ -43,13 +43,13 @@ def _colour(x: float | None) -> str:
 
 
 def heatmap_svg(learners: Sequence[LearnerMetrics], tags: Sequence[str]) -> str:
-    cell_w, cell_h, left, top = 46, 20, 150, 110
+    cell_w, cell_h, left, top = 46, 20, 150, 80
     w = left + cell_w * max(1, len(tags)) + 10
     h = top + cell_h * len(learners) + 10
     label = "Mastery per learner and tag"
     parts = [
         f'<svg viewBox="0 0 {w} {h}" role="img" aria-label="{label}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{label}</title>'
+        f'style="max-width:{w}px" xmlns="http://www.w3.org/2000/svg"><title>{label}</title>'
     ]
     for j, tag in enumerate(tags):
         x = left + j * cell_w + cell_w / 2

@@ -75,6 +75,12 @@ def ratio(r: Ratio) -> str:
     return "–" if not r.total else f"{pct(r.rate)} ({r.passed}/{r.total})"
 
 
+def _short(name: str) -> str:
+    """A day label without its year (2026-03-02 → 03-02); anything else as it is."""
+    is_day = len(name) == 10 and name[4] == "-" and name[7] == "-" and name[:4].isdigit()
+    return name[5:] if is_day else name
+
+
 def _nice_max(v: float) -> float:
     if v <= 0:
         return 1.0
@@ -120,7 +126,7 @@ def bar_chart(label: str, points: Sequence[tuple[str, float]], color: str = "#38
         if i % every == 0:
             parts.append(
                 f'<text x="{x + slot * 0.35:.1f}" y="{H - PAD_B + 14}" '
-                f'text-anchor="middle">{esc(name[5:] if len(name) == 10 else name)}</text>'
+                f'text-anchor="middle">{esc(_short(name))}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -151,7 +157,7 @@ def line_chart(label: str, points: Sequence[tuple[str, float | None]]) -> str:
         if i % every == 0:
             parts.append(
                 f'<text x="{x:.1f}" y="{H - PAD_B + 14}" text-anchor="middle">'
-                f"{esc(name[5:] if len(name) == 10 else name)}</text>"
+                f"{esc(_short(name))}</text>"
             )
         if v is None:
             flush()
