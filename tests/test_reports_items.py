@@ -49,18 +49,59 @@ ITEMS: list[tuple[int, str, dict[str, Any], tuple[str, ...], int, str]] = [
         (
             j,
             f"q{j}",
-            mcq(f"Ordinary question {j}?", [f"Right {j}", f"Wrong {j}a", f"Wrong {j}b", f"Dud {j}"]),
+            mcq(
+                f"Ordinary question {j}?", [f"Right {j}", f"Wrong {j}a", f"Wrong {j}b", f"Dud {j}"]
+            ),
             ("cardio",),
             0,
             "",
         )
         for j in range(1, 11)
     ],
-    (11, "hard", {"type": "typed", "prompt": "Vertigo, tinnitus, hearing loss?", "answer": "Meniere disease"}, ("neuro",), 0, ""),  # noqa: E501
-    (12, "lure", mcq("Which nerve?", ["Key nerve", "Attractive lure", "Other nerve", "Odd"]), ("neuro",), 0, ""),  # noqa: E501
-    (13, "reversed", mcq("Trick question?", ["Keyed answer", "Better answer", "Filler", "Dud"]), ("renal",), 0, ""),  # noqa: E501
-    (14, "cz", {"type": "cloze", "text": "The {{c1::vagus}} nerve is CN {{c2::X}}."}, ("neuro",), 1, "cn10"),  # noqa: E501
-    (15, "cz", {"type": "cloze", "text": "The {{c1::vagus}} nerve is CN {{c2::X}}."}, ("neuro",), 2, "cn10"),  # noqa: E501
+    (
+        11,
+        "hard",
+        {
+            "type": "typed",
+            "prompt": "Vertigo, tinnitus, hearing loss?",
+            "answer": "Meniere disease",
+        },
+        ("neuro",),
+        0,
+        "",
+    ),
+    (
+        12,
+        "lure",
+        mcq("Which nerve?", ["Key nerve", "Attractive lure", "Other nerve", "Odd"]),
+        ("neuro",),
+        0,
+        "",
+    ),
+    (
+        13,
+        "reversed",
+        mcq("Trick question?", ["Keyed answer", "Better answer", "Filler", "Dud"]),
+        ("renal",),
+        0,
+        "",
+    ),
+    (
+        14,
+        "cz",
+        {"type": "cloze", "text": "The {{c1::vagus}} nerve is CN {{c2::X}}."},
+        ("neuro",),
+        1,
+        "cn10",
+    ),
+    (
+        15,
+        "cz",
+        {"type": "cloze", "text": "The {{c1::vagus}} nerve is CN {{c2::X}}."},
+        ("neuro",),
+        2,
+        "cn10",
+    ),
 ]
 
 
@@ -287,9 +328,7 @@ def test_items_json_md_html(cohort_dbs: list[Path]) -> None:
 
 
 def test_cohort_view_html_puts_the_class_first(cohort_dbs: list[Path]) -> None:
-    code, page, err = run(
-        *dbs(cohort_dbs), "report", "--all", "--now", NOW_ISO, "--format", "html"
-    )
+    code, page, err = run(*dbs(cohort_dbs), "report", "--all", "--now", NOW_ISO, "--format", "html")
     assert code == 0, err
     order = [
         page.index("Class summary"),
