@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from quizapp.outputs import Protected
     from quizapp.reports.cohort import CohortMember
     from quizapp.reports.reviewlog import ReviewRecord
+    from quizapp.reports.xapi_out import BlockRecord, QuizAnswerRecord
+
+T = TypeVar("T")
 
 FORMATS = ("csv", "json", "md", "html", "xapi")
 SUFFIXES = {
@@ -83,10 +86,28 @@ def write_atomic(path: str, chunks: Iterable[str], protected: Protected | None =
 @click.option("--since", metavar="DATE", help="Only reviews from this day on (YYYY-MM-DD).")
 @click.option(
     "--by",
-    type=click.Choice(["learner", "deck", "tag"]),
+    type=click.Choice(["learner", "deck", "tag", "fact"]),
     default="learner",
     show_default=True,
-    help="CSV rows: per learner, or per learner and deck / tag.",
+    help="CSV rows: per learner, or per learner and deck / tag; with --items: per item "
+    "(the default), fact or tag.",
+)
+@click.option(
+    "--items",
+    is_flag=True,
+    help="Item analysis: per question difficulty, discrimination, distractors (csv, json, "
+    "md, html).",
+)
+@click.option(
+    "--pseudonymize",
+    is_flag=True,
+    help="Replace learner names with stable hashed ids and file names with `file N`.",
+)
+@click.option("--salt", metavar="TEXT", help="--pseudonymize: the secret salt.")
+@click.option(
+    "--salt-file",
+    metavar="FILE",
+    help="--pseudonymize: read the secret salt from the first line of FILE.",
 )
 @click.option(
     "--reviews",
@@ -124,6 +145,10 @@ def report(
     since: str | None,
     by: str,
     reviews: bool,
+    items: bool,
+    pseudonymize: bool,
+    salt: str | None,
+    salt_file: str | None,
     fmt: str | None,
     output: str,
     homepage: str,
@@ -137,6 +162,8 @@ def report(
       quizapp --db a.db --db b.db report --all --format csv -o class.csv
       quizapp report --learner Ada --reviews --format csv -o revlog.csv
       quizapp report --all --format xapi -o statements.jsonl
+      quizapp --db a.db --db b.db report --all --items --format html -o items.html
+      quizapp report --all --pseudonymize --salt-file salt.txt --format html -o share.html
     """
     from quizapp.reports import cohort
     from quizapp.reports.labels import iso_utc
@@ -150,6 +177,10 @@ def report(
         raise click.UsageError("--learner and --all cannot be used together")
     if reviews and fmt not in ("csv", "xapi"):
         raise click.UsageError("--reviews applies to --format csv (xapi always lists reviews)")
+    if items and (reviews or fmt == "xapi"):
+        raise click.UsageError("--items gives csv, json, md or html (not --reviews or xapi)")
+    if by == "fact" and not items:
+        raise click.UsageError("--by fact applies to --items")
     if by != "learner" and fmt != "csv":
         raise click.UsageError("--by applies to --format csv")
     protected = app.protected() if output != "-" else {}
@@ -157,6 +188,16 @@ def report(
         from quizapp.outputs import check_target
 
         check_target(Path(output), protected)
+    if (salt is not None or salt_file is not None) and not pseudonymize:
+        raise click.UsageError("--salt and --salt-file go with --pseudonymize")
+    rename: dict[str, str] = {}
+    if pseudonymize:
+        from quizapp.reports.privacy import SaltError, read_salt
+
+        try:
+            secret = read_salt(salt, salt_file)
+        except SaltError as e:
+            raise click.UsageError(str(e)) from None
     now = parse_since(now_text) if now_text else datetime.now(UTC)
     since_dt = parse_since(since) if since else None
 
@@ -181,18 +222,36 @@ def report(
         raise click.ClickException(f"no learners in {labels}: study first, or pass --db FILE")
 
     deck_ids = list(decks) if decks else None
+    files: dict[str, str] = {}
+    if pseudonymize:
+        from quizapp.reports.privacy import file_names, pseudonym
+
+        rename = {m.name: pseudonym(m.name, secret) for m in members}
+        files = file_names([s.label for s in sources])
     if since_dt is not None and len(since or "") == 10:
         # a bare date starts at the (first) learner's own day rollover
         since_dt = parse_since(since or "", members[0].parts[0].learner.rollover_hour)
 
     chunks: Iterable[str]
-    if fmt == "xapi" or reviews:
-        records = _records(members, deck_ids, tags, since_dt, now)
+    if items:
+        from quizapp.reports import item_out
+        from quizapp.reports.items import item_analysis
+
+        analysis = item_analysis(
+            members, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, rename=rename
+        )
+        chunks = item_out.render(
+            analysis, fmt, generated_at=iso_utc(now), by="item" if by == "learner" else by
+        )
+        what = "item analysis"
+    elif fmt == "xapi" or reviews:
+        records = _records(members, deck_ids, tags, since_dt, now, rename, files)
         if fmt == "xapi":
             from quizapp.reports import xapi_out
 
-            chunks = xapi_out.render(
-                ((str(Path(src).resolve()), r) for src, r in records), homepage=homepage
+            chunks = xapi_out.render_records(
+                _with_quiz(records, members, deck_ids, tags, since_dt, now, rename),
+                homepage=homepage,
             )
         else:
             from quizapp.reports import csv_out
@@ -212,6 +271,8 @@ def report(
                     m, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, shared=shared
                 ),
             )
+            if pseudonymize:
+                summaries = [_private(x, rename, files) for x in summaries]
             chunks = [csv_out.render(summaries, by=by)]
         else:
             metrics = cohort.map_members(
@@ -220,12 +281,28 @@ def report(
                     m, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, shared=shared
                 ),
             )
-            from quizapp.reports.output import render
+            if pseudonymize:
+                metrics = [_private(x, rename, files) for x in metrics]
+            if fmt in ("html", "md") and len(metrics) > 1:
+                # the cohort view: what the class gets wrong first, each learner folded
+                from quizapp.reports import cohort_view
+                from quizapp.reports.items import item_analysis
 
-            chunks = render(metrics, fmt, generated_at=generated, by=by)
+                analysis = item_analysis(
+                    members, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, rename=rename
+                )
+                if fmt == "html":
+                    chunks = [cohort_view.render_html(metrics, analysis, generated_at=generated)]
+                else:
+                    chunks = [cohort_view.render_md(metrics, analysis)]
+            else:
+                from quizapp.reports.output import render
+
+                chunks = render(metrics, fmt, generated_at=generated, by=by)
         what = "report"
     write_atomic(output, chunks, protected)
     who = members[0].name if len(members) == 1 else f"{len(members)} learners"
+    who = rename.get(who, who)
     where = "standard output" if output == "-" else output
     click.echo(f"Wrote {fmt} {what} for {who} to {where}.", err=True)
 
@@ -236,8 +313,12 @@ def _records(
     tags: tuple[str, ...],
     since: datetime | None,
     now: datetime,
+    rename: dict[str, str] | None = None,
+    files: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, ReviewRecord]]:
-    """Every review of every member, member by member, file by file, oldest first."""
+    """Every review of every member, member by member, file by file, oldest first;
+    names and files shown as `rename` and `files` say (pseudonyms)."""
+    rename, files = rename or {}, files or {}
     from quizapp.reports.reviewlog import iter_reviews
 
     for m in members:
@@ -251,4 +332,46 @@ def _records(
                 now=now,
                 source=part.source.label,
             ):
-                yield part.source.label, replace(r, learner=m.name)
+                label = files.get(part.source.label, part.source.label)
+                yield label, replace(r, learner=rename.get(m.name, m.name), source=label)
+
+
+def _with_quiz(
+    records: Iterator[tuple[str, ReviewRecord]],
+    members: list[CohortMember],
+    deck_ids: list[str] | None,
+    tags: tuple[str, ...],
+    since: datetime | None,
+    now: datetime,
+    rename: dict[str, str],
+) -> Iterator[ReviewRecord | QuizAnswerRecord | BlockRecord]:
+    """The study reviews, then every member's quiz answers and finished blocks."""
+    from quizapp.reports.xapi_out import quiz_records
+
+    for _, r in records:
+        yield r
+    for m in members:
+        for part in m.parts:
+            yield from quiz_records(
+                part.source.db,
+                part.learner.id,
+                rename.get(m.name, m.name),
+                deck_ids=deck_ids,
+                tags=tags,
+                since=since,
+                now=now,
+            )
+
+
+def _private(x: T, rename: dict[str, str], files: dict[str, str]) -> T:
+    """A learner's figures with the name and database files replaced (pseudonyms)."""
+    hardest = getattr(x, "hardest", None)
+    changes: dict[str, object] = {
+        "learner": rename.get(x.learner, x.learner),  # type: ignore[attr-defined]
+        "sources": tuple(files.get(s, s) for s in x.sources),  # type: ignore[attr-defined]
+    }
+    if hardest is not None:
+        changes["hardest"] = tuple(
+            replace(h, source=files.get(h.source, h.source)) for h in hardest
+        )
+    return replace(x, **changes)  # type: ignore[type-var]

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from quizapp.reports.figures import GroupMetrics, LearnerMetrics, LearnerSummary
+from quizapp.reports.labels import source_name
 from quizapp.reports.reviewlog import ReviewRecord
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,7 +74,7 @@ def _learner_row(m: LearnerMetrics | LearnerSummary) -> list[Cell]:
     w7, w30, w365 = (m.retention_window(d) for d in (7, 30, 365))
     return [
         m.learner,
-        " ".join(m.sources),
+        " ".join(source_name(s) for s in m.sources),
         c.total,
         c.seen,
         c.new,
@@ -198,7 +199,7 @@ def render_reviews(records: Iterable[ReviewRecord], *, with_source: bool = False
             r.card_key,
         ]
         if with_source:
-            row.append(r.source)
+            row.append(source_name(r.source))
         batch.append(row)
         if len(batch) >= 5000:
             yield _table(None, batch)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from quizapp.reports.figures import LearnerMetrics, Ratio
+from quizapp.reports.labels import source_name
 from quizapp.textsafe import inert
 
 CSS = """
@@ -41,8 +42,17 @@ svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
 .alt { max-height: 16rem; overflow-y: auto; }
 .learner { page-break-before: always; break-before: page; }
 .learner:first-of-type { page-break-before: auto; break-before: auto; }
+.item { margin: 1rem 0; padding: .4rem .8rem; border-left: 3px solid var(--grid); }
+.item h3 { margin: .2rem 0; } .item p { margin: .2rem 0; }
+details.learner { page-break-before: auto; break-before: auto; border-top: 1px solid var(--grid); }
+details.learner > summary { cursor: pointer; padding: .4rem 0; font-weight: 600; }
+details.learner section.learner { page-break-before: auto; break-before: auto; }
+.heat td.cell { text-align: center; min-width: 3rem; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
+  details > :not(summary) { display: block !important; }
+  details::details-content { content-visibility: visible; display: block; }
+  .item { break-inside: avoid; page-break-inside: avoid; }
   .alt { max-height: none; overflow: visible; }
   h2, h3, figure, table { break-inside: avoid; page-break-inside: avoid; }
   .tile { border: 1px solid var(--grid); }
@@ -63,6 +73,12 @@ def pct(x: float | None) -> str:
 
 def ratio(r: Ratio) -> str:
     return "–" if not r.total else f"{pct(r.rate)} ({r.passed}/{r.total})"
+
+
+def _short(name: str) -> str:
+    """A day label without its year (2026-03-02 → 03-02); anything else as it is."""
+    is_day = len(name) == 10 and name[4] == "-" and name[7] == "-" and name[:4].isdigit()
+    return name[5:] if is_day else name
 
 
 def _nice_max(v: float) -> float:
@@ -110,7 +126,7 @@ def bar_chart(label: str, points: Sequence[tuple[str, float]], color: str = "#38
         if i % every == 0:
             parts.append(
                 f'<text x="{x + slot * 0.35:.1f}" y="{H - PAD_B + 14}" '
-                f'text-anchor="middle">{esc(name[5:] if len(name) == 10 else name)}</text>'
+                f'text-anchor="middle">{esc(_short(name))}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -141,7 +157,7 @@ def line_chart(label: str, points: Sequence[tuple[str, float | None]]) -> str:
         if i % every == 0:
             parts.append(
                 f'<text x="{x:.1f}" y="{H - PAD_B + 14}" text-anchor="middle">'
-                f"{esc(name[5:] if len(name) == 10 else name)}</text>"
+                f"{esc(_short(name))}</text>"
             )
         if v is None:
             flush()
@@ -268,7 +284,7 @@ def learner_section(m: LearnerMetrics) -> str:
     if m.filters.tags:
         meta += f" · tags: {', '.join(m.filters.tags)}"
     if m.sources:
-        meta += f" · from {', '.join(m.sources)}"
+        meta += f" · from {', '.join(source_name(s) for s in m.sources)}"
     out.append(f'<p class="meta">{esc(meta)}</p><div class="tiles">')
     out += [f'<div class="tile"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for v, k in tiles]
     out.append("</div>")
@@ -468,6 +484,11 @@ def render(learners: Sequence[LearnerMetrics], *, generated_at: str) -> str:
             else "<p>No learners matched.</p>"
         )
     body += [learner_section(m) for m in learners]
+    return page(title, body, generated_at=generated_at)
+
+
+def page(title: str, body: Sequence[str], *, generated_at: str) -> str:
+    """The self-contained page around `body` (already escaped HTML)."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'

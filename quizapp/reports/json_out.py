@@ -21,6 +21,7 @@ from quizapp.reports.figures import (
     Ratio,
     RetentionWindow,
 )
+from quizapp.reports.labels import source_name
 
 SCHEMA_VERSION = 1
 
@@ -80,7 +81,7 @@ def _hard(h: HardCard) -> dict[str, Any]:
         "lapses": h.lapses,
         "reps": h.reps,
         "recall": _f(h.recall),
-        "source": h.source,
+        "source": source_name(h.source) if h.source else "",
     }
 
 
@@ -105,7 +106,7 @@ def _window(w: RetentionWindow) -> dict[str, Any]:
 def learner_dict(m: LearnerMetrics) -> dict[str, Any]:
     return {
         "learner": m.learner,
-        "sources": list(m.sources),
+        "sources": [source_name(s) for s in m.sources],
         "now": m.now,
         "today": m.today,
         "rollover_hour": m.rollover_hour,

@@ -12,6 +12,13 @@ def iso_utc(dt: datetime) -> str:
     return utc(dt).strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc(dt).microsecond // 1000:03d}Z"
 
 
+def source_name(label: str) -> str:
+    """A database label as reports show it: the file's name, never its folders (a report
+    is shared; the path of the learner's files is not the reader's business)."""
+    name = label.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return name or label
+
+
 def prompt_text(card_type: str, data: dict[str, object], ord_: int) -> str:
     """The question as the learner saw it (cloze: the deletion blanked)."""
     if card_type == "cloze":

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from quizapp.reports.figures import CardCounts, LearnerMetrics, Ratio
+from quizapp.reports.labels import source_name
 from quizapp.textsafe import inert
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -58,7 +59,7 @@ COUNT_HEADER = ("New", "Learning", "Young", "Mature", "Suspended", "Leeches", "S
 def learner_section(m: LearnerMetrics, level: int = 1) -> list[str]:
     h = "#" * level
     out = [f"{h} Progress report: {md(m.learner)}", ""]
-    src = f" · from {', '.join(md(s) for s in m.sources)}" if m.sources else ""
+    src = f" · from {', '.join(md(source_name(s)) for s in m.sources)}" if m.sources else ""
     since = f" · reviews since {m.filters.since}" if m.filters.since else ""
     out += [f"Study day {m.today} (report time {m.now}){since}{src}.", ""]
     s = m.streak

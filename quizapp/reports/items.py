@@ -1,0 +1,452 @@
+"""Item analysis: classical test statistics per study item, per fact and per tag, over a
+cohort (`quizapp report --all --items`). Definitions with formulas: docs/reports.md.
+
+The observations are, for every learner and item, the learner's **first study answer**
+(the earliest review of the item) and **every answered quiz question** of it; each is
+labelled with its origin. A learner's *first attempt* at an item is the earliest of
+those (a study answer first on a tie).
+
+* ``learners``: learners with at least one observation of the item; ``attempts``: the
+  observations (``study_answers`` + ``quiz_answers``).
+* ``correct_rate`` (difficulty, *p*): the share of those learners whose first attempt
+  was correct (auto-graded: the grader's verdict; self-graded: rated above Again).
+* ``discrimination`` (point-biserial, r_pb): over the learners who answered the item and
+  at least one other, r_pb = (M_p − M_q) / s · sqrt(p·q), where the learner's
+  *rest score* is their first-attempt correct rate on every other item in scope, M_p /
+  M_q the mean rest score of those right / wrong on this item, s the (population)
+  standard deviation of the rest scores, p the share right, q = 1 − p.
+* ``discrimination_27`` (upper-lower index, D): with the same learners sorted by rest
+  score, D = p_upper − p_lower over the top and bottom k = ceil(0.27·n).
+* Both are NA (None) below `MIN_LEARNERS` learners, or when everyone (or no one) got it
+  right, or when the rest scores do not vary.
+* MCQ options: the share of learners whose first attempt chose each option, by the
+  option's text (responses are stored as letters in the card's order, whatever order
+  they were shown in). A distractor (wrong option) chosen by fewer than
+  `NONFUNCTIONING` of the learners is *non-functioning*.
+* Typed and cloze: the most frequent wrong responses over all observations, normalised
+  (`quizapp.study.matching.normalize_text`); MCQ: the distractors most chosen.
+* Flags (a possibly flawed item): negative discrimination; a distractor chosen more
+  often than the key (than the least-chosen key of a multiple-answer item).
+
+Learners are merged by name across databases (`quizapp.reports.cohort`); items are
+keyed by (deck id, card id, ord), so the same deck in several files is one item.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from quizapp.clock import dt_to_ms, utc
+from quizapp.reports.labels import prompt_text
+from quizapp.store.queries import reports_items as q
+from quizapp.store.scope import Scope
+from quizapp.study.matching import normalize_text
+
+if TYPE_CHECKING:
+    from quizapp.reports.cohort import CohortMember
+
+#: Below this many learners an item has no discrimination figure (NA).
+MIN_LEARNERS = 5
+#: A distractor chosen by fewer than this share of learners is non-functioning.
+NONFUNCTIONING = 0.05
+#: Share of the learners in each tail of the upper-lower index.
+TAIL = 0.27
+#: Most frequent wrong responses kept per item.
+TOP_WRONG = 3
+
+FLAG_NEGATIVE = "negative discrimination"
+FLAG_DISTRACTOR = "distractor chosen more than the key"
+
+ItemKey = tuple[str, str, int]  # (deck id, card id, ord)
+
+
+def item_label(key: ItemKey) -> str:
+    deck_id, card_id, ord_ = key
+    return f"{deck_id}/{card_id}#c{ord_}" if ord_ else f"{deck_id}/{card_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class OptionShare:
+    """One MCQ option: its text, whether it is a key, and the learners choosing it."""
+
+    text: str
+    correct: bool
+    chosen: int
+    share: float | None
+
+    @property
+    def nonfunctioning(self) -> bool:
+        return not self.correct and self.share is not None and self.share < NONFUNCTIONING
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStats:
+    deck_id: str
+    card_id: str
+    ord: int
+    type: str
+    fact: str  # the fact key as written ('' when the item is its own fact)
+    tags: tuple[str, ...]
+    prompt: str
+    learners: int
+    study_answers: int
+    quiz_answers: int
+    first_correct: int
+    discrimination: float | None  # point-biserial against the rest score
+    discrimination_27: float | None  # upper-lower 27 % index
+    options: tuple[OptionShare, ...] = ()
+    top_wrong: tuple[tuple[str, int], ...] = ()
+    flags: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> ItemKey:
+        return (self.deck_id, self.card_id, self.ord)
+
+    @property
+    def label(self) -> str:
+        return item_label(self.key)
+
+    @property
+    def fact_key(self) -> str:
+        """The fact the item tests: `deck/fact`, or the item's own label."""
+        return f"{self.deck_id}/{self.fact}" if self.fact else self.label
+
+    @property
+    def attempts(self) -> int:
+        return self.study_answers + self.quiz_answers
+
+    @property
+    def correct_rate(self) -> float | None:
+        return self.first_correct / self.learners if self.learners else None
+
+    @property
+    def nonfunctioning(self) -> tuple[str, ...]:
+        return tuple(o.text for o in self.options if o.nonfunctioning)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStats:
+    """Items rolled up by fact or by tag."""
+
+    key: str
+    items: int
+    learners: int
+    attempts: int
+    first_attempts: int  # learner × item first attempts
+    first_correct: int
+    discrimination: float | None  # mean r_pb of its items that have one
+    hardest: str  # label of its item with the lowest correct rate
+
+    @property
+    def correct_rate(self) -> float | None:
+        return self.first_correct / self.first_attempts if self.first_attempts else None
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerScore:
+    """A learner's first-attempt record over the scope (the total the rest score is of)."""
+
+    name: str
+    items: int
+    correct: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.correct / self.items if self.items else None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAnalysis:
+    items: tuple[ItemStats, ...]
+    facts: tuple[GroupStats, ...]
+    tags: tuple[GroupStats, ...]
+    learners: tuple[LearnerScore, ...]
+    min_learners: int = MIN_LEARNERS
+
+    @property
+    def flagged(self) -> tuple[ItemStats, ...]:
+        return tuple(i for i in self.items if i.flags)
+
+    def most_missed(self, n: int = 10) -> tuple[ItemStats, ...]:
+        """Items answered by at least `min_learners`, lowest correct rate first."""
+        rated = [
+            i
+            for i in self.items
+            if i.learners >= self.min_learners and i.first_correct < i.learners
+        ]
+        rated.sort(key=lambda i: (i.correct_rate or 0.0, -i.learners, i.key))
+        return tuple(rated[:n])
+
+    @property
+    def answers(self) -> int:
+        return sum(i.attempts for i in self.items)
+
+
+# -- gathering ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Obs:
+    learner: str
+    study: bool
+    at: int
+    correct: bool
+    response: str
+
+
+@dataclass(slots=True)
+class _Item:
+    type: str
+    fact: str
+    tags: tuple[str, ...]
+    prompt: str
+    data: dict[str, Any]
+    obs: list[_Obs] = field(default_factory=list)
+
+
+def gather(
+    members: Sequence[CohortMember],
+    *,
+    deck_ids: Sequence[str] | None = None,
+    tags: Sequence[str] = (),
+    since: datetime | None = None,
+    now: datetime,
+) -> dict[ItemKey, _Item]:
+    """Every observation of every member, by item (see the module docstring)."""
+    scope = Scope(tuple(deck_ids) if deck_ids is not None else None, tuple(tags))
+    since_ms = dt_to_ms(utc(since)) if since is not None else None
+    now_ms = dt_to_ms(utc(now)) or 0
+    items: dict[ItemKey, _Item] = {}
+    for m in members:
+        for part in m.parts:
+            db, lid = part.source.db, part.learner.id
+            study = q.first_study_answers(db, lid, scope, since_ms, now_ms)
+            quiz = q.quiz_answers(db, lid, scope, since_ms, now_ms)
+            if not study and not quiz:
+                continue
+            cards: dict[int, ItemKey] = {}
+            for pk, deck_id, card_id, ord_, ctype, fact, tagcol, data in q.item_cards(
+                db, [r[0] for r in study] + [r[0] for r in quiz]
+            ):
+                key = (deck_id, card_id, ord_)
+                cards[pk] = key
+                if key not in items:
+                    d = json.loads(data)
+                    items[key] = _Item(
+                        ctype, fact, tuple(tagcol.split()), prompt_text(ctype, d, ord_), d
+                    )
+            for pk, at, rating, correct, resp, _pres in study:
+                ok = rating > 1 if correct is None else bool(correct)
+                items[cards[pk]].obs.append(_Obs(m.name, True, at, ok, resp))
+            for pk, at, correct, resp, _pres, _b, _p, _t in quiz:
+                items[cards[pk]].obs.append(_Obs(m.name, False, at, bool(correct), resp))
+    return items
+
+
+# -- statistics --------------------------------------------------------------------
+
+
+def option_indexes(response: str, n_options: int, texts: Sequence[str] = ()) -> list[int]:
+    """The card-order option indexes of a stored mcq response ("A,C"); an older
+    response holding an option's text maps to that option; anything else to none."""
+    parts = [p.strip() for p in response.split(",") if p.strip()]
+    out: list[int] = []
+    if parts and all(len(p) == 1 and "A" <= p.upper() <= "Z" for p in parts):
+        out = [ord(p.upper()) - 65 for p in parts]
+        return [i for i in out if 0 <= i < n_options]
+    if response in texts:
+        return [list(texts).index(response)]
+    return []
+
+
+def point_biserial(xs: Sequence[bool], rest: Sequence[float]) -> float | None:
+    """r_pb = (M_p − M_q) / s · sqrt(p·q) with s the population SD of `rest`."""
+    n = len(xs)
+    if n < MIN_LEARNERS:
+        return None
+    right = [r for x, r in zip(xs, rest, strict=True) if x]
+    wrong = [r for x, r in zip(xs, rest, strict=True) if not x]
+    if not right or not wrong:
+        return None
+    mean = sum(rest) / n
+    s = math.sqrt(sum((r - mean) ** 2 for r in rest) / n)
+    if s == 0:
+        return None
+    p = len(right) / n
+    return (sum(right) / len(right) - sum(wrong) / len(wrong)) / s * math.sqrt(p * (1 - p))
+
+
+def upper_lower(xs: Sequence[bool], rest: Sequence[float]) -> float | None:
+    """D = p_upper − p_lower over the top and bottom k = ceil(0.27·n) by rest score.
+
+    Learners tied on the rest score at a tail's edge share its last places: their group
+    counts with weight (places left) / (group size), so no order among equals is made
+    up."""
+    n = len(xs)
+    if n < MIN_LEARNERS or all(xs) or not any(xs):
+        return None
+    if max(rest) == min(rest):
+        return None
+    k = max(1, math.ceil(TAIL * n))
+    groups: dict[float, list[bool]] = {}
+    for x, r in zip(xs, rest, strict=True):
+        groups.setdefault(r, []).append(x)
+
+    def tail(scores: list[float]) -> float:
+        left, got = float(k), 0.0
+        for r in scores:
+            g = groups[r]
+            take = min(left, len(g))
+            got += take * sum(g) / len(g)
+            left -= take
+            if left <= 0:
+                break
+        return got / k
+
+    ordered = sorted(groups)
+    return tail(ordered[::-1]) - tail(ordered)
+
+
+def analyse(items: dict[ItemKey, _Item]) -> ItemAnalysis:
+    """The statistics of the gathered observations."""
+    # each learner's first attempt per item
+    firsts: dict[ItemKey, dict[str, _Obs]] = {}
+    totals: dict[str, list[int]] = {}
+    for key, it in items.items():
+        first: dict[str, _Obs] = {}
+        for o in it.obs:
+            cur = first.get(o.learner)
+            if cur is None or (o.at, not o.study) < (cur.at, not cur.study):
+                first[o.learner] = o
+        firsts[key] = first
+        for name, o in first.items():
+            t = totals.setdefault(name, [0, 0])
+            t[0] += 1
+            t[1] += o.correct
+    stats = [_item_stats(key, items[key], firsts[key], totals) for key in sorted(items)]
+    learners = tuple(LearnerScore(n, t[0], t[1]) for n, t in sorted(totals.items()))
+    return ItemAnalysis(
+        items=tuple(stats),
+        facts=_groups(stats, lambda s: (s.fact_key,), firsts),
+        tags=_groups(stats, lambda s: s.tags, firsts),
+        learners=learners,
+    )
+
+
+def _item_stats(
+    key: ItemKey, it: _Item, first: dict[str, _Obs], totals: dict[str, list[int]]
+) -> ItemStats:
+    names = sorted(first)
+    xs: list[bool] = []
+    rest: list[float] = []
+    for name in names:
+        n, c = totals[name]
+        if n > 1:
+            x = first[name].correct
+            xs.append(x)
+            rest.append((c - x) / (n - 1))
+    r_pb = point_biserial(xs, rest)
+    d27 = upper_lower(xs, rest)
+    options: tuple[OptionShare, ...] = ()
+    top: tuple[tuple[str, int], ...] = ()
+    flags: list[str] = []
+    if r_pb is not None and r_pb < 0:
+        flags.append(FLAG_NEGATIVE)
+    if it.type == "mcq":
+        choices = [c for c in it.data.get("choices", []) if isinstance(c, dict)]
+        texts = [str(c.get("text", "")) for c in choices]
+        chosen = Counter[int]()
+        for name in names:
+            chosen.update(set(option_indexes(first[name].response, len(texts), texts)))
+        total = len(names)
+        options = tuple(
+            OptionShare(
+                texts[i],
+                bool(choices[i].get("correct")),
+                chosen[i],
+                chosen[i] / total if total else None,
+            )
+            for i in range(len(texts))
+        )
+        keys = [o.chosen for o in options if o.correct]
+        if keys and any(not o.correct and o.chosen > min(keys) for o in options):
+            flags.append(FLAG_DISTRACTOR)
+        wrong = sorted((o for o in options if not o.correct and o.chosen), key=lambda o: -o.chosen)
+        top = tuple((o.text, o.chosen) for o in wrong[:TOP_WRONG])
+    elif it.type in ("typed", "cloze"):
+        counts = Counter(normalize_text(o.response) or "(blank)" for o in it.obs if not o.correct)
+        top = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_WRONG])
+    return ItemStats(
+        deck_id=key[0],
+        card_id=key[1],
+        ord=key[2],
+        type=it.type,
+        fact=it.fact,
+        tags=it.tags,
+        prompt=it.prompt,
+        learners=len(names),
+        study_answers=sum(1 for o in it.obs if o.study),
+        quiz_answers=sum(1 for o in it.obs if not o.study),
+        first_correct=sum(1 for n in names if first[n].correct),
+        discrimination=r_pb,
+        discrimination_27=d27,
+        options=options,
+        top_wrong=top,
+        flags=tuple(flags),
+    )
+
+
+def _groups(
+    stats: Sequence[ItemStats], keys: Any, firsts: dict[ItemKey, dict[str, _Obs]]
+) -> tuple[GroupStats, ...]:
+    grouped: dict[str, list[ItemStats]] = {}
+    for s in stats:
+        for k in keys(s):
+            grouped.setdefault(k, []).append(s)
+    out = []
+    for k in sorted(grouped):
+        members = grouped[k]
+        who: set[str] = set()
+        for s in members:
+            who.update(firsts[s.key])
+        rated = [s.discrimination for s in members if s.discrimination is not None]
+        hardest = min(
+            members, key=lambda s: (s.correct_rate if s.correct_rate is not None else 2.0, s.key)
+        )
+        out.append(
+            GroupStats(
+                key=k,
+                items=len(members),
+                learners=len(who),
+                attempts=sum(s.attempts for s in members),
+                first_attempts=sum(s.learners for s in members),
+                first_correct=sum(s.first_correct for s in members),
+                discrimination=sum(rated) / len(rated) if rated else None,
+                hardest=hardest.label,
+            )
+        )
+    return tuple(out)
+
+
+def item_analysis(
+    members: Sequence[CohortMember],
+    *,
+    deck_ids: Sequence[str] | None = None,
+    tags: Sequence[str] = (),
+    since: datetime | None = None,
+    now: datetime,
+    rename: dict[str, str] | None = None,
+) -> ItemAnalysis:
+    """`analyse(gather(...))`; `rename` maps member names to the names shown
+    (pseudonyms)."""
+    if rename:
+        from dataclasses import replace
+
+        members = [replace(m, name=rename.get(m.name, m.name)) for m in members]
+    return analyse(gather(members, deck_ids=deck_ids, tags=tags, since=since, now=now))
