@@ -141,7 +141,8 @@ def test_answer_flag_navigate_are_saved(
         block.answer(3, "  ")
     with pytest.raises(QuizError, match="no question 9"):
         block.goto(9)
-    assert block.answer(2, "b").correct is False
+    wrong_letter = {text: letter for letter, text in block.question(2).choices}["80%"]
+    assert block.answer(2, wrong_letter.lower()).correct is False  # as shown
     block.flag(3, True)
     block.goto(4)
     assert block.unanswered() == [3, 4, 5]
@@ -189,8 +190,8 @@ def test_timed_block_expires_and_is_submitted(
     res = block.answer(1, "35")
     assert res.correct is True  # stored and returned; the UI hides it
     assert block.questions()[0] == (1, True, False, None)  # hidden until submit
-    block.answer(2, [1])
-    block.answer(2, [0])  # timed: may change until submit
+    block.answer(2, wrong(block.question(2)))
+    block.answer(2, right(block.question(2)))  # timed: may change until submit
     assert block.remaining_ms() == 150_000
     assert not block.expired()
     clock.advance(seconds=149)

@@ -15,7 +15,8 @@ import pytest
 from sqlite_utils import Database
 
 from quizapp.plain.quiz import PlainQuiz, clock_text
-from quizapp.quiz import build_block
+from quizapp.quiz import build_block, load_block
+from quizapp.store import open_database
 from tests.conftest import FakeClock
 from tests.test_quiz_support import QUIZ_DECK, quiz_setup
 
@@ -51,18 +52,38 @@ def answers(db: Path) -> list[tuple[str, str | None, int | None, int]]:
         conn.close()
 
 
+def shown_letters(db: Path, position: int) -> dict[str, str]:
+    """Option text → the letter question `position` of the latest block shows it by (the
+    options of every mcq question are shuffled when the block is built)."""
+    database = open_database(db)
+    try:
+        block_id = database.conn.execute("SELECT max(id) FROM quiz_blocks").fetchone()[0]
+        q = load_block(database, block_id).question(position)
+        return {text: letter for letter, text in q.choices}
+    finally:
+        database.conn.close()
+
+
 def test_tutor_block_through_stdin(tmp_path: Path, deck_dir: Path) -> None:
     db = tmp_path / "p.db"
+    args = ("--plain", "--tutor", "--in-order", "--questions", "9")
+    out = run_quiz(db, deck_dir, ":q\n", *args)  # build the block, see its option orders
+    assert out.returncode == 0, out.stderr
+    assert "Only 5 question(s) in the unused pool here." in out.stdout
+    mcq1, mcq2 = shown_letters(db, 2), shown_letters(db, 4)
     # typed-1 right, mcq-1 wrong, cloze-1 skipped (Enter), mcq-2 right, typed-2 right;
     # after the last question it goes back to the unanswered one; :s lists it; y submits.
-    stdin = "35 percent\n\nb\n\n\na,b\n\nlung\n\n:s\ny\n"
-    out = run_quiz(db, deck_dir, stdin, "--plain", "--tutor", "--in-order", "--questions", "9")
+    both = f"{mcq2['alpha']},{mcq2['beta']}".lower()
+    stdin = f"35 percent\n\n{mcq1['80%'].lower()}\n\n\n{both}\n\nlung\n\n:s\ny\n"
+    out = run_quiz(db, deck_dir, stdin, "--resume")
     assert out.returncode == 0, out.stderr
     text = out.stdout
-    assert "Only 5 question(s) in the unused pool here." in text
     assert "✓ Correct — 35%" in text
-    assert "✗ Wrong — you answered B) 80%; the answer is A) 38%" in text
-    assert "B) ✗ wrong (your choice): 80% — That is the share within 5 years." in text
+    wrong, right = mcq1["80%"], mcq1["38%"]
+    assert f"✗ Wrong — you answered {wrong}) 80%; the answer is {right}) 38%" in text
+    assert f"{wrong}) ✗ wrong (your choice): 80% — That is the share within 5 years." in text
+    # the options are listed as shown: A first
+    assert text.index(f"  {min(wrong, right)}) ") < text.index(f"  {max(wrong, right)}) ")
     assert 'Source: "As many as 35% recur." [47] — A test source' in text
     assert "back to unanswered question 3" in text
     assert "1 unanswered (counted wrong): 3" in text
@@ -74,6 +95,7 @@ def test_tutor_block_through_stdin(tmp_path: Path, deck_dir: Path) -> None:
         "  prog: 1/2 (50%)",
         "  test: 3/5 (60%)",
     ]
+    # saved naming the card's own options (B is 80% on the card), whatever was shown
     assert [(a[0], a[1], a[2]) for a in answers(db)] == [
         ("typed-1", "35 percent", 1),
         ("mcq-1", "B", 0),
@@ -112,13 +134,16 @@ def test_timed_block_quit_and_resume(tmp_path: Path, deck_dir: Path) -> None:
     conn.close()
     assert answers(db)[:2] == [("typed-1", "35", 1, 0), ("mcq-1", None, None, 1)]
 
-    out = run_quiz(db, deck_dir, "b\n:p\na\n:l\n:s\ny\n", "--resume")
+    mcq1 = shown_letters(db, 2)
+    wrong, right = mcq1["80%"].lower(), mcq1["38%"].lower()
+    out = run_quiz(db, deck_dir, f"{wrong}\n:p\n{right}\n:l\n:s\ny\n", "--resume")
     assert out.returncode == 0, out.stderr
     text = out.stdout
     # without --plain, piped input runs line by line (the TUI needs a terminal)
     assert "quiz screen" not in text
     assert "Quiz block 1: 3 questions, timed mode, 1 answered" in text
-    assert "Your answer: B) 80%" in text  # back on question 2: answer shown, not graded
+    # back on question 2: the answer is shown by the letter it was given (not graded)
+    assert f"Your answer: {mcq1['80%']}) 80%" in text
     assert "•F" in text and "• answered" in text  # navigator: answered + flagged, hidden
     assert "Review:" in text and "✗ Not answered — the answer is" in text
     assert text.rstrip().splitlines()[-5] == "Score: 2/3 (67%)"
@@ -153,7 +178,8 @@ def test_timed_block_runs_out_with_a_fake_clock(
             return super().readline(size)
 
     out = io.StringIO()
-    r = PlainQuiz(block, SlowInput("35\na\n;x\n"), out).run()
+    right = {text: letter for letter, text in block.question(2).choices}["38%"]
+    r = PlainQuiz(block, SlowInput(f"35\n{right}\n;x\n"), out).run()
     text = out.getvalue()
     assert "time left 1:30" in text and "time left 0:50" in text and "time left 0:10" in text
     assert "Time is up: the block has been submitted; that answer came too late." in text

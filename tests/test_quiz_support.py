@@ -94,7 +94,7 @@ def quiz_setup(db: Database, write_deck: Callable[..., Path], text: str = QUIZ_D
 def right(q: Question) -> str | Sequence[int]:
     card = q.item.card
     if q.type == CardType.MCQ:
-        return [i for i, c in enumerate(card.choices) if c.correct]
+        return q.shown.to_display([i for i, c in enumerate(card.choices) if c.correct])
     if q.type == CardType.CLOZE:
         return "; ".join(cloze.answers_for(card.text, q.item.ord))
     return card.answer
@@ -103,5 +103,5 @@ def right(q: Question) -> str | Sequence[int]:
 def wrong(q: Question) -> str | Sequence[int]:
     card = q.item.card
     if q.type == CardType.MCQ:
-        return [i for i, c in enumerate(card.choices) if not c.correct]
+        return q.shown.to_display([i for i, c in enumerate(card.choices) if not c.correct])
     return "nothing like it"

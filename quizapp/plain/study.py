@@ -23,6 +23,7 @@ from quizapp.scheduling.scheduler import format_interval
 from quizapp.store.items import StudyItem
 from quizapp.store.queries.study import is_flagged
 from quizapp.study import grading
+from quizapp.study.presentation import Order
 from quizapp.study.session import StudySession, elapsed_ms
 from quizapp.textsafe import inert
 
@@ -128,8 +129,9 @@ class PlainStudy:
             f"{_deck(item.deck_title)} · {card.type.value} · {_deck(item.key)}"
         )
         start = time.monotonic()
+        order = self.session.presentation(item)
         if card.type == CardType.MCQ:
-            result = self._mcq(item)
+            result = self._mcq(item, order)
         elif card.type == CardType.TYPED:
             self.say(_deck(card.prompt))
             result = grading.grade(item, self.ask("Your answer> "))
@@ -143,29 +145,36 @@ class PlainStudy:
             self.ask("Press Enter to show the answer> ")
             result = grading.grade(item, None)
         duration = elapsed_ms(start)
-        self.feedback(item, result)
+        self.feedback(item, result, order)
         rating = self._grade(item, result.suggested)
         outcome = self.session.answer(
-            item, rating, response=result.response, correct=result.correct, duration_ms=duration
+            item,
+            rating,
+            response=result.response,
+            correct=result.correct,
+            duration_ms=duration,
+            order=order,
         )
-        nxt = outcome.after.due
-        when = format_interval(nxt - self.session.now()) if nxt else "?"
+        when = format_interval(outcome.interval) if outcome.after.due else "?"
         self.say(f"Saved: {RATING_LABELS[rating]}; next in {when}.")
 
-    def _mcq(self, item: StudyItem) -> grading.GradeResult:
+    def _mcq(self, item: StudyItem, order: Order) -> grading.GradeResult:
+        """The options in the order of this presentation, lettered as shown."""
         card = item.card
         self.say(_deck(card.prompt))
         letters = grading.letters(len(card.choices))
-        for letter, choice in zip(letters, card.choices, strict=False):
-            self.say(f"  {letter}) {_deck(choice.text)}")
+        for letter, i in zip(letters, order.shown, strict=False):
+            self.say(f"  {letter}) {_deck(card.choices[i].text)}")
         hint = "letters, e.g. a,c" if card.multiple else "a letter"
         while True:
             try:
-                return grading.grade(item, self.ask(f"Choose {hint}> "))
+                return grading.grade(item, self.ask(f"Choose {hint}> "), order)
             except grading.NotAnAnswer:
                 self.say(f"Please answer with {hint} from {letters[0]} to {letters[-1]}.")
 
-    def feedback(self, item: StudyItem, result: grading.GradeResult) -> None:
+    def feedback(
+        self, item: StudyItem, result: grading.GradeResult, order: Order | None = None
+    ) -> None:
         card = item.card
         if result.correct is True:
             self.say(self.style(f"✓ Correct — {_deck(result.expected)}", "ok"))
@@ -179,7 +188,9 @@ class PlainStudy:
             self.say(_deck(cloze.render_answer(card.text, item.ord)))
         if card.type == CardType.MCQ:
             letters = grading.letters(len(card.choices))
-            for letter, choice in zip(letters, card.choices, strict=False):
+            shown = order or Order.identity(len(card.choices))
+            for letter, i in zip(letters, shown.shown, strict=False):
+                choice = card.choices[i]
                 mark = "✓ right" if choice.correct else "✗ wrong"
                 self.say(f"  {letter}) {mark}: {_deck(choice.text)} — {_deck(choice.why)}")
         if card.explanation:

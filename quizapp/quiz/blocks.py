@@ -123,7 +123,7 @@ class QuizBlock:
         q = self.question(position)
         if q.response is None or not self.feedback_visible:
             return None
-        return grade(q.item, q.response)
+        return q.regrade()
 
     def _index(self, position: int) -> int:
         if not 1 <= position <= len(self._questions):
@@ -234,15 +234,17 @@ class QuizBlock:
         return self.question()
 
     def answer(self, position: int, response: str | Sequence[int]) -> GradeResult:
-        """Grade and save an answer. Timed: may be changed until submit (the caller hides
-        the result). Tutor: final once given. Raises QuizError (TimeUp when time ran out)."""
+        """Grade and save an answer (an mcq's letters or indexes as shown: `Question.shown`;
+        saved naming the card's own options). Timed: may be changed until submit (the
+        caller hides the result). Tutor: final once given. Raises QuizError (TimeUp when
+        time ran out)."""
         self._require_open(None)
         if self.paused:
             raise QuizError("the block is paused; resume it to answer")
         q = self.question(position)
         if self.mode == "tutor" and q.answered:
             raise QuizError(f"question {position} is already answered")
-        result = grade(q.item, response)
+        result = grade(q.item, response, q.shown)
         now_ms = clock_ms(self.clock)
         self._advance(now_ms)
         with transaction(self.db.conn):
@@ -294,6 +296,7 @@ class QuizBlock:
                 response=q.response,
                 correct=bool(q.correct),
                 duration_ms=q.time_ms,
+                order=q.shown,
             )
 
     @property

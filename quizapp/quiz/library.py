@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from quizapp.clock import Clock, system_clock
+from quizapp.model import CardType
 from quizapp.quiz import pools
 from quizapp.quiz.blocks import DEFAULT_SECONDS_PER_QUESTION, MODES, Mode, QuizBlock, clock_ms
 from quizapp.quiz.pools import POOLS, Pool
@@ -15,6 +17,7 @@ from quizapp.store.items import load_items
 from quizapp.store.learners import Learner
 from quizapp.store.queries import quiz as queries
 from quizapp.store.scope import Scope
+from quizapp.study.presentation import draw_order, order_from_json
 
 
 def pool_counts(
@@ -51,7 +54,9 @@ def build_block(
     """Draw up to `n` questions from `pool` and save the new block (status active).
 
     `deck_ids` None means every active deck. With `shuffle` False the questions keep
-    deck order (the cloze deletion asked is still drawn at random). Raises QuizError
+    deck order (the cloze deletion asked is still drawn at random). Either way each mcq
+    question's options get an order of their own, drawn now and saved with the question
+    (from `rng_seed` when given, so a seeded block is reproducible). Raises QuizError
     when the pool is empty, naming the pools that do have questions.
     """
     if pool not in POOLS:
@@ -78,6 +83,16 @@ def build_block(
         "shuffle": shuffle,
     }
     carried = queries.quiz_flags(db, learner.id)
+    salt = rng_seed if rng_seed is not None else random.SystemRandom().getrandbits(64)
+    items = {it.card_pk: it for it in load_items(db, [c.card_pk for c in picked])}
+    shown: list[str | None] = []  # each question's option order (mcq only)
+    for position, c in enumerate(picked, start=1):
+        item = items.get(c.card_pk)
+        if item is None or item.card.type != CardType.MCQ:
+            shown.append(None)
+            continue
+        order = draw_order(item.card, "quiz", learner.id, now_ms, salt, position)
+        shown.append(order.to_json())
     block_id = queries.add_block(
         db,
         learner.id,
@@ -85,7 +100,9 @@ def build_block(
         mode=mode,
         time_limit_ms=limit,
         scope=saved_scope,
-        questions=[(c.card_pk, c.card_pk in carried) for c in picked],
+        questions=[
+            (c.card_pk, c.card_pk in carried, s) for c, s in zip(picked, shown, strict=True)
+        ],
     )
     return load_block(db, block_id, clock=clock)
 
@@ -103,7 +120,7 @@ def load_block(db: Database, block_id: int, *, clock: Clock = system_clock) -> Q
     rows = queries.question_rows(db, block_id)
     items = {it.card_pk: it for it in load_items(db, [r[1] for r in rows])}
     questions: list[Question] = []
-    for position, pk, response, correct, flagged, time_ms, answered_at in rows:
+    for position, pk, response, correct, flagged, time_ms, answered_at, shown in rows:
         item = items.get(pk)
         if item is None:  # the card's row vanished: cannot happen with foreign keys on
             raise QuizError(f"quiz block {block_id}: question {position} has no card")
@@ -116,6 +133,7 @@ def load_block(db: Database, block_id: int, *, clock: Clock = system_clock) -> Q
                 flagged=bool(flagged),
                 time_ms=int(time_ms),
                 answered_at=answered_at,
+                order=order_from_json(shown, len(item.card.choices)),
             )
         )
     block = QuizBlock(

@@ -7,7 +7,7 @@ a quiz never reveals, so an empty typed answer is no answer (:class:`QuizError`)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from quizapp.decks import cloze
@@ -15,6 +15,7 @@ from quizapp.model import CardType
 from quizapp.store.items import StudyItem
 from quizapp.study import grading
 from quizapp.study.grading import GradeResult
+from quizapp.study.presentation import Order
 
 #: The study item types a quiz asks (basic cards are never asked).
 QUIZ_TYPES: tuple[CardType, ...] = (CardType.MCQ, CardType.TYPED, CardType.CLOZE)
@@ -48,6 +49,13 @@ class Question:
     flagged: bool = False
     time_ms: int = 0
     answered_at: int | None = None
+    order: Order = field(default_factory=lambda: Order(()))  # an mcq's options as shown
+
+    @property
+    def shown(self) -> Order:
+        """The option order (the card's own when none fits, e.g. not an mcq)."""
+        n = len(self.item.card.choices)
+        return self.order if len(self.order.shown) == n else Order.identity(n)
 
     @property
     def type(self) -> CardType:
@@ -72,27 +80,48 @@ class Question:
 
     @property
     def choices(self) -> list[tuple[str, str]]:
-        """(letter, text) of each mcq option; empty for other types."""
+        """(letter, text) of each mcq option as shown (lettered A, B… in the order of
+        this question); empty for other types."""
         card = self.item.card
         if self.type != CardType.MCQ:
             return []
         letters = grading.letters(len(card.choices))
-        return list(zip(letters, (c.text for c in card.choices), strict=True))
+        texts = (card.choices[i].text for i in self.shown.shown)
+        return list(zip(letters, texts, strict=True))
 
     @property
     def multiple(self) -> bool:
         return self.item.card.multiple
 
     def chosen_indexes(self) -> list[int]:
-        """The mcq options chosen (0-based), from the stored response."""
+        """The mcq options chosen (the card's 0-based indexes), from the stored response
+        (which names the card's own options, whatever order they were shown in)."""
         if self.type != CardType.MCQ or not self.response:
             return []
         return grading.parse_choice_input(self.response, len(self.item.card.choices)) or []
 
+    def chosen_shown(self) -> list[int]:
+        """The mcq options chosen, as shown (0 = the option shown as A)."""
+        return self.shown.to_display(self.chosen_indexes())
 
-def grade(item: StudyItem, response: str | Sequence[int]) -> GradeResult:
-    """Grade a quiz answer with `quizapp.study.grading.grade`; QuizError when it is not
-    an answer (a quiz never reveals: a blank typed answer is no answer yet)."""
+    def regrade(self) -> GradeResult | None:
+        """The grade of the stored answer (letters as shown), or None if unanswered."""
+        if self.response is None:
+            return None
+        if self.type == CardType.MCQ:
+            picked = self.chosen_shown()
+            if not picked:  # a stored response that no longer names an option
+                return grading.grade_mcq(self.item.card, [], self.shown)
+            return grade(self.item, picked, self.shown)
+        return grade(self.item, self.response)
+
+
+def grade(
+    item: StudyItem, response: str | Sequence[int], order: Order | None = None
+) -> GradeResult:
+    """Grade a quiz answer with `quizapp.study.grading.grade` (an mcq's letters or
+    indexes as shown in `order`); QuizError when it is not an answer (a quiz never
+    reveals: a blank typed answer is no answer yet)."""
     card = item.card
     if card.type not in QUIZ_TYPES:
         raise QuizError(f"{card.type.value} cards are not asked in quizzes")
@@ -102,6 +131,6 @@ def grade(item: StudyItem, response: str | Sequence[int]) -> GradeResult:
         if not response.strip():
             raise QuizError("no answer given (type an answer, or move on with :n)")
     try:
-        return grading.grade(item, response)
+        return grading.grade(item, response, order)
     except grading.NotAnAnswer as e:
         raise QuizError(str(e)) from None

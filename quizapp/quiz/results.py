@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from quizapp.decks import cloze
 from quizapp.model import CardType
 from quizapp.quiz.library import load_block
-from quizapp.quiz.questions import Question, grade
+from quizapp.quiz.questions import Question
 from quizapp.store.db import Database
 from quizapp.store.queries import quiz as queries
 from quizapp.study import grading
@@ -128,25 +128,31 @@ def _letter_text(card_choices: Iterable[tuple[str, str]], picked: Iterable[int])
 
 def review_entry(q: Question) -> ReviewEntry:
     """One question's review: the chosen answer beside the right one, every option with its
-    reason, the explanation and the source. Also what a tutor-mode UI shows after an answer."""
+    reason, the explanation and the source. Also what a tutor-mode UI shows after an answer.
+    An mcq's options are listed, and lettered, as the question showed them."""
     card = q.item.card
     options: tuple[OptionReview, ...] = ()
     chosen = q.response or ""
     if card.type == CardType.MCQ:
         letters = grading.letters(len(card.choices))
+        shown = q.shown.shown
         picked = set(q.chosen_indexes())
         options = tuple(
             OptionReview(letter, c.text, c.correct, i in picked, c.why)
-            for i, (letter, c) in enumerate(zip(letters, card.choices, strict=True))
+            for letter, i in zip(letters, shown, strict=True)
+            for c in (card.choices[i],)
         )
-        pairs = list(zip(letters, (c.text for c in card.choices), strict=True))
-        chosen = _letter_text(pairs, sorted(picked))
-        expected = _letter_text(pairs, [i for i, c in enumerate(card.choices) if c.correct])
+        pairs = q.choices
+        chosen = _letter_text(pairs, q.chosen_shown())
+        expected = _letter_text(
+            pairs, [d for d, i in enumerate(shown) if card.choices[i].correct]
+        )
     elif card.type == CardType.CLOZE:
         expected = " … ".join(cloze.answers_for(card.text, q.item.ord))
     else:
         expected = card.answer
-    feedback = grade(q.item, q.response).feedback if q.response is not None else ""
+    regraded = q.regrade()
+    feedback = regraded.feedback if regraded is not None else ""
     src = card.source
     return ReviewEntry(
         position=q.position,

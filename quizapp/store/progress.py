@@ -43,6 +43,7 @@ class Answer:
     response: str = ""
     correct: bool | None = None
     retrievability: float | None = None
+    presentation: str | None = None  # mcq: the card's option indexes as shown (JSON)
 
 
 def state_row(db: Database, learner_id: int, card_pk: int) -> dict[str, Any] | None:
@@ -129,8 +130,8 @@ def record_answer(
         cur = db.conn.execute(
             """INSERT INTO reviews (learner_id, card_pk, reviewed_at, rating, duration_ms,
                    response, correct, state_before, undo_extra, state, stability, difficulty,
-                   due, elapsed_days, retrievability, prev_state, prev_interval_ms)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   due, elapsed_days, retrievability, prev_state, prev_interval_ms, presentation)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 learner_id,
                 card_pk,
@@ -148,6 +149,7 @@ def record_answer(
                 elapsed,
                 answer.retrievability,
                 *prev_columns(before),
+                answer.presentation,
             ],
         )
         _write_row(db, learner_id, card_pk, new_row)

@@ -9,6 +9,12 @@ Order of service (as Anki's v3 scheduler):
 4. when nothing else is left, learning items due within the learn-ahead window.
 Cloze siblings of an answered item are buried until the next study day.
 
+What the learner sees is what is saved: `presentation(item)` is the option order of an
+mcq item for this presentation (drawn from the learner, the item and how often it was
+answered before, so an undo or a quit-and-resume shows it again; the next presentation
+draws anew), stored with the answer; `preview(item)` keeps the states it showed on the
+grade keys, and `answer()` saves the chosen one when the item has not changed since.
+
 The statements are the store's (:mod:`quizapp.store.queries.study`); this module keeps the
 decisions: what is cached, when a cache is re-checked, the order of service.
 """
@@ -19,9 +25,10 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from quizapp.clock import Clock, day_start, dt_to_ms, ms_to_dt, next_day_start, system_clock
-from quizapp.model import MemoryState, Rating
+from quizapp.model import CardType, MemoryState, Rating
 from quizapp.personal import leeches
 from quizapp.personal.exam import ExamCaps
 from quizapp.scheduling.memory import decay_factor
@@ -33,6 +40,7 @@ from quizapp.store.items import StudyItem, load_item
 from quizapp.store.learners import Learner, get_learner_by_id
 from quizapp.store.queries import study as queries
 from quizapp.store.scope import Scope
+from quizapp.study.presentation import Order, draw_order
 
 LEARN_AHEAD = timedelta(minutes=20)
 REQUEUE_MS = 10 * 60_000  # rebuild the review order at least this often (recall drifts)
@@ -70,6 +78,19 @@ class AnswerOutcome:
     review_id: int
     before: MemoryState
     after: MemoryState
+    interval: timedelta = timedelta(0)  # from the answer to the next due: what was saved
+
+
+@dataclass(slots=True)
+class _Preview:
+    """What `preview()` showed for an item: the states each grade gives, computed at `at`
+    from the state row `before` (answer() saves one of them while that row is unchanged)."""
+
+    card_pk: int
+    before: dict[str, Any] | None
+    at: datetime
+    cap: datetime | None
+    states: dict[Rating, MemoryState]
 
 
 @dataclass(slots=True)
@@ -137,6 +158,7 @@ class StudySession:
     _commits: int = 0  # answers since the last checkpoint request
     _bounds: tuple[int, int, tuple[int, tzinfo | None]] | None = None  # today, for what
     _rules: tuple[Learner, leeches.LeechRules] | None = None  # leech rules, whose
+    _preview: _Preview | None = None  # the grade keys last shown (see preview())
 
     # -- clock and limits ------------------------------------------------------------
 
@@ -153,6 +175,7 @@ class StudySession:
         self.learner = get_learner_by_id(self.db, self.learner.id)
         self._scheduler = None
         self._exam = None
+        self._preview = None
         self._invalidate()
 
     def _exam_caps(self) -> ExamCaps:
@@ -353,15 +376,51 @@ class StudySession:
     def memory(self, item: StudyItem) -> MemoryState:
         return progress.get_memory(self.db, self.learner.id, item.card_pk)
 
+    def presentation(self, item: StudyItem) -> Order:
+        """The option order of this presentation of `item` (identity for a card that is
+        not an mcq): drawn from (learner, item, answers so far), so it is shown again after
+        an undo or a quit-and-resume, and drawn anew once the item was answered."""
+        card = item.card
+        if card.type != CardType.MCQ:
+            return Order.identity(len(card.choices))
+        reps = self.memory(item).reps
+        return draw_order(card, "study", self.learner.id, item.card_pk, reps)
+
     def preview(self, item: StudyItem) -> dict[Rating, timedelta]:
-        """The interval each grade would give now (for labels on the grade keys)."""
+        """The interval each grade would give now (for labels on the grade keys). The
+        states are kept: answering `item` with a grade saves exactly what was shown."""
         now = self.now()
-        mem = self.memory(item)
+        before = progress.state_row(self.db, self.learner.id, item.card_pk)
+        mem = progress.memory_from_row(before)
         cap = self.exam_cap(item, now)
-        return {
-            r: (s.due - now) if s.due else timedelta(0)
-            for r, s in self.scheduler.preview(item.card_pk, mem, now, cap=cap).items()
-        }
+        states = self.scheduler.preview(item.card_pk, mem, now, cap=cap)
+        self._preview = _Preview(item.card_pk, before, now, cap, states)
+        return {r: (s.due - now) if s.due else timedelta(0) for r, s in states.items()}
+
+    def _previewed(
+        self, item: StudyItem, before: dict[str, Any] | None, rating: Rating, now: datetime
+    ) -> MemoryState | None:
+        """The state `preview()` showed for `rating`, moved to `now` (same interval), if it
+        was shown for this item in the state it is still in; else None."""
+        p = self._preview
+        if p is None or p.card_pk != item.card_pk or p.before != before or now < p.at:
+            return None
+        shown = p.states[rating]
+        if shown.due is None:
+            return None
+        due = now + (shown.due - p.at)
+        if p.cap is not None and due > p.cap > now:
+            due = p.cap
+        return MemoryState(
+            state=shown.state,
+            step=shown.step,
+            stability=shown.stability,
+            difficulty=shown.difficulty,
+            due=due,
+            last_review=now,
+            reps=shown.reps,
+            lapses=shown.lapses,
+        )
 
     def answer(
         self,
@@ -371,8 +430,14 @@ class StudySession:
         response: str = "",
         correct: bool | None = None,
         duration_ms: int = 0,
+        order: Order | None = None,
     ) -> AnswerOutcome:
-        """Grade `item`: schedule it, log the review and save — all in one transaction."""
+        """Grade `item`: schedule it, log the review and save — all in one transaction.
+
+        `order` is how an mcq's options were shown (`presentation(item)`), stored with the
+        review (the response names the card's own options). When `preview(item)` showed
+        the grades of the item in the state it is still in, the state shown for `rating`
+        is saved (the same interval from now); otherwise it is computed anew."""
         now = self.now()
         cap = self.exam_cap(item, now)  # reads plans once per session: outside the lock
         # Read, compute and write under one write lock: another process answering the
@@ -385,7 +450,9 @@ class StudySession:
             sig = self._signature()
             before_row = progress.state_row(self.db, self.learner.id, item.card_pk)
             before = progress.memory_from_row(before_row)
-            after = self.scheduler.review(item.card_pk, before, Rating(rating), now, cap=cap)
+            after = self._previewed(item, before_row, Rating(rating), now)
+            if after is None:
+                after = self.scheduler.review(item.card_pk, before, Rating(rating), now, cap=cap)
             retr = self.scheduler.retrievability(before, now)
             siblings = self._siblings(item)
             review_id = progress.record_answer(
@@ -401,6 +468,11 @@ class StudySession:
                     response=response,
                     correct=correct,
                     retrievability=retr,
+                    presentation=(
+                        order.to_json()
+                        if order is not None and item.card.type == CardType.MCQ
+                        else None
+                    ),
                 ),
                 bury_siblings=siblings,
                 bury_until_ms=day_end,
@@ -419,6 +491,7 @@ class StudySession:
                     state=after.state,
                 ),
             )
+        self._preview = None
         if not outer:
             self._checkpoint_soon()
         if sig == self._sig and not outer:  # only this answer changed the store since
@@ -443,7 +516,8 @@ class StudySession:
         if correct is not None:
             s.graded += 1
             s.correct += int(correct)
-        return AnswerOutcome(review_id=review_id, before=before, after=after)
+        interval = (after.due - now) if after.due else timedelta(0)
+        return AnswerOutcome(review_id=review_id, before=before, after=after, interval=interval)
 
     def _leech_rules(self) -> leeches.LeechRules:
         """The learner's leech rules (read from its settings once per Learner object)."""

@@ -71,8 +71,11 @@ async def test_hostile_deck_renders_literally(
         assert "Hostile [b]deck[/b]" in text_of(screen.query_one("#meta"))
         options = screen.query_one("#choices")
         prompts = [str(getattr(o.prompt, "plain", o.prompt)) for o in options.options]
-        assert prompts[0] == f"A) Right {SHOWN}"
-        assert prompts[1] == "B) [@click=app.quit]Wrong[/]"
+        # lettered as shown (the order of the options is drawn per presentation)
+        assert [p[:3] for p in prompts] == ["A) ", "B) "]
+        assert sorted(p[3:] for p in prompts) == sorted(
+            [f"Right {SHOWN}", "[@click=app.quit]Wrong[/]"]
+        )
         # Click everywhere the hostile text is drawn: nothing may run.
         for selector in ("#prompt", "#meta", "#choices"):
             await pilot.click(selector)
@@ -124,13 +127,15 @@ async def test_hostile_deck_in_quiz_results_and_stats(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         block = build_block(app.db, app.learner, pool="all", clock=app.clock, shuffle=False)
-        block.answer(1, [1])
+        hostile = "[@click=app.quit]Wrong[/]"
+        letter = {text: mark for mark, text in block.question(1).choices}[hostile]
+        block.answer(1, letter)  # the wrong option, by the letter the question shows
         block.submit()
         await app.push_screen(QuizResultsScreen(block.id))
         await pilot.pause()
         review = text_of(app.screen.query_one("#review-1"))
         for piece in (f"Prompt {SHOWN}", f"Right {SHOWN}", f"Why {SHOWN}", f"Explain {SHOWN}",
-                      f"Quote {SHOWN}", "B) [@click=app.quit]Wrong[/]",
+                      f"Quote {SHOWN}", f"{letter}) {hostile}",
                       "Source [i]title[/i] [@click=app.quit]q[/]"):
             assert piece in review, piece
         tags = app.screen.query_one("#res-tags", DataTable)

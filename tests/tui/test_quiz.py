@@ -243,7 +243,8 @@ async def test_results_numbers_on_a_hand_made_block(build: Build, deck_dir: Path
     sync_paths(db, [deck_dir])
     # An earlier block: the mcq wrong.
     earlier = build_block(db, lr, n=3, pool="all", clock=clock, shuffle=False, rng_seed=7)
-    earlier.answer(2, "b")
+    letters = {text: letter for letter, text in earlier.question(2).choices}
+    earlier.answer(2, letters["80%"])  # options as this block shows them
     earlier.submit()
     clock.now += timedelta(days=1)
     block = build_block(db, lr, n=3, pool="all", mode="timed", clock=clock, shuffle=False,
@@ -252,7 +253,8 @@ async def test_results_numbers_on_a_hand_made_block(build: Build, deck_dir: Path
     block.answer(1, "35")  # right, 40 s
     block.goto(2)
     clock.now += timedelta(seconds=20)
-    block.answer(2, [0])  # right, 20 s
+    shown = {text: letter for letter, text in block.question(2).choices}
+    block.answer(2, [ord(shown["38%"]) - ord("A")])  # right, 20 s
     block.goto(3)
     block.flag(3)
     clock.now += timedelta(seconds=5)  # time goes to the current question
@@ -279,5 +281,6 @@ async def test_results_numbers_on_a_hand_made_block(build: Build, deck_dir: Path
         assert "Full text:      Dissect positive nodes when there is no metastatic disease." \
             in review
         mcq = text(app, "#review-2")
-        assert "A) ✓ right  38%  ◀ your answer" in mcq and "Stated in the study." in mcq
+        assert f"{shown['38%']}) ✓ right  38%  ◀ your answer" in mcq
+        assert "Stated in the study." in mcq
         assert "Source: “Survival was 38%.” [5]" in mcq

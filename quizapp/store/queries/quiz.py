@@ -90,10 +90,11 @@ def add_block(
     mode: str,
     time_limit_ms: int | None,
     scope: dict[str, Any],
-    questions: Iterable[tuple[int, bool]],
+    questions: Iterable[tuple[int, bool, str | None]],
 ) -> int:
     """Save a new active block (``scope``: what it was drawn from, kept as JSON) and its
-    questions ((card_pk, flagged) in order, numbered from 1); its id. One transaction."""
+    questions ((card_pk, flagged, presentation) in order, numbered from 1; presentation:
+    an mcq's option order as JSON, None for card order); its id. One transaction."""
     with transaction(db.conn):
         cur = db.conn.execute(
             """INSERT INTO quiz_blocks (learner_id, created_at, mode, time_limit_ms,
@@ -103,11 +104,12 @@ def add_block(
         )
         block_id = int(cur.lastrowid or 0)
         db.conn.executemany(
-            """INSERT INTO quiz_answers (block_id, position, card_pk, learner_id, flagged)
-               VALUES (?, ?, ?, ?, ?)""",
+            """INSERT INTO quiz_answers (block_id, position, card_pk, learner_id, flagged,
+                   presentation)
+               VALUES (?, ?, ?, ?, ?, ?)""",
             [
-                (block_id, i, pk, learner_id, int(on))
-                for i, (pk, on) in enumerate(questions, start=1)
+                (block_id, i, pk, learner_id, int(on), shown)
+                for i, (pk, on, shown) in enumerate(questions, start=1)
             ],
         )
     return block_id
@@ -127,11 +129,11 @@ def block_row(db: Database, block_id: int) -> tuple[Any, ...] | None:
 
 
 def question_rows(db: Database, block_id: int) -> list[tuple[Any, ...]]:
-    """(position, card_pk, response, correct, flagged, time_ms, answered_at) of each
-    question of a block, in order."""
+    """(position, card_pk, response, correct, flagged, time_ms, answered_at, presentation)
+    of each question of a block, in order."""
     return db.conn.execute(
-        """SELECT position, card_pk, response, correct, flagged, time_ms, answered_at
-           FROM quiz_answers WHERE block_id = ? ORDER BY position""",
+        """SELECT position, card_pk, response, correct, flagged, time_ms, answered_at,
+                  presentation FROM quiz_answers WHERE block_id = ? ORDER BY position""",
         [block_id],
     ).fetchall()
 

@@ -113,8 +113,8 @@ class QuizScreen(Screen[None]):
             prompt.update(lit(card.prompt))
         done = block.mode == "tutor" and q.answered  # tutor answers are final
         choices = self.query_one("#choices", ChoiceList)
-        saved = q.chosen_indexes() if not done else []
-        choices.set_choices([c.text for c in card.choices], card.multiple, saved)
+        saved = q.chosen_shown() if not done else []  # options as this question shows them
+        choices.set_choices([text for _, text in q.choices], card.multiple, saved)
         choices.display = card.type == CardType.MCQ and not done
         field = self.query_one("#answer", Input)
         field.value = (q.response or "") if card.type != CardType.MCQ and not done else ""

@@ -19,6 +19,7 @@ from quizapp.store.db import StoreError
 from quizapp.store.items import StudyItem
 from quizapp.store.queries.browse import item_flags
 from quizapp.study import grading
+from quizapp.study.presentation import Order
 from quizapp.study.session import StudySession
 from quizapp.tui.safe import lit, part
 from quizapp.tui.widgets.choices import ChoiceList
@@ -57,7 +58,8 @@ class StudyScreen(Screen[None]):
         self.session = session
         self.item: StudyItem | None = None
         self.result: grading.GradeResult | None = None
-        self.chosen: list[int] | None = None
+        self.chosen: list[int] | None = None  # mcq: the options picked, as shown
+        self.order = Order.identity(0)  # the option order of this presentation
         self.shown_at: datetime | None = None
         self.answered_at: datetime | None = None
         self.last_note = ""
@@ -101,6 +103,7 @@ class StudyScreen(Screen[None]):
         self.item = item
         self.result = None
         self.chosen = None
+        self.order = self.session.presentation(item)
         self.shown_at = self.quiz.clock()
         self.answered_at = None
         card = item.card
@@ -119,7 +122,7 @@ class StudyScreen(Screen[None]):
         else:
             prompt.update(lit(card.prompt))
         new = self.query_one("#choices", ChoiceList)
-        new.set_choices([c.text for c in card.choices], card.multiple)
+        new.set_choices([card.choices[i].text for i in self.order.shown], card.multiple)
         new.display = card.type == CardType.MCQ
         field = self.query_one("#answer", Input)
         field.value = ""
@@ -183,7 +186,7 @@ class StudyScreen(Screen[None]):
             return
         self.chosen = event.indexes
         try:
-            self.reveal(grading.grade(self.item, event.indexes))
+            self.reveal(grading.grade(self.item, event.indexes, self.order))
         except grading.NotAnAnswer as e:
             self.notify(str(e), severity="warning")
 
@@ -205,7 +208,7 @@ class StudyScreen(Screen[None]):
         v.set_classes(cls)
         v.display = True
         fb = self.query_one("#feedback", Static)
-        fb.update(feedback(self.item, result, self.chosen))
+        fb.update(feedback(self.item, result, self.chosen, self.order))
         fb.display = True
         self.query_one("#choices", ChoiceList).display = False
         field = self.query_one("#answer", Input)
@@ -243,13 +246,12 @@ class StudyScreen(Screen[None]):
         try:
             outcome = self.session.answer(
                 item, Rating(rating), response=result.response, correct=result.correct,
-                duration_ms=duration,
+                duration_ms=duration, order=self.order,
             )
         except StoreError as e:
             self.notify(str(e), title="Not saved", severity="error", markup=False)
             return
-        nxt = outcome.after.due
-        when = format_interval(nxt - self.session.now()) if nxt else "?"
+        when = format_interval(outcome.interval) if outcome.after.due else "?"
         self.last_note = f"{RATING_LABELS[Rating(rating)]} → {when}"
         self.show(self.session.next_item())
 

@@ -8,6 +8,7 @@ from quizapp.decks import cloze
 from quizapp.model import CardType
 from quizapp.store.items import StudyItem
 from quizapp.study.grading import GradeResult, letters
+from quizapp.study.presentation import Order
 from quizapp.tui.safe import lit, part
 
 OK = "bold $text-success"
@@ -29,7 +30,14 @@ def verdict(result: GradeResult) -> tuple[Content, str]:
     return lit("Answer shown — grade yourself"), "-self"
 
 
-def feedback(item: StudyItem, result: GradeResult, chosen: list[int] | None = None) -> Content:
+def feedback(
+    item: StudyItem,
+    result: GradeResult,
+    chosen: list[int] | None = None,
+    order: Order | None = None,
+) -> Content:
+    """The answer side. An mcq lists its options as they were shown (`order`, lettered A,
+    B… as shown); `chosen` are the options picked, as shown."""
     card = item.card
     parts: list[str | tuple[str, str] | Content] = []
     label = "Answer: " if result.correct is None else "Correct answer: "
@@ -44,11 +52,13 @@ def feedback(item: StudyItem, result: GradeResult, chosen: list[int] | None = No
     elif card.type == CardType.MCQ:
         marks = letters(len(card.choices))
         chosen_set = set(chosen or [])
-        for i, choice in enumerate(card.choices):
+        shown = order if order is not None else Order.identity(len(card.choices))
+        for d, i in enumerate(shown.shown):
+            choice = card.choices[i]
             sym, style = ("✓ right", OK) if choice.correct else ("✗ wrong", BAD)
-            you = "  ◀ your answer" if i in chosen_set else ""
+            you = "  ◀ your answer" if d in chosen_set else ""
             parts += [
-                (f"{marks[i]}) ", "bold"), (sym, style), "  ", part(choice.text, "bold"),
+                (f"{marks[d]}) ", "bold"), (sym, style), "  ", part(choice.text, "bold"),
                 (you, "italic"), "\n",
             ]
             if choice.why:
