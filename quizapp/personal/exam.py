@@ -174,9 +174,14 @@ class ExamCaps:
 
     def new_limit(self, db: Database, scope: Scope, now: datetime) -> int:
         """The session's daily new-card limit: the learner's, raised to the plans' pace."""
-        limit = self.learner.new_per_day
+        return max(self.learner.new_per_day, self.pace(db, scope, now))
+
+    def pace(self, db: Database, scope: Scope, now: datetime) -> int:
+        """The highest new cards/day an active plan overlapping ``scope`` needs today (0:
+        none). Computed once per study day and plan."""
         if not self._caps:
-            return limit
+            return 0
+        best = 0
         today = study_day(now, self.learner.rollover_hour, self.tz)
         for plan, cap in self._caps:
             if now >= cap or not _scopes_overlap(plan, scope):
@@ -184,8 +189,8 @@ class ExamCaps:
             key = (today, str(plan.id))
             if key not in self._pace:
                 self._pace[key] = new_pace(db, self.learner, plan, now, self.tz).per_day
-            limit = max(limit, self._pace[key])
-        return limit
+            best = max(best, self._pace[key])
+        return best
 
 
 def plan_cap_function(
