@@ -61,18 +61,21 @@ class NewLimits:
             cap = min(cap, max(0, self.total - used))
         return cap, per
 
-    def biting(self, done: Mapping[str, int]) -> tuple[int, str | None]:
-        """(the limit that is used up, its deck — None: the session's total, or several
-        decks' own limits) once nothing is left."""
+    def biting(
+        self, done: Mapping[str, int], waiting: Mapping[str, int]
+    ) -> tuple[int, str | None]:
+        """(the limit that is used up, its deck when a session over several decks
+        stopped at one deck's own limit — else None), given the new cards ``waiting`` per deck."""
         _, per = self.left(done)
         if self.total is not None:
             used = sum(done.get(d, 0) for d in self.decks)
             if used >= self.total:
                 return self.total, None
-        full = [d for d in self.decks if per[d] == 0]
-        if len(full) == 1 or len(self.decks) == 1:
-            d = full[0] if full else next(iter(self.decks))
-            return self.decks[d], d
+        if len(self.decks) == 1:  # a one-deck session: its deck's limit is the session's
+            return next(iter(self.decks.values())), None
+        full = [d for d in self.decks if per[d] == 0 and waiting.get(d, 0) > 0]
+        if len(full) == 1:
+            return self.decks[full[0]], full[0]
         return sum(self.decks[d] for d in full), None
 
 
@@ -134,8 +137,10 @@ def new_limits(
         base[d] = n
     total: int | None = None
     if len(base) > 1:
-        t = max(learner.new_per_day, caps.pace(db, scope, now)) if caps.plans else (
-            learner.new_per_day
+        t = (
+            max(learner.new_per_day, caps.pace(db, scope, now))
+            if caps.plans
+            else (learner.new_per_day)
         )
         total = min(t, sum(base.values())) + extra
     return NewLimits({d: n + extra for d, n in base.items()}, total, extra)

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from typing import ClassVar
 
 from quizapp.clock import Clock, day_start, dt_to_ms, ms_to_dt, next_day_start, system_clock
 from quizapp.model import MemoryState, Rating
@@ -143,6 +144,8 @@ class _NewQueue(_Queue):
 
 @dataclass(slots=True)
 class StudySession:
+    MODE: ClassVar[str] = "study"  # "ahead" / "cram": quizapp.study.more
+
     db: Database
     learner: Learner
     scope: Scope = field(default_factory=Scope)
@@ -237,16 +240,16 @@ class StudySession:
         now = self.now()
         now_ms = dt_to_ms(now) or 0
         self._check_store(now_ms)
-        start, _ = self._day_bounds(now)
-        left, _ = self._new_left(now, start)
-        if left > 0:
+        start, day_end = self._day_bounds(now)
+        served, _ = self._new(now_ms, self._new_left(now, start), day_end)
+        if served > 0:
             return None
         waiting = queries.new_waiting(self.db, self.learner.id, self.scope, now_ms)
         if not waiting:
             return None
         limits = self.new_limits(now)
-        limit, deck = limits.biting(self._new_done(start))
-        return LimitNote(limit, deck, waiting, limits.extra)
+        limit, deck = limits.biting(self._new_done(start), waiting)
+        return LimitNote(limit, deck, sum(waiting.values()), limits.extra)
 
     def _day_bounds(self, now: datetime) -> tuple[int, int]:
         """(start, end) of the study day containing `now`, in ms (kept while `now` is in
