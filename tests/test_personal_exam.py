@@ -99,8 +99,8 @@ def test_no_cap_after_the_exam_or_outside_the_scope(
 
     clear_plans(db, learner.id)
     clear_plans(db, learner.id)
-    set_plan(db, learner.id, EXAM, tags=["other-topic"], now=clock.now)
     clock.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    set_plan(db, learner.id, EXAM, tags=["other-topic"], now=clock.now)
     pk2 = pk_of(db, "typed-1")
     make_mature(db, learner, pk2, clock.now)
     out2 = session(db, learner, clock).answer(load_item(db, pk2), Rating.EASY)
@@ -171,8 +171,8 @@ def test_plan_commands(tmp_path: Path, write_deck: Callable[..., Path]) -> None:
     assert "No exam plan" in none.output
 
 
-def test_same_scope_moves_the_date(db: Database, learner: Learner) -> None:
-    set_plan(db, learner.id, "2026-06-01", deck_ids=["small"], tags=["a"])
-    set_plan(db, learner.id, "2026-07-01", deck_ids=["small"], tags=["a"])
+def test_same_scope_moves_the_date(db: Database, learner: Learner, clock: FakeClock) -> None:
+    set_plan(db, learner.id, "2026-06-01", deck_ids=["small"], tags=["a"], now=clock.now)
+    set_plan(db, learner.id, "2026-07-01", deck_ids=["small"], tags=["a"], now=clock.now)
     plans = list_plans(db, learner.id)
     assert len(plans) == 1 and plans[0].exam_date == date(2026, 7, 1)
