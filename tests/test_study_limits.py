@@ -241,3 +241,71 @@ def test_cram_leaves_every_card_state_row_unchanged(
     assert cram(s, deck_ids=None, tags=("bundled",)).counts().review == 44
     assert c.preview(item)[Rating.AGAIN] == c.preview(item)[Rating.EASY]
     assert c.MODE == "cram" and timedelta(0) <= c.preview(item)[Rating.GOOD]
+
+
+def run_plain(db: Database, s: StudySession, lines: list[str]) -> str:
+    import io
+
+    from quizapp.plain.study import PlainStudy
+
+    out = io.StringIO()
+    PlainStudy(s, io.StringIO("\n".join(lines) + "\n"), out).run()
+    return out.getvalue()
+
+
+def test_plain_mode_names_the_limit_and_studies_more_with_m(
+    db: Database, learner: Learner, clock: FakeClock
+) -> None:
+    learner = update_settings(db, learner.id, new_per_day=1)
+    s = sess(db, learner, clock, "mine")
+    # one new card: Enter reveals, 4 Easy graduates it; then the limit; `:m`, `n 1`
+    text = run_plain(db, s, ["", "4", ":m", "n 1", "", "4", ""])
+    assert (
+        "All done: new-card limit reached: 1 today (4 new waiting) — :m study more, or "
+        "raise it in settings." in text
+    )
+    assert "1 more new card(s) today." in text
+    assert "new-card limit reached: 2 today, 1 extra included (3 new waiting)" in text
+    assert text.count("Saved: Easy") == 2
+    assert "Session over: 2 answered" in text
+    # cram from `:m`: answers counted, nothing saved
+    before = db.execute("SELECT * FROM card_state ORDER BY card_pk").fetchall()
+    s2 = sess(db, ensure_learner(db, "ann"), clock, "mine")
+    text = run_plain(db, s2, [":m", "c tag:mine", "", "3", "", "3", ":q"])
+    assert "Cram: 5 card(s); answers do not change the schedule." in text
+    assert text.count("Cram: Good (schedule unchanged).") == 2
+    assert "Cram answers are not saved to the schedule." in text
+    assert db.execute("SELECT * FROM card_state ORDER BY card_pk").fetchall() == before
+
+
+def test_study_command_flags(tmp_path: Path, write_deck: Callable[..., Path]) -> None:
+    from click.testing import CliRunner
+
+    from quizapp.cli.main import cli
+
+    folder = write_deck(deck_yaml("mine", 5), name="mine.yaml").parent
+    base = ["--db", str(tmp_path / "p.db"), "--decks", str(folder)]
+    runner = CliRunner()
+    out = runner.invoke(
+        cli, [*base, "study", "--plain", "--learner", "bo", "--cram", "--tag", "mine"], input=":q\n"
+    )
+    assert out.exit_code == 0, out.output
+    assert "Cram answers are not saved" in out.output
+    out = runner.invoke(
+        cli, [*base, "study", "--plain", "--learner", "bo", "--extra-new", "3"], input=":q\n"
+    )
+    assert out.exit_code == 0 and "3 more new card(s) today for bo." in out.output
+    out = runner.invoke(cli, [*base, "study", "--plain", "--ahead", "2", "--cram"])
+    assert out.exit_code != 0 and "choose one of --ahead and --cram" in out.output
+    out = runner.invoke(cli, [*base, "study", "--plain", "--fact", "x"])
+    assert out.exit_code != 0 and "add --cram" in out.output
+    out = runner.invoke(cli, [*base, "decks", "limit", "mine", "2", "--learner", "bo"])
+    assert out.exit_code == 0 and "mine: 2 new cards per day for bo." in out.output
+    out = runner.invoke(cli, [*base, "decks", "limit", "mine", "lots", "--learner", "bo"])
+    assert out.exit_code != 0 and "not a number" in out.output
+    out = runner.invoke(cli, [*base, "decks", "limit", "--learner", "bo"])
+    assert "mine: 2 (own)" in out.output
+    out = runner.invoke(cli, [*base, "decks", "limit", "mine", "0", "--learner", "bo"])
+    listed = runner.invoke(cli, [*base, "decks", "list", "--learner", "bo"])
+    assert "     0*     5  Deck mine" in listed.output
+    assert "* new-card limit reached today" in listed.output

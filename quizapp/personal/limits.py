@@ -61,9 +61,7 @@ class NewLimits:
             cap = min(cap, max(0, self.total - used))
         return cap, per
 
-    def biting(
-        self, done: Mapping[str, int], waiting: Mapping[str, int]
-    ) -> tuple[int, str | None]:
+    def biting(self, done: Mapping[str, int], waiting: Mapping[str, int]) -> tuple[int, str | None]:
         """(the limit that is used up, its deck when a session over several decks
         stopped at one deck's own limit — else None), given the new cards ``waiting`` per deck."""
         _, per = self.left(done)

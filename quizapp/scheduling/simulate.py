@@ -205,7 +205,7 @@ class DayFsrs:
 
 PRIOR_WEIGHT = 20.0  # pseudo-answers of the prior behind an observed pass rate
 NEW_PASS_PRIOR = 0.76  # first answers of new cards not Again (fsrs-rs's default 1 − 24 %)
-_MAX_REVIEWS_PER_CARD = 200
+_MAX_REVIEWS_PER_CARD = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,9 +257,11 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def _calibrated(r: float, shift: float) -> float:
-    """Predicted recall ``r`` moved by ``shift`` on the log-odds scale (never 0 or 1)."""
-    return 1.0 / (1.0 + math.exp(-(_logit(r) + shift)))
+def _calibrated(r: float, odds: float) -> float:
+    """Predicted recall ``r`` with its odds multiplied by ``odds`` (a shift on the
+    log-odds scale: never 0 or 1 for 0 < r < 1)."""
+    r = min(r, 1 - 1e-9)
+    return r * odds / (1 - r + r * odds)
 
 
 def project_recall(
@@ -275,6 +277,8 @@ def project_recall(
     runs: int = 200,
     seed: int = 20260302,
     maximum_interval: int = 36500,
+    max_answers: int | None = 60_000,
+    min_runs: int = 20,
 ) -> Projection:
     """Simulate ``runs`` futures of ``cards`` until the start of ``exam_day``.
 
@@ -288,6 +292,10 @@ def project_recall(
     (the day before the exam) for answers before it. Recall on exam day is the card's
     calibrated predicted recall then (0 for a card never studied); ``groups[i]`` lists the
     groups (tags) card ``i`` counts in, and each run gives each group's mean.
+
+    Work is bounded: after 10 runs, fewer runs are made (at least ``min_runs``) when
+    ``runs`` of them would simulate more than ``max_answers`` answers (a large plan or a
+    far exam); the seed fixes the figures all the same.
     """
     import random
 
@@ -310,8 +318,13 @@ def project_recall(
             sizes[g] += 1
     out: list[list[float]] = []
     answers: list[int] = []
-    for _ in range(runs):
-        shift = _logit(rng.betavariate(a_rev, b_rev)) - _logit(predicted)
+    run = 0
+    while run < runs:
+        run += 1
+        if run == 11 and max_answers is not None:
+            per_run = max(1.0, sum(answers) / len(answers))
+            runs = max(min(runs, min_runs), min(runs, int(max_answers / per_run)))
+        odds = math.exp(_logit(rng.betavariate(a_rev, b_rev)) - _logit(predicted))
         p_new = rng.betavariate(a_new, b_new)
         sums = [0.0] * n_groups
         given = 0
@@ -344,7 +357,7 @@ def project_recall(
             while due < exam_day and n < _MAX_REVIEWS_PER_CARD:
                 day = max(due, 0)
                 r = retr(day - last, s)
-                if rng.random() < _calibrated(r, shift):
+                if rng.random() < _calibrated(r, odds):
                     s, d = recall_s(d, s, r), next_d(d, 3)
                     given += 1
                 else:
@@ -355,7 +368,7 @@ def project_recall(
                 if cap_day is not None and day < cap_day < due:
                     due = cap_day
                 n += 1
-            at_exam = _calibrated(retr(exam_day - last, s), shift)
+            at_exam = _calibrated(retr(exam_day - last, s), odds)
             for g in gs:
                 sums[g] += at_exam
         out.append([sums[g] / sizes[g] if sizes[g] else 0.0 for g in range(n_groups)])

@@ -142,13 +142,19 @@ class StudyMoreScreen(ModalScreen[MoreChoice | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        {"more-new": self.action_extra, "more-ahead": self.action_ahead,
-         "more-cram": self.action_cram}.get(event.input.id or "", lambda: None)()
+        {
+            "more-new": self.action_extra,
+            "more-ahead": self.action_ahead,
+            "more-cram": self.action_cram,
+        }.get(event.input.id or "", lambda: None)()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        {"btn-new": self.action_extra, "btn-ahead": self.action_ahead,
-         "btn-cram": self.action_cram}.get(event.button.id or "", lambda: None)()
+        {
+            "btn-new": self.action_extra,
+            "btn-ahead": self.action_ahead,
+            "btn-cram": self.action_cram,
+        }.get(event.button.id or "", lambda: None)()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -158,8 +164,9 @@ def more_session(app: QuizApp, scope: Scope, choice: MoreChoice) -> StudySession
     """The session a study-more choice starts over ``scope``."""
     from quizapp.study.session import session_for
 
-    base = session_for(app.db, app.learner, scope.deck_ids, scope.tags, clock=app.clock,
-                       tz=app.tz, fuzz=app.fuzz)
+    base = session_for(
+        app.db, app.learner, scope.deck_ids, scope.tags, clock=app.clock, tz=app.tz, fuzz=app.fuzz
+    )
     if choice.kind == "ahead":
         return review_ahead(base, choice.n)
     if choice.kind == "cram":
@@ -175,8 +182,11 @@ def start_more(app: QuizApp, scope: Scope, choice: MoreChoice | None) -> None:
 
     session = more_session(app, scope, choice)
     if session.next_item() is None:
-        what = {"new": "No new cards", "ahead": f"No reviews due in {choice.n} day(s)",
-                "cram": "No cards to cram"}[choice.kind]
+        what = {
+            "new": "No new cards",
+            "ahead": f"No reviews due in {choice.n} day(s)",
+            "cram": "No cards to cram",
+        }[choice.kind]
         app.notify(f"{what} in this choice.", title="Study more")
         return
     if choice.kind == "new":
