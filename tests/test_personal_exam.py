@@ -99,8 +99,8 @@ def test_no_cap_after_the_exam_or_outside_the_scope(
 
     clear_plans(db, learner.id)
     clear_plans(db, learner.id)
-    set_plan(db, learner.id, EXAM, tags=["other-topic"], now=clock.now)
     clock.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    set_plan(db, learner.id, EXAM, tags=["other-topic"], now=clock.now)
     pk2 = pk_of(db, "typed-1")
     make_mature(db, learner, pk2, clock.now)
     out2 = session(db, learner, clock).answer(load_item(db, pk2), Rating.EASY)
@@ -171,8 +171,68 @@ def test_plan_commands(tmp_path: Path, write_deck: Callable[..., Path]) -> None:
     assert "No exam plan" in none.output
 
 
-def test_same_scope_moves_the_date(db: Database, learner: Learner) -> None:
-    set_plan(db, learner.id, "2026-06-01", deck_ids=["small"], tags=["a"])
-    set_plan(db, learner.id, "2026-07-01", deck_ids=["small"], tags=["a"])
+def test_same_scope_moves_the_date(db: Database, learner: Learner, clock: FakeClock) -> None:
+    set_plan(db, learner.id, "2026-06-01", deck_ids=["small"], tags=["a"], now=clock.now)
+    set_plan(db, learner.id, "2026-07-01", deck_ids=["small"], tags=["a"], now=clock.now)
     plans = list_plans(db, learner.id)
     assert len(plans) == 1 and plans[0].exam_date == date(2026, 7, 1)
+
+
+def test_an_exam_today_or_past_is_refused_and_the_plan_kept(
+    db: Database, learner: Learner, clock: FakeClock, tmp_path: Path,
+    write_deck: Callable[..., Path],
+) -> None:
+    from quizapp.store.db import StoreError
+
+    set_plan(db, learner.id, EXAM, deck_ids=["small"], now=clock.now)
+    for bad in ("2026-03-02", "2020-01-01"):  # today (the clock's study day), the past
+        with pytest.raises(StoreError, match="give a date after 2026-03-02"):
+            set_plan(db, learner.id, bad, deck_ids=["small"], now=clock.now)
+    assert [p.exam_date for p in list_plans(db, learner.id)] == [EXAM]
+    # the command: one Error line, exit 1, the plan untouched
+    decks = write_deck().parent
+    base = ["--db", str(tmp_path / "c.db"), "--decks", str(decks), "plan"]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*base, "set", "--learner", "a", "--exam", "2099-01-15"]
+                         ).exit_code == 0
+    out = runner.invoke(cli, [*base, "set", "--learner", "a", "--exam", "2020-01-01"])
+    assert out.exit_code == 1
+    assert out.output.startswith("Error: exam date 2020-01-01 is in the past")
+    assert out.output.count("\n") == 1 and "Traceback" not in out.output
+    shown = runner.invoke(cli, [*base, "show", "--learner", "a"])
+    assert "exam 2099-01-15" in shown.output and "2020" not in shown.output
+
+
+def test_projection_is_a_range_below_100_for_a_learner_who_fails(
+    db: Database, learner: Learner, clock: FakeClock
+) -> None:
+    # a learner who fails half of the reviews FSRS expected them to pass 90 % of the time
+    s = session(db, learner, clock)
+    while (item := s.next_item()) is not None:
+        s.answer(item, Rating.EASY)
+    pks = [r[0] for r in db.execute("SELECT card_pk FROM card_state")]
+    for day in range(1, 41):
+        for i, pk in enumerate(pks):
+            db.execute(
+                """INSERT INTO reviews (learner_id, card_pk, reviewed_at, rating, state,
+                       prev_state, retrievability)
+                   VALUES (?, ?, ?, ?, 2, 2, 0.9)""",
+                [learner.id, pk, dt_to_ms(clock.now - timedelta(days=day)) or 0,
+                 1 if (day + i) % 2 else 3],
+            )
+    plan = set_plan(db, learner.id, EXAM, now=clock.now)
+    report = plan_report(db, learner, plan, now=clock.now, tz=UTC)
+    again = plan_report(db, learner, plan, now=clock.now, tz=UTC)
+    o = report.overall
+    assert o == again.overall  # a fixed seed: the same figures every time
+    assert report.runs >= 40 and report.observed_reviews == 40 * len(pks)
+    assert report.calibration < 0.7  # passes ~52 % of what FSRS expected 90 % of
+    assert 0.0 < o.plan_low < o.recall_on_plan < o.plan_high < 1.0
+    assert o.recall_on_plan < 0.97
+    text = format_report(report)
+    assert f"({o.plan_low * 100:.1f}" not in text or "100.0%" not in text
+    assert "10th–90th percentile" in text and f"{40 * len(pks)} reviews" in text
+    # the same cards for a learner who passes what FSRS predicts do better
+    db.execute("UPDATE reviews SET rating = 3 WHERE rating = 1")
+    better = plan_report(db, learner, plan, now=clock.now, tz=UTC).overall
+    assert better.recall_on_plan > o.recall_on_plan

@@ -19,7 +19,9 @@ def decks() -> None:
 @pass_ctx
 def list_decks(app: AppContext, learner: str | None) -> None:
     """The decks found, with due / learning / new counts for the learner."""
+    from quizapp.clock import system_clock
     from quizapp.personal.backlog import backlog_days
+    from quizapp.personal.limits import limited_counts
     from quizapp.store.learners import ensure_learner
     from quizapp.store.queries.decks import deck_counts
     from quizapp.store.scope import Scope
@@ -27,7 +29,8 @@ def list_decks(app: AppContext, learner: str | None) -> None:
     report = app.sync()
     db = app.db()
     who = ensure_learner(db, learner)
-    rows = deck_counts(db, who, report.deck_ids)
+    now = system_clock()
+    rows = limited_counts(db, who, deck_counts(db, who, report.deck_ids, now=now), now)
     if not rows:
         click.echo("No decks found. Add a folder with --decks DIR or $QUIZAPP_DECKS.")
         return
@@ -35,9 +38,15 @@ def list_decks(app: AppContext, learner: str | None) -> None:
     width = max(len(r.deck_id) for r in rows)
     click.echo(f"  {'deck'.ljust(width)}  {'due':>5} {'learn':>5} {'new':>5} {'cards':>6}  title")
     for r in rows:
+        new = f"{r.new}*" if r.limit_reached else f"{r.new} "
         click.echo(
-            f"  {r.deck_id.ljust(width)}  {r.due:>5} {r.learning:>5} {r.new:>5} "
+            f"  {r.deck_id.ljust(width)}  {r.due:>5} {r.learning:>5} {new:>6}"
             f"{r.total:>6}  {r.title}"
+        )
+    if any(r.limit_reached for r in rows):
+        click.echo(
+            "* new-card limit reached today: `quizapp study --plain --extra-new N` studies "
+            "N more; `quizapp decks limit DECK N` sets a deck's own limit."
         )
     days = backlog_days(db, who, Scope(tuple(report.deck_ids)))
     if days is not None and days >= 2:
@@ -45,6 +54,43 @@ def list_decks(app: AppContext, learner: str | None) -> None:
             f"Backlog: about {days} days at {who.reviews_per_day} reviews/day "
             "(the cards most likely forgotten come first)."
         )
+
+
+@decks.command("limit")
+@click.argument("deck_id", required=False)
+@click.argument("new", required=False)
+@click.option("--learner", default=None, help="Learner name (default: the OS user, created).")
+@pass_ctx
+def limit(app: AppContext, deck_id: str | None, new: str | None, learner: str | None) -> None:
+    """A deck's own new cards per day: `decks limit DECK 10`; `decks limit DECK default`
+    goes back to the learner's new/day; without arguments, every deck's limit."""
+    from quizapp.store.learners import deck_new_limits, ensure_learner, set_deck_new_limit
+
+    report = app.sync(quiet=True)
+    db = app.db()
+    who = ensure_learner(db, learner)
+    if deck_id is None:
+        own = deck_new_limits(who)
+        click.echo(f"New cards per day for {who.name} (default {who.new_per_day}):")
+        for d in report.deck_ids:
+            click.echo(f"  {d}: {own[d]} (own)" if d in own else f"  {d}: {who.new_per_day}")
+        return
+    if deck_id not in report.deck_ids:
+        raise click.ClickException(
+            f"no deck with id {deck_id}; `quizapp decks list` shows the decks"
+        )
+    if new is None:
+        raise click.UsageError("give the new cards per day (a number, or `default`)")
+    if new.strip().lower() == "default":
+        set_deck_new_limit(db, who.id, deck_id, None)
+        click.echo(f"{deck_id}: back to {who.name}'s {who.new_per_day} new cards per day.")
+        return
+    try:
+        n = int(new)
+    except ValueError:
+        raise click.UsageError(f"{new!r} is not a number (or `default`)") from None
+    set_deck_new_limit(db, who.id, deck_id, n)
+    click.echo(f"{deck_id}: {n} new cards per day for {who.name}.")
 
 
 @decks.command("check")

@@ -29,18 +29,17 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from quizapp.clock import day_start, dt_to_ms, study_day, system_clock
-from quizapp.model import MemoryState, Rating
 from quizapp.scheduling.memory import learner_tz
+from quizapp.scheduling.memory import parameters as memory_parameters
 from quizapp.scheduling.scheduler import FsrsScheduler
+from quizapp.scheduling.simulate import PassRates, SimCard, percentile, project_recall
 from quizapp.store.db import Database, StoreError
-from quizapp.store.learners import Learner
+from quizapp.store.learners import Learner, get_learner_by_id
 from quizapp.store.progress import memory_from_row
 from quizapp.store.queries import exam_plans as queries
 
 if TYPE_CHECKING:
     from quizapp.store.scope import Scope
-
-_MAX_SIMULATED_REVIEWS = 200  # per card, a guard for the plan simulation
 
 
 # --------------------------------------------------------------------------- plans
@@ -113,12 +112,23 @@ def set_plan(
     tags: Iterable[str] = (),
     now: datetime | None = None,
 ) -> ExamPlan:
-    """Add a plan, or move the date of the plan with exactly this scope."""
+    """Add a plan, or move the date of the plan with exactly this scope. An exam date that
+    is not after today (the learner's study day) is refused; nothing is changed then."""
     if isinstance(exam_date, str):
         try:
             exam_date = date.fromisoformat(exam_date.strip())
         except ValueError:
             raise StoreError(f"exam date {exam_date!r} is not a date like 2027-01-15") from None
+    learner = get_learner_by_id(db, learner_id)
+    today = date.fromisoformat(
+        study_day(now or system_clock(), learner.rollover_hour, learner_tz(learner))
+    )
+    if exam_date <= today:
+        when = "today" if exam_date == today else "in the past"
+        raise StoreError(
+            f"exam date {exam_date.isoformat()} is {when}: give a date after "
+            f"{today.isoformat()} (the plan is unchanged)"
+        )
     decks = sorted({d.strip() for d in deck_ids if d.strip()})
     tag_list = sorted({t.strip() for t in tags if t.strip()})
     created = dt_to_ms(now or system_clock()) or 0
@@ -174,9 +184,14 @@ class ExamCaps:
 
     def new_limit(self, db: Database, scope: Scope, now: datetime) -> int:
         """The session's daily new-card limit: the learner's, raised to the plans' pace."""
-        limit = self.learner.new_per_day
+        return max(self.learner.new_per_day, self.pace(db, scope, now))
+
+    def pace(self, db: Database, scope: Scope, now: datetime) -> int:
+        """The highest new cards/day an active plan overlapping ``scope`` needs today (0:
+        none). Computed once per study day and plan."""
         if not self._caps:
-            return limit
+            return 0
+        best = 0
         today = study_day(now, self.learner.rollover_hour, self.tz)
         for plan, cap in self._caps:
             if now >= cap or not _scopes_overlap(plan, scope):
@@ -184,8 +199,8 @@ class ExamCaps:
             key = (today, str(plan.id))
             if key not in self._pace:
                 self._pace[key] = new_pace(db, self.learner, plan, now, self.tz).per_day
-            limit = max(limit, self._pace[key])
-        return limit
+            best = max(best, self._pace[key])
+        return best
 
 
 def plan_cap_function(
@@ -246,7 +261,9 @@ class TagRecall:
     cards: int
     studied: int
     recall_now: float  # mean predicted recall at the exam with no more study (new = 0)
-    recall_on_plan: float  # … if every due review until then is answered Good
+    recall_on_plan: float  # … on plan: the median of the simulated futures
+    plan_low: float = 0.0  # … their 10th percentile
+    plan_high: float = 0.0  # … their 90th percentile
 
 
 @dataclass(frozen=True)
@@ -264,23 +281,15 @@ class PlanReport:
     reviews_per_day: float
     overall: TagRecall
     by_tag: list[TagRecall]
+    runs: int = 0  # simulated futures behind the "on plan" range
+    calibration: float = 1.0  # the learner's review pass rate ÷ FSRS's prediction
+    observed_reviews: int = 0  # reviews behind that calibration
 
 
-def _simulate_until(
-    scheduler: FsrsScheduler,
-    card_pk: int,
-    mem: MemoryState,
-    start: datetime,
-    exam: datetime,
-    cap: datetime,
-) -> tuple[MemoryState, int]:
-    """Answer Good whenever the card falls due before the exam; count the answers."""
-    reviews = 0
-    while mem.due is not None and mem.due < exam and reviews < _MAX_SIMULATED_REVIEWS:
-        when = max(mem.due, start)
-        mem = scheduler.review(card_pk, mem, Rating.GOOD, when, cap=cap)
-        reviews += 1
-    return mem, reviews
+PROJECTION_RUNS = 200  # simulated futures (fewer for large plans, at least MIN_RUNS)
+PROJECTION_BUDGET = 20_000  # cards × runs
+MIN_RUNS = 40
+PROJECTION_SEED = 20260302
 
 
 def plan_report(
@@ -290,16 +299,19 @@ def plan_report(
     *,
     now: datetime | None = None,
     tz: tzinfo | None = None,
+    seed: int = PROJECTION_SEED,
 ) -> PlanReport:
     """Predicted recall on exam day per tag, the new-card pace and the reviews per day.
 
     *Recall now*: FSRS retrievability at the start of the exam day if the learner stops
-    studying today (never-studied cards count 0). *Recall on plan*: a deterministic
-    simulation (no fuzz) in which every card is answered Good whenever it falls due, due
-    dates capped by the plan, and new cards are introduced at the plan's pace from today
-    — an upper bound of what following the plan gives. Its answers (learning steps
-    included) divided by the study days left are the reviews per day the plan needs.
-    Suspended cards are left out.
+    studying today (never-studied cards count 0). *On plan*: many simulated futures
+    (:func:`quizapp.scheduling.simulate.project_recall`, a fixed seed) with the learner's
+    fitted parameters: every card answered whenever it falls due, due dates capped by the
+    plan, new cards introduced at the plan's pace from today, each answer passing with
+    the card's predicted recall scaled by the learner's own observed pass rate; the
+    median and the 10th–90th percentile of the mean recall on exam day. The mean answers
+    of those futures (learning steps included) divided by the study days left are the
+    reviews per day the plan needs. Suspended cards are left out.
     """
     now = (now or system_clock()).astimezone(UTC)
     tz = tz if tz is not None else learner_tz(learner)
@@ -309,61 +321,115 @@ def plan_report(
     per_day = max(learner.new_per_day, pace.per_day)
     scheduler = FsrsScheduler.for_learner(learner)
     rows = queries.plan_cards(db, learner.id, plan.scope())
-    _, today_start = _today_start(learner, now, tz)
-    per_tag: dict[str, list[float]] = {}  # tag -> [cards, studied, sum now, sum plan]
-    total = [0.0, 0.0, 0.0, 0.0]
-    planned = 0
+    today, today_start = _today_start(learner, now, tz)
+    exam_day = (plan.exam_date - today).days
+    day_ms = 86_400_000
+    start_ms = dt_to_ms(today_start) or 0
+    tag_index: dict[str, int] = {}
+    cards: list[SimCard] = []
+    groups: list[list[int]] = []
+    counts: list[list[float]] = []  # per group: cards, studied, sum of recall now
     new_index = 0
+    total_now = 0.0
     columns = queries.CARD_STATE_COLUMNS
     for pk, tags, *state in rows:
+        del pk
         mem = memory_from_row(dict(zip(columns, state, strict=True)) if state[0] else None)
         studied = not mem.is_new
         r_now = (scheduler.retrievability(mem, exam) or 0.0) if studied else 0.0
-        r_plan = 0.0
-        if now < exam:
-            if studied:
-                mem, n = _simulate_until(scheduler, pk, mem, now, exam, cap)
-            else:
-                day = new_index // per_day if per_day else None
-                new_index += 1
-                when = now if day == 0 else (today_start + timedelta(days=day or 0))
-                n = 0
-                if day is not None and when < exam:
-                    mem = scheduler.review(pk, MemoryState(), Rating.GOOD, when, cap=cap)
-                    mem, n = _simulate_until(scheduler, pk, mem, when, exam, cap)
-                    n += 1
-            planned += n
-            r_plan = (scheduler.retrievability(mem, exam) or 0.0) if not mem.is_new else 0.0
+        total_now += r_now
+        if studied and mem.stability is not None and mem.difficulty is not None:
+            last_ms = dt_to_ms(mem.last_review) if mem.last_review else start_ms
+            due_ms = dt_to_ms(mem.due) if mem.due else start_ms
+            cards.append(
+                SimCard(
+                    stability=mem.stability,
+                    difficulty=mem.difficulty,
+                    last_day=min(0, ((last_ms or start_ms) - start_ms) // day_ms),
+                    due_day=max(0, ((due_ms or start_ms) - start_ms) // day_ms),
+                    learning=mem.state in (1, 3),
+                )
+            )
         else:
-            r_plan = r_now
-        values = (1.0, float(studied), r_now, r_plan)
-        for tag in str(tags).split() or ["(untagged)"]:
-            acc = per_tag.setdefault(tag, [0.0, 0.0, 0.0, 0.0])
-            for i, v in enumerate(values):
-                acc[i] += v
-        for i, v in enumerate(values):
-            total[i] += v
+            cards.append(SimCard(new_day=new_index // per_day if per_day else None))
+            new_index += 1
+        names = str(tags).split() or ["(untagged)"]
+        gs = [tag_index.setdefault(t, len(tag_index)) for t in names]
+        groups.append(gs)
+        for g in gs:
+            while len(counts) <= g:
+                counts.append([0.0, 0.0, 0.0])
+            counts[g][0] += 1
+            counts[g][1] += studied
+            counts[g][2] += r_now
+    overall = len(tag_index)
+    total = [float(len(cards)), float(sum(c.stability is not None for c in cards)), total_now]
+    for gs in groups:
+        gs.append(overall)
+    while len(counts) < overall:
+        counts.append([0.0, 0.0, 0.0])
+    counts.append(total)
+    o, p, c, nn, nnp = queries.pass_rates(db, learner.id)
+    rates = PassRates(o, p, c, nn, nnp, default_recall=learner.desired_retention)
+    active_plan = now < exam
+    runs = max(MIN_RUNS, min(PROJECTION_RUNS, PROJECTION_BUDGET // max(1, len(cards))))
+    projection = None
+    if active_plan and cards:
+        projection = project_recall(
+            memory_parameters(learner),
+            learner.desired_retention,
+            cards,
+            groups,
+            overall + 1,
+            exam_day=exam_day,
+            cap_day=exam_day - 1 if now < cap else None,
+            rates=rates,
+            runs=runs,
+            seed=seed,
+        )
 
-    def recall(tag: str, acc: list[float]) -> TagRecall:
-        n = acc[0] or 1.0
-        return TagRecall(tag, int(acc[0]), int(acc[1]), acc[2] / n, acc[3] / n)
+    def recall(tag: str, g: int) -> TagRecall:
+        n_cards, n_studied, r_sum = counts[g]
+        r_now = r_sum / (n_cards or 1.0)
+        if projection is None:
+            return TagRecall(tag, int(n_cards), int(n_studied), r_now, r_now, r_now, r_now)
+        values = [run[g] for run in projection.recall]
+        return TagRecall(
+            tag,
+            int(n_cards),
+            int(n_studied),
+            r_now,
+            percentile(values, 0.5),
+            percentile(values, 0.1),
+            percentile(values, 0.9),
+        )
 
-    days = max(pace.days_left, 1)
+    planned = (
+        round(sum(projection.answers) / len(projection.answers)) if projection is not None else 0
+    )
     return PlanReport(
         plan=plan,
         exam_start=exam,
         cap=cap,
         active=now < cap,
-        cards=int(total[0]),
+        cards=len(cards),
         studied=int(total[1]),
         pace=pace,
         learner_new_per_day=learner.new_per_day,
         new_per_day=per_day,
         planned_reviews=planned,
-        reviews_per_day=planned / days if pace.days_left else 0.0,
-        overall=recall("(all)", total),
-        by_tag=[recall(t, acc) for t, acc in sorted(per_tag.items())],
+        reviews_per_day=planned / max(pace.days_left, 1) if pace.days_left else 0.0,
+        overall=recall("(all)", overall),
+        by_tag=[recall(t, g) for t, g in sorted(tag_index.items())],
+        runs=projection.runs if projection is not None else 0,
+        calibration=projection.calibration if projection is not None else 1.0,
+        observed_reviews=o,
     )
+
+
+def pct(x: float) -> str:
+    """A recall as a percentage with one decimal, rounded down (99.96 % is not 100.0 %)."""
+    return f"{math.floor(x * 1000) / 10:.1f}%"
 
 
 def format_report(report: PlanReport) -> str:
@@ -389,19 +455,35 @@ def format_report(report: PlanReport) -> str:
         lines.append(f"  new cards: {pace_note}")
         lines.append(
             f"  reviews needed: about {report.reviews_per_day:.1f}/day "
-            f"({report.planned_reviews} answers incl. learning steps, if each is Good)"
+            f"({report.planned_reviews} answers incl. learning steps and relearning)"
         )
     width = max([len(t.tag) for t in report.by_tag] + [len("(all)"), len("tag")])
     lines.append("")
     lines.append("  predicted recall on exam day")
     lines.append(
         f"  {'tag'.ljust(width)}  {'cards':>5} {'studied':>7}  {'no more study':>13}  "
-        f"{'on plan':>7}"
+        f"{'on plan (10th–90th percentile)':<30}"
     )
     for t in [*report.by_tag, report.overall]:
-        lines.append(
-            f"  {t.tag.ljust(width)}  {t.cards:>5} {t.studied:>7}  {t.recall_now:>13.1%}  "
-            f"{t.recall_on_plan:>7.1%}"
+        on_plan = (
+            f"{pct(t.recall_on_plan)} ({pct(t.plan_low)}–{pct(t.plan_high)})"
+            if report.runs
+            else pct(t.recall_on_plan)
         )
-    lines.append("  (new cards count 0 in 'no more study'; 'on plan' answers every due card Good)")
+        lines.append(
+            f"  {t.tag.ljust(width)}  {t.cards:>5} {t.studied:>7}  "
+            f"{pct(t.recall_now):>13}  {on_plan}"
+        )
+    lines.append("  (new cards count 0 in 'no more study')")
+    if report.runs:
+        basis = (
+            f"your pass rate on {report.observed_reviews} reviews is "
+            f"{report.calibration:.2f}× what FSRS predicted"
+            if report.observed_reviews
+            else "no reviews of yours yet: FSRS's prediction as is, uncertain"
+        )
+        lines.append(
+            f"  ('on plan': {report.runs} simulated futures with your parameters, each answer "
+            f"passing as often as you do — {basis})"
+        )
     return "\n".join(lines)

@@ -5,8 +5,9 @@ next card is shown; end of input or Ctrl-C ends with a summary and nothing lost.
 Deck text passes through `textsafe.inert`, so a deck cannot send escape sequences, and
 its continuation lines are marked, so it cannot fake one of the loop's own lines.
 
-At any prompt: `:u` undo the last answer, `:s` suspend, `:f` flag, `:b` bury, `:q` quit,
-`:?` help.
+At any prompt: `:u` undo the last answer, `:s` suspend, `:f` flag, `:b` bury, `:m` study
+more (extra new cards today, review ahead, cram), `:q` quit, `:?` help. When new cards wait
+but today's new-card limit is used up, the end says so and offers `:m`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from quizapp.decks import cloze
 from quizapp.model import RATING_LABELS, CardType, Rating
 from quizapp.plain.lineio import EndOfInput, read_line, say
 from quizapp.scheduling.scheduler import format_interval
+from quizapp.store.db import StoreError
 from quizapp.store.items import StudyItem
 from quizapp.store.queries.study import is_flagged
 from quizapp.study import grading
@@ -30,7 +32,8 @@ from quizapp.textsafe import inert
 HELP = (
     "Answer: mcq letters (a, or a,c for several), typed text, Enter to reveal.\n"
     "Grades: 1 Again, 2 Hard, 3 Good, 4 Easy; Enter accepts the suggestion.\n"
-    "Commands: :u undo last answer, :s suspend, :f flag, :b bury, :q quit, :? help."
+    "Commands: :u undo last answer, :s suspend, :f flag, :b bury, :m study more, :q quit,"
+    " :? help."
 )
 RULE = "─" * 60
 CONTINUED = "\n  ┊ "
@@ -69,7 +72,7 @@ class PlainStudy:
         if cmd in (":?", ":h", ":help"):
             self.say(HELP)
             return self.ask(prompt)
-        if cmd in (":u", ":s", ":f", ":b"):
+        if cmd in (":u", ":s", ":f", ":b", ":m"):
             raise _Command(cmd[1])
         return line
 
@@ -84,19 +87,96 @@ class PlainStudy:
         )
         item = s.next_item()
         try:
-            while item is not None:
-                try:
-                    self.study_one(item)
-                    item = s.next_item()
-                except _Command as cmd:
-                    item = self.command(cmd.name, item)
+            while True:
+                while item is not None:
+                    current = item
+                    try:
+                        self.study_one(current)
+                        item = self.session.next_item()
+                    except _Command as cmd:
+                        item = self.command(cmd.name, current)
+                item = self.all_done()
+                if item is None:
+                    break
         except (_Quit, KeyboardInterrupt):
             pass
         self.summary()
         return 0
 
+    def all_done(self) -> StudyItem | None:
+        """Nothing left: when new cards wait behind today's limit, say so and offer to
+        study more; the next item then (None: the session ends)."""
+        note = self.session.limit_note()
+        if note is None:
+            return None
+        self.say(f"All done: {note.text()} — :m study more, or raise it in settings.")
+        try:
+            while True:
+                try:
+                    answer = self.ask("Study more (:m), or Enter to finish> ").strip()
+                except _Command as cmd:
+                    if cmd.name != "m":
+                        continue
+                    return self.study_more()
+                if not answer:
+                    return None
+                if answer.lower() in ("m", "more"):
+                    return self.study_more()
+        except _Quit:
+            return None
+
+    def study_more(self) -> StudyItem | None:
+        """`:m`: extra new cards today, review ahead or cram; the next item to study."""
+        from quizapp.personal.limits import grant_extra_new
+        from quizapp.study.more import cram, review_ahead
+
+        s = self.session
+        self.say(
+            "Study more: n N = N more new cards today · a N = review ahead, the reviews due "
+            "in the next N days · c [deck:ID] [tag:T] [fact:F] = cram these cards without "
+            "changing their schedule · Enter = back"
+        )
+        while True:
+            raw = self.ask("Study more> ").strip()
+            if not raw:
+                return s.next_item()
+            kind, _, rest = raw.partition(" ")
+            kind = kind.lower()
+            try:
+                if kind in ("n", "new"):
+                    n = int(rest)
+                    grant_extra_new(s.db, s.learner, n, s.now(), s.tz)
+                    s.reload_learner()
+                    self.say(f"{n} more new card(s) today.")
+                elif kind in ("a", "ahead"):
+                    self.session = review_ahead(s, int(rest))
+                    self.say(f"Reviewing ahead: {self.session.counts().review} due within "
+                             f"{int(rest)} day(s).")
+                elif kind in ("c", "cram"):
+                    chosen = _cram_choice(rest)
+                    self.session = cram(
+                        s,
+                        deck_ids=chosen["deck_ids"] or s.scope.deck_ids,
+                        tags=chosen["tags"] or None,
+                        facts=chosen["facts"],
+                    )
+                    self.say(f"Cram: {self.session.counts().review} card(s); answers do not "
+                             "change the schedule.")
+                else:
+                    self.say("Type n N, a N or c [deck:ID] [tag:T] [fact:F] (Enter: back).")
+                    continue
+            except ValueError as e:
+                self.say(f"Not understood ({e}); for example: n 10, a 3, c tag:surgery")
+                continue
+            except StoreError as e:
+                self.say(f"Error: {e}")
+                continue
+            return self.session.next_item()
+
     def command(self, name: str, item: StudyItem) -> StudyItem | None:
         s = self.session
+        if name == "m":
+            return self.study_more() or s.next_item()
         if name == "u":
             back = s.undo()
             if back is None:
@@ -155,8 +235,11 @@ class PlainStudy:
             duration_ms=duration,
             order=order,
         )
-        when = format_interval(outcome.interval) if outcome.after.due else "?"
-        self.say(f"Saved: {RATING_LABELS[rating]}; next in {when}.")
+        if self.session.MODE == "cram":
+            self.say(f"Cram: {RATING_LABELS[rating]} (schedule unchanged).")
+        else:
+            when = format_interval(outcome.interval) if outcome.after.due else "?"
+            self.say(f"Saved: {RATING_LABELS[rating]}; next in {when}.")
 
     def _mcq(self, item: StudyItem, order: Order) -> grading.GradeResult:
         """The options in the order of this presentation, lettered as shown."""
@@ -229,3 +312,21 @@ class PlainStudy:
             self.say(
                 f"Learning cards are due again in {format_interval(later - self.session.now())}."
             )
+        if self.session.MODE == "cram":
+            self.say("Cram answers are not saved to the schedule.")
+        note = self.session.limit_note()
+        if note is not None:
+            self.say(f"{note.text()[0].upper()}{note.text()[1:]} — `quizapp study --plain "
+                     "--extra-new N` studies more, or raise it in settings.")
+
+
+def _cram_choice(text: str) -> dict[str, tuple[str, ...]]:
+    """`deck:ID tag:T fact:F …` → the keywords of `quizapp.study.more.cram`."""
+    picked: dict[str, list[str]] = {"deck_ids": [], "tags": [], "facts": []}
+    names = {"deck": "deck_ids", "tag": "tags", "fact": "facts"}
+    for word in text.split():
+        key, sep, value = word.partition(":")
+        if not sep or key.lower() not in names or not value:
+            raise ValueError(f"{word!r} is not deck:ID, tag:T or fact:F")
+        picked[names[key.lower()]].append(value)
+    return {k: tuple(v) for k, v in picked.items()}

@@ -31,6 +31,7 @@ CMRR target is its inverse, cost per memorized card). A whole table at
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -139,3 +140,248 @@ def best(rows: Sequence[AdvisorRow]) -> AdvisorRow:
     if not rows:
         raise ValueError("no rows to choose from")
     return max(rows, key=lambda row: (row.knowledge_per_minute, -row.desired_retention))
+
+
+# --------------------------------------------------------------------------- exam projection
+#
+# The exam-day projection of `quizapp plan` (quizapp.personal.exam.plan_report): many runs
+# of the learner's own future, each card answered whenever it falls due until the exam,
+# each answer's success drawn from the card's predicted recall calibrated by the learner's
+# observed pass rates. fsrs-rs's simulator cannot start from the learner's current card
+# states, so this is a small day-level simulator of FSRS-6 over py-fsrs's own formulas
+# (the private helpers of `fsrs.Scheduler`: the same stability, difficulty and interval
+# arithmetic a study session uses), in pure Python.
+
+class DayFsrs:
+    """FSRS-6 at day resolution: py-fsrs's formulas (``fsrs.Scheduler``'s helpers) on
+    plain floats, for simulating many futures quickly."""
+
+    def __init__(
+        self, parameters: Sequence[float], desired_retention: float, maximum_interval: int
+    ) -> None:
+        from fsrs import Scheduler
+
+        sched = Scheduler(parameters=tuple(parameters), desired_retention=desired_retention)
+        self.w = w = list(sched.parameters)
+        self.decay = -w[20]
+        self.factor = 0.9 ** (1.0 / self.decay) - 1.0
+        self.ivl_k = (desired_retention ** (1.0 / self.decay) - 1.0) / self.factor
+        self.d_easy = w[4] - math.exp(w[5] * 3) + 1
+        self.forget_short = math.exp(w[17] * w[18])
+        self.short_inc = math.exp(w[17] * w[18])  # Good: e^(w17·(3 − 3 + w18))
+        self.exp_w8 = math.exp(w[8])
+        self.maximum_interval = maximum_interval
+        self._exp = math.exp
+
+    @staticmethod
+    def clamp_d(d: float) -> float:
+        return min(max(d, 1.0), 10.0)
+
+    def next_d(self, d: float, rating: int) -> float:
+        w = self.w
+        delta = -(w[6] * (rating - 3))
+        return self.clamp_d(w[7] * self.d_easy + (1 - w[7]) * (d + (10.0 - d) * delta / 9.0))
+
+    def short(self, s: float) -> float:
+        """Stability after a same-day Good."""
+        return max(s * max(self.short_inc * s ** -self.w[19], 1.0), 0.001)
+
+    def recall_s(self, d: float, s: float, r: float) -> float:
+        w = self.w
+        grow = self.exp_w8 * (11 - d) * s ** -w[9] * (self._exp((1 - r) * w[10]) - 1)
+        return max(s * (1 + grow), 0.001)
+
+    def forget_s(self, d: float, s: float, r: float) -> float:
+        w = self.w
+        long = w[11] * d ** -w[12] * ((s + 1) ** w[13] - 1) * self._exp((1 - r) * w[14])
+        return max(min(long, s / self.forget_short), 0.001)
+
+    def interval(self, s: float) -> int:
+        return min(max(round(s * self.ivl_k), 1), self.maximum_interval)
+
+    def retr(self, days: int, s: float) -> float:
+        return float((1 + self.factor * max(days, 0) / s) ** self.decay)
+
+
+PRIOR_WEIGHT = 20.0  # pseudo-answers of the prior behind an observed pass rate
+NEW_PASS_PRIOR = 0.76  # first answers of new cards not Again (fsrs-rs's default 1 − 24 %)
+_MAX_REVIEWS_PER_CARD = 500
+
+
+@dataclass(frozen=True, slots=True)
+class SimCard:
+    """One card at the start of the projection (days counted from the start of today).
+
+    A studied card has ``stability``/``difficulty``, its last review's day ``last_day``
+    (0 or negative) and the day it falls due ``due_day`` (0 when due today or overdue);
+    ``learning`` cards are in their same-day steps. A new card has no stability and is
+    introduced on ``new_day`` (None: not before the exam)."""
+
+    stability: float | None = None
+    difficulty: float | None = None
+    last_day: int = 0
+    due_day: int = 0
+    learning: bool = False
+    new_day: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PassRates:
+    """The learner's observed answers: reviews of review-state cards (passed = not Again)
+    with the recall FSRS predicted for them, and first answers of new cards."""
+
+    reviews: int = 0
+    reviews_passed: int = 0
+    predicted_sum: float = 0.0  # sum of the predicted recall of those reviews
+    new: int = 0
+    new_passed: int = 0
+    default_recall: float = 0.9  # predicted recall when there are no reviews (retention)
+
+    @property
+    def predicted(self) -> float:
+        return self.predicted_sum / self.reviews if self.reviews else self.default_recall
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """Per run: the mean recall on exam day of each group, and the answers given."""
+
+    recall: list[list[float]]  # runs × groups
+    answers: list[int]  # per run: answers until the exam (learning steps included)
+    runs: int
+    calibration: float  # observed ÷ predicted pass rate of reviews (shrunk to the prior)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _calibrated(r: float, odds: float) -> float:
+    """Predicted recall ``r`` with its odds multiplied by ``odds`` (a shift on the
+    log-odds scale: never 0 or 1 for 0 < r < 1)."""
+    r = min(r, 1 - 1e-9)
+    return r * odds / (1 - r + r * odds)
+
+
+def project_recall(
+    parameters: Sequence[float],
+    desired_retention: float,
+    cards: Sequence[SimCard],
+    groups: Sequence[Sequence[int]],
+    n_groups: int,
+    *,
+    exam_day: int,
+    cap_day: int | None,
+    rates: PassRates,
+    runs: int = 200,
+    seed: int = 20260302,
+    maximum_interval: int = 36500,
+    max_answers: int | None = 60_000,
+    min_runs: int = 20,
+) -> Projection:
+    """Simulate ``runs`` futures of ``cards`` until the start of ``exam_day``.
+
+    Each run first draws the learner's review pass rate from its posterior (Beta: the
+    observed passes and fails plus ``PRIOR_WEIGHT`` answers at the predicted rate) and
+    moves every predicted recall by ``logit(drawn) − logit(predicted)`` on the log-odds
+    scale — the learner's own calibration, which never reaches 0 or 1;
+    new cards' first answers pass with a rate drawn likewise (prior 0.76). A passed review
+    is Good, a failed one Again followed by its relearning step (Good, the same day); a
+    new card passes its learning steps the same day. Due dates are capped at ``cap_day``
+    (the day before the exam) for answers before it. Recall on exam day is the card's
+    calibrated predicted recall then (0 for a card never studied); ``groups[i]`` lists the
+    groups (tags) card ``i`` counts in, and each run gives each group's mean.
+
+    Work is bounded: after 10 runs, fewer runs are made (at least ``min_runs``) when
+    ``runs`` of them would simulate more than ``max_answers`` answers (a large plan or a
+    far exam); the seed fixes the figures all the same.
+    """
+    import random
+
+    f = DayFsrs(parameters, desired_retention, maximum_interval)
+    short, next_d, recall_s, forget_s = f.short, f.next_d, f.recall_s, f.forget_s
+    interval, retr, w = f.interval, f.retr, f.w
+    clamp_d = f.clamp_d
+
+    d_good, d_again = clamp_d(w[4] - math.exp(w[5] * 2) + 1), clamp_d(w[4])
+    predicted = min(max(rates.predicted, 0.01), 0.999)
+    a_rev = rates.reviews_passed + PRIOR_WEIGHT * predicted
+    b_rev = (rates.reviews - rates.reviews_passed) + PRIOR_WEIGHT * (1 - predicted)
+    a_new = rates.new_passed + PRIOR_WEIGHT * NEW_PASS_PRIOR
+    b_new = (rates.new - rates.new_passed) + PRIOR_WEIGHT * (1 - NEW_PASS_PRIOR)
+    calibration = (a_rev / (a_rev + b_rev)) / predicted
+    rng = random.Random(seed)
+    sizes = [0] * n_groups
+    for gs in groups:
+        for g in gs:
+            sizes[g] += 1
+    out: list[list[float]] = []
+    answers: list[int] = []
+    run = 0
+    while run < runs:
+        run += 1
+        if run == 11 and max_answers is not None:
+            per_run = max(1.0, sum(answers) / len(answers))
+            runs = max(min(runs, min_runs), min(runs, int(max_answers / per_run)))
+        odds = math.exp(_logit(rng.betavariate(a_rev, b_rev)) - _logit(predicted))
+        p_new = rng.betavariate(a_new, b_new)
+        sums = [0.0] * n_groups
+        given = 0
+        for card, gs in zip(cards, groups, strict=True):
+            s, d = card.stability, card.difficulty
+            last, due = card.last_day, card.due_day
+            if s is None or d is None:
+                if card.new_day is None or card.new_day >= exam_day:
+                    continue  # never studied before the exam: recall 0
+                day = card.new_day
+                if rng.random() < p_new:
+                    s, d = max(w[2], 0.001), d_good
+                    given += 2
+                else:
+                    s, d = short(max(w[0], 0.001)), next_d(d_again, 3)
+                    given += 3
+                s, d = short(s), next_d(d, 3)
+                last, due = day, day + interval(s)
+                if cap_day is not None and day < cap_day < due:
+                    due = cap_day
+            elif card.learning:
+                day = max(due, 0)
+                if day < exam_day:
+                    s, d = short(s), next_d(d, 3)
+                    last, due = day, day + interval(s)
+                    given += 1
+                    if cap_day is not None and day < cap_day < due:
+                        due = cap_day
+            n = 0
+            while due < exam_day and n < _MAX_REVIEWS_PER_CARD:
+                day = max(due, 0)
+                r = retr(day - last, s)
+                if rng.random() < _calibrated(r, odds):
+                    s, d = recall_s(d, s, r), next_d(d, 3)
+                    given += 1
+                else:
+                    s, d = forget_s(d, s, r), next_d(d, 1)
+                    s, d = short(s), next_d(d, 3)  # the relearning step, passed that day
+                    given += 2
+                last, due = day, day + interval(s)
+                if cap_day is not None and day < cap_day < due:
+                    due = cap_day
+                n += 1
+            at_exam = _calibrated(retr(exam_day - last, s), odds)
+            for g in gs:
+                sums[g] += at_exam
+        out.append([sums[g] / sizes[g] if sizes[g] else 0.0 for g in range(n_groups)])
+        answers.append(given)
+    return Projection(recall=out, answers=answers, runs=runs, calibration=calibration)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0–1) of ``values``, linear between order statistics."""
+    xs = sorted(values)
+    if not xs:
+        return 0.0
+    pos = (len(xs) - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)

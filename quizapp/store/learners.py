@@ -167,6 +167,59 @@ def _delete_extra(db: Database, learner_id: int) -> None:
             db.conn.execute(f"DELETE FROM [{table}] WHERE learner_id = ?", [learner_id])
 
 
+def _valid_deck_limits(value: Any) -> dict[str, dict[str, int]]:
+    """``{deck_id: {"new": N}}`` with N a whole number in the new/day range."""
+    lo, hi = SETTING_LIMITS["new_per_day"]
+    if not isinstance(value, dict):
+        raise StoreError('deck_limits must map deck ids to {"new": N}')
+    out: dict[str, dict[str, int]] = {}
+    for deck_id, limits in value.items():
+        if not isinstance(deck_id, str) or not deck_id.strip():
+            raise StoreError("deck_limits: a deck id must be a non-empty text")
+        if not isinstance(limits, dict) or set(limits) - {"new"}:
+            raise StoreError(f'deck_limits[{deck_id!r}] must be {{"new": N}}')
+        if "new" not in limits:
+            continue
+        n = limits["new"]
+        if isinstance(n, bool) or not isinstance(n, int | str):
+            raise StoreError(f"new cards per day for {deck_id} must be a whole number")
+        try:
+            n = int(n)
+        except ValueError as e:
+            raise StoreError(f"new cards per day for {deck_id} must be a whole number") from e
+        if not lo <= n <= hi:
+            raise StoreError(
+                f"new cards per day for {deck_id} must be between {lo:g} and {hi:g} (got {n})"
+            )
+        out[deck_id.strip()] = {"new": n}
+    return out
+
+
+def deck_new_limits(learner: Learner) -> dict[str, int]:
+    """The learner's own new-cards-per-day of each deck that has one (settings JSON
+    ``deck_limits``); other decks use ``learner.new_per_day``."""
+    raw = learner.settings.get("deck_limits")
+    if not isinstance(raw, dict):
+        return {}
+    out: dict[str, int] = {}
+    for deck_id, limits in raw.items():
+        n = limits.get("new") if isinstance(limits, dict) else None
+        if isinstance(n, int) and not isinstance(n, bool) and n >= 0:
+            out[str(deck_id)] = n
+    return out
+
+
+def set_deck_new_limit(db: Database, learner_id: int, deck_id: str, new: int | None) -> Learner:
+    """Give a deck its own new cards per day (None: back to the learner's new/day)."""
+    learner = get_learner_by_id(db, learner_id)
+    limits = {d: {"new": n} for d, n in deck_new_limits(learner).items()}
+    if new is None:
+        limits.pop(deck_id, None)
+    else:
+        limits[deck_id] = {"new": new}
+    return update_settings(db, learner_id, deck_limits=limits)
+
+
 def update_settings(db: Database, learner_id: int, **values: Any) -> Learner:
     """Validate and save settings at once. Unknown names go into the JSON `settings`."""
     learner = get_learner_by_id(db, learner_id)
@@ -187,6 +240,8 @@ def update_settings(db: Database, learner_id: int, **values: Any) -> Learner:
             columns["theme"] = str(value)
         elif key == "fsrs_params":
             columns["fsrs_params"] = json.dumps(list(value)) if value else None
+        elif key == "deck_limits":
+            extra[key] = _valid_deck_limits(value)
         else:
             extra[key] = value
     columns["settings"] = json.dumps(extra, sort_keys=True)

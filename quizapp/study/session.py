@@ -4,8 +4,9 @@ Order of service (as Anki's v3 scheduler):
 1. learning/relearning items due now;
 2. reviews due today, lowest predicted recall (FSRS retrievability) first, so a backlog
    is worked from the cards most likely forgotten, up to the daily review limit;
-3. new items interleaved evenly among the reviews, up to the daily new limit (raised by
-   an exam plan's pace, see quizapp.personal.exam);
+3. new items interleaved evenly among the reviews, in deck order, each deck up to its own
+   new-card limit and a session over several decks up to the learner's total (raised by
+   an exam plan's pace or extra cards today, see quizapp.personal.limits);
 4. when nothing else is left, learning items due within the learn-ahead window.
 Cloze siblings of an answered item are buried until the next study day.
 
@@ -25,12 +26,13 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, ClassVar
 
 from quizapp.clock import Clock, day_start, dt_to_ms, ms_to_dt, next_day_start, system_clock
 from quizapp.model import CardType, MemoryState, Rating
 from quizapp.personal import leeches
 from quizapp.personal.exam import ExamCaps
+from quizapp.personal.limits import LimitNote, NewLimits, new_limits
 from quizapp.scheduling.memory import decay_factor
 from quizapp.scheduling.memory import parameters as learner_parameters
 from quizapp.scheduling.scheduler import FsrsScheduler
@@ -45,7 +47,8 @@ from quizapp.study.presentation import Order, draw_order
 LEARN_AHEAD = timedelta(minutes=20)
 REQUEUE_MS = 10 * 60_000  # rebuild the review order at least this often (recall drifts)
 HEAD_CHECK = 50  # queue entries re-checked against the store before each use
-NEW_MARGIN = 50  # new items fetched beyond today's limit
+NEW_MARGIN = 50  # new items fetched beyond today's limit (several decks: per deck, at most)
+NEW_MARGIN_DECK = 10  # … of each deck, for a session over several decks
 
 
 @dataclass(slots=True)
@@ -133,7 +136,36 @@ class _Queue:
 
 
 @dataclass(slots=True)
+class _NewQueue(_Queue):
+    """The new items of a session, in deck order, each deck's fetched up to its own limit
+    left today (plus a margin); `per_deck` counts the entries of each deck."""
+
+    deck_of: dict[int, str] = field(default_factory=dict)
+    per_deck: dict[str, int] = field(default_factory=dict)
+    open_decks: set[str] = field(default_factory=set)  # the fetch may have left some out
+
+    def drop(self, gone: Iterable[int]) -> None:
+        gone = [pk for pk in gone if pk in self.members]
+        for pk in gone:
+            d = self.deck_of.get(pk)
+            if d is not None:
+                self.per_deck[d] -= 1
+        _Queue.drop(self, gone)
+
+    def short(self, left: dict[str, int]) -> bool:
+        """Some deck has fewer entries than it may still give, and could have more."""
+        return any(
+            n > 0
+            and self.per_deck.get(d, 0) < n
+            and (d in self.open_decks or d not in self.per_deck)
+            for d, n in left.items()
+        )
+
+
+@dataclass(slots=True)
 class StudySession:
+    MODE: ClassVar[str] = "study"  # "ahead" / "cram": quizapp.study.more
+
     db: Database
     learner: Learner
     scope: Scope = field(default_factory=Scope)
@@ -159,6 +191,9 @@ class StudySession:
     _bounds: tuple[int, int, tuple[int, tzinfo | None]] | None = None  # today, for what
     _rules: tuple[Learner, leeches.LeechRules] | None = None  # leech rules, whose
     _preview: _Preview | None = None  # the grade keys last shown (see preview())
+    _limits: tuple[int, Learner, NewLimits] | None = None  # today's new-card limits, for
+    _done_decks: tuple[int, dict[str, int]] | None = None  # (day start, new per deck today)
+    _decks: list[str] | None = None  # the decks of the scope, in deck order
 
     # -- clock and limits ------------------------------------------------------------
 
@@ -188,8 +223,55 @@ class StudySession:
         return self._exam_caps().cap(item.deck_id, item.card.tags, now)
 
     def new_limit(self) -> int:
-        """Today's new-card limit: the learner's, raised to an active exam plan's pace."""
-        return self._exam_caps().new_limit(self.db, self.scope, self.now())
+        """Today's new-card limit of the session: its total over several decks, else its
+        deck's (the learner's or the deck's own, raised to an active exam plan's pace and
+        by extra cards granted today)."""
+        now = self.now()
+        limits = self.new_limits(now)
+        if limits.total is not None:
+            return limits.total
+        return next(iter(limits.decks.values()), self.learner.new_per_day)
+
+    def new_limits(self, now: datetime) -> NewLimits:
+        """Today's new-card limits of each deck and of the session (see personal.limits)."""
+        start, _ = self._day_bounds(now)
+        cached = self._limits
+        if cached is None or cached[0] != start or cached[1] is not self.learner:
+            if self._decks is None:
+                self._decks = queries.scope_decks(self.db, self.scope)
+            limits = new_limits(
+                self.db, self.learner, self.scope, self._decks, self._exam_caps(), now, self.tz
+            )
+            cached = self._limits = (start, self.learner, limits)
+        return cached[2]
+
+    def _new_done(self, start: int) -> dict[str, int]:
+        done = self._done_decks
+        if done is None or done[0] != start:
+            by_deck = queries.new_done_by_deck(self.db, self.learner.id, start)
+            done = self._done_decks = (start, by_deck)
+        return done[1]
+
+    def _new_left(self, now: datetime, start: int) -> tuple[int, dict[str, int]]:
+        """(new items the session may still introduce today, what each deck may)."""
+        return self.new_limits(now).left(self._new_done(start))
+
+    def limit_note(self) -> LimitNote | None:
+        """When new items wait in the scope but today's new-card limit is used up: which
+        limit, so the front ends can say so (and offer to study more)."""
+        now = self.now()
+        now_ms = dt_to_ms(now) or 0
+        self._check_store(now_ms)
+        start, day_end = self._day_bounds(now)
+        served, _ = self._new(now_ms, self._new_left(now, start), day_end)
+        if served > 0:
+            return None
+        waiting = queries.new_waiting(self.db, self.learner.id, self.scope, now_ms)
+        if not waiting:
+            return None
+        limits = self.new_limits(now)
+        limit, deck = limits.biting(self._new_done(start), waiting)
+        return LimitNote(limit, deck, sum(waiting.values()), limits.extra)
 
     def _day_bounds(self, now: datetime) -> tuple[int, int]:
         """(start, end) of the study day containing `now`, in ms (kept while `now` is in
@@ -235,6 +317,9 @@ class StudySession:
         self._reviews = None
         self._news = None
         self._done = None
+        self._done_decks = None
+        self._limits = None
+        self._decks = None
 
     def _signature(self) -> tuple[int, int]:
         return queries.signature(self.db)
@@ -244,6 +329,7 @@ class StudySession:
         sig = self._signature()
         if sig != self._sig or now_ms < self._sig_now:
             self._done = None
+            self._done_decks = None
             for q in (self._reviews, self._news):
                 if q is not None:
                     q.verified = 0
@@ -269,28 +355,55 @@ class StudySession:
             q.verified += len(ok)
         return len(q.pks), q.pks[0] if q.pks else None
 
-    def _new(self, now_ms: int, limit: int, day_end: int) -> tuple[int, int | None]:
-        if limit <= 0:
+    def _new(
+        self, now_ms: int, left: tuple[int, dict[str, int]], day_end: int
+    ) -> tuple[int, int | None]:
+        """(new items the session gives now, the first) under `left` (see `_new_left`)."""
+        total, per = left
+        if total <= 0:
             return 0, None
         q = self._news
-        if q is None or q.day_end != day_end or (len(q.pks) < limit and not q.complete):
-            want = limit + NEW_MARGIN
-            pks = queries.new_queue(self.db, self.learner.id, self.scope, now_ms, want)
-            q = self._news = _Queue(
-                pks, day_end, now_ms, verified=len(pks), complete=len(pks) < want
-            )
-        head = min(limit, HEAD_CHECK)
+        if q is None or q.day_end != day_end or not isinstance(q, _NewQueue) or q.short(per):
+            q = self._news = self._new_queue(now_ms, per, day_end)
+        head = min(total, HEAD_CHECK)
         while q.verified < min(len(q.pks), head):
             chunk = q.pks[q.verified : head]
             gone = self._new_gone(chunk, now_ms)
-            if gone:
-                q.pks[q.verified : head] = [pk for pk in chunk if pk not in gone]
-            q.verified += len(chunk) - len(gone)
-            if gone and len(q.pks) < limit and not q.complete:
+            kept = len(chunk) - len(gone)
+            q.drop(gone)
+            q.verified += kept
+            if gone and q.short(per):
                 self._news = None
-                return self._new(now_ms, limit, day_end)
-        n = min(len(q.pks), limit)
-        return n, q.pks[0] if n else None
+                return self._new(now_ms, left, day_end)
+        n = min(total, sum(min(c, per.get(d, 0)) for d, c in q.per_deck.items()))
+        if not n:
+            return 0, None
+        first = next((pk for pk in q.pks if per.get(q.deck_of[pk], 0) > 0), None)
+        return n, first
+
+    def _new_queue(self, now_ms: int, per: dict[str, int], day_end: int) -> _NewQueue:
+        """Each deck's next new items (deck order), as many as it may give today."""
+        pks: list[int] = []
+        deck_of: dict[int, str] = {}
+        counts: dict[str, int] = {}
+        open_decks: set[str] = set()
+        margin = NEW_MARGIN if len(per) == 1 else NEW_MARGIN_DECK
+        for d, n in per.items():
+            if n <= 0:
+                continue
+            want = n + margin
+            got = queries.new_queue(
+                self.db, self.learner.id, Scope((d,), self.scope.tags), now_ms, want
+            )
+            pks += got
+            deck_of.update((pk, d) for pk in got)
+            counts[d] = len(got)
+            if len(got) >= want:
+                open_decks.add(d)
+        return _NewQueue(
+            pks, day_end, now_ms, verified=len(pks), complete=not open_decks,
+            deck_of=deck_of, per_deck=counts, open_decks=open_decks,
+        )
 
     def _answered(self, now_ms: int, pk: int, siblings: list[int], prev: int | None) -> None:
         """Apply this session's own answer to the caches (instead of re-checking them).
@@ -306,6 +419,14 @@ class StudySession:
                 new_done + (prev is None),
                 rev_done + (prev == 2),
             )
+        q_new = self._news
+        if prev is None and self._done_decks is not None and now_ms >= self._done_decks[0]:
+            deck = q_new.deck_of.get(pk) if isinstance(q_new, _NewQueue) else None
+            if deck is None:
+                self._done_decks = None  # read again (the deck is not known here)
+            else:
+                counts = self._done_decks[1]
+                counts[deck] = counts.get(deck, 0) + 1
         q = self._reviews
         if q is not None:
             gone = [p for p in siblings if p in q.members]
@@ -322,10 +443,10 @@ class StudySession:
         now_ms = dt_to_ms(now) or 0
         self._check_store(now_ms)
         start, day_end = self._day_bounds(now)
-        new_done, rev_done = self._done_since(start)
+        _, rev_done = self._done_since(start)
         learning = queries.learning_count(self.db, self.learner.id, self.scope, day_end, now_ms)
         rev_count, _ = self._reviews_due(now_ms, day_end)
-        new_count, _ = self._new(now_ms, max(0, self.new_limit() - new_done), day_end)
+        new_count, _ = self._new(now_ms, self._new_left(now, start), day_end)
         return Counts(
             new=new_count,
             learning=learning,
@@ -345,10 +466,10 @@ class StudySession:
         pk = self._learning(now_ms, now_ms)
         if pk is not None:
             return pk
-        new_done, rev_done = self._done_since(start)
+        _, rev_done = self._done_since(start)
         rev_count, rev_pk = self._reviews_due(now_ms, day_end)
         rev_left = min(rev_count, max(0, self.learner.reviews_per_day - rev_done))
-        new_count, new_pk = self._new(now_ms, max(0, self.new_limit() - new_done), day_end)
+        new_count, new_pk = self._new(now_ms, self._new_left(now, start), day_end)
         if rev_left and new_count:
             every = max(1, rev_left // new_count)
             if self._since_new >= every:

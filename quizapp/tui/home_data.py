@@ -46,9 +46,11 @@ def load_home(
     """The home screen's figures for `learner` at `now`: deck counts (only decks with
     `tag` when given), today's totals and streak, the backlog."""
     from quizapp.personal.backlog import backlog
+    from quizapp.personal.limits import limited_counts
     from quizapp.store.scope import Scope
 
-    counted = deck_counts(db, learner, deck_ids, now=now, tz=tz)
+    counted = limited_counts(db, learner, deck_counts(db, learner, deck_ids, now=now, tz=tz),
+                             now, tz)
     rows = counted
     if tag:
         tagged = decks_with_tag(db, tag)

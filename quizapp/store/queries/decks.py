@@ -22,6 +22,14 @@ class DeckCount:
     new: int  # never studied (not suspended)
     total: int  # active study items
     suspended: int = 0
+    # new items waiting regardless of today's limit, once `new` has the limit applied
+    # (quizapp.personal.limits.limited_counts); None: `new` is that figure itself
+    new_all: int | None = None
+
+    @property
+    def limit_reached(self) -> bool:
+        """New cards wait but today's new-card limit of this deck is used up."""
+        return self.new_all is not None and self.new == 0 and self.new_all > 0
 
 
 def deck_counts(

@@ -130,3 +130,25 @@ def plan_cards(db: Database, learner_id: int, scope: Scope) -> list[Sequence[obj
             ORDER BY c.deck_id, c.position, c.ord""",
         [learner_id, *params],
     ).fetchall()
+
+
+def pass_rates(db: Database, learner_id: int) -> tuple[int, int, float, int, int]:
+    """The learner's observed answers: (reviews of review-state cards with a predicted
+    recall, of which not Again, sum of their predicted recall, first answers of new cards,
+    of which not Again)."""
+    row = db.conn.execute(
+        """SELECT sum(prev_state = 2 AND retrievability IS NOT NULL),
+                  sum(prev_state = 2 AND retrievability IS NOT NULL AND rating > 1),
+                  sum(CASE WHEN prev_state = 2 THEN retrievability END),
+                  sum(prev_state IS NULL),
+                  sum(prev_state IS NULL AND rating > 1)
+           FROM reviews WHERE learner_id = ?""",
+        [learner_id],
+    ).fetchone()
+    return (
+        int(row[0] or 0),
+        int(row[1] or 0),
+        float(row[2] or 0.0),
+        int(row[3] or 0),
+        int(row[4] or 0),
+    )

@@ -173,3 +173,62 @@ def scope_size(db: Database, scope: Scope) -> int:
     """Active study items in ``scope``."""
     where, args = scope.sql()
     return int(db.conn.execute(f"SELECT count(*) FROM cards c WHERE {where}", args).fetchone()[0])
+
+
+# -- new-card limits and study more (quizapp.personal.limits, quizapp.study.more) --------
+
+
+def new_done_by_deck(db: Database, learner_id: int, start_ms: int) -> dict[str, int]:
+    """deck id → new items introduced (first answers) since ``start_ms``."""
+    rows = db.conn.execute(
+        """SELECT c.deck_id, count(*) FROM reviews r JOIN cards c ON c.id = r.card_pk
+           WHERE r.learner_id = ? AND r.reviewed_at >= ? AND r.prev_state IS NULL
+           GROUP BY c.deck_id""",
+        [learner_id, start_ms],
+    ).fetchall()
+    return {str(d): int(n) for d, n in rows}
+
+
+def scope_decks(db: Database, scope: Scope) -> list[str]:
+    """The decks a scope draws from, in the order new cards come (deck id)."""
+    if scope.deck_ids is not None:
+        return sorted(set(scope.deck_ids))
+    return [r[0] for r in db.conn.execute("SELECT id FROM decks WHERE active = 1 ORDER BY id")]
+
+
+def new_waiting(db: Database, learner_id: int, scope: Scope, now_ms: int) -> dict[str, int]:
+    """deck id → new items of ``scope`` available now (not suspended, not buried), limits
+    aside (decks with none absent)."""
+    where, params = scope.sql()
+    rows = db.conn.execute(
+        f"""SELECT c.deck_id, count(*) FROM cards c
+            LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
+            WHERE s.state IS NULL AND coalesce(s.suspended, 0) = 0
+              AND coalesce(s.buried_until, 0) <= ? AND {where}
+            GROUP BY c.deck_id""",
+        [learner_id, now_ms, *params],
+    ).fetchall()
+    return {str(d): int(n) for d, n in rows}
+
+
+def cram_queue(
+    db: Database, learner_id: int, scope: Scope, facts: tuple[str, ...], limit: int
+) -> list[int]:
+    """Up to ``limit`` unsuspended items of ``scope`` (and of these facts, when given: a
+    fact key as `cards.fact` holds it, with or without the `~` of a derived key; a card
+    whose fact is not filled in is its own, `~card_id`), studied
+    or not, in deck order: what a cram session serves."""
+    where, params = scope.sql()
+    if facts:
+        keys = sorted({k for f in facts for k in (f, "~" + f.lstrip("~"))})
+        key = "(CASE WHEN c.fact != '' THEN c.fact ELSE '~' || c.card_id END)"
+        where += f" AND {key} IN ({', '.join('?' for _ in keys)})"
+        params = [*params, *keys]
+    rows = db.conn.execute(
+        f"""SELECT c.id FROM cards c
+            LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
+            WHERE coalesce(s.suspended, 0) = 0 AND {where}
+            ORDER BY c.deck_id, c.position, c.ord LIMIT ?""",
+        [learner_id, *params, limit],
+    ).fetchall()
+    return [r[0] for r in rows]

@@ -83,6 +83,7 @@ class HomeScreen(Screen[None]):
         Binding("b", "browse", "Browse"),
         Binding("l", "learners", "Learner"),
         Binding("o", "settings", "Settings"),
+        Binding("m", "more", "More"),
         Binding("r", "refresh", "Sync"),
         Binding("question_mark", "app.help", "Help"),
     ]
@@ -376,7 +377,9 @@ class HomeScreen(Screen[None]):
                     Text(str(r.due), justify="right", style="bold" if r.due else "dim"),
                     Text(str(r.learning), justify="right",
                          style="bold" if r.learning else "dim"),
-                    Text(str(r.new), justify="right", style="bold" if r.new else "dim"),
+                    Text(str(r.new), justify="right", style="bold" if r.new else "dim")
+                    if not r.limit_reached
+                    else Text(f"{r.new}*", justify="right", style="bold $text-warning"),
                     Text(str(r.total), justify="right"),
                 ]
             else:
@@ -441,6 +444,9 @@ class HomeScreen(Screen[None]):
         if tags:
             pieces += [" · only cards tagged ", part(tags[0], "italic")]
         pieces.append(("   (Space selects decks, Enter studies)", "dim"))
+        if any(isinstance(r, DeckCount) and r.limit_reached for r in self.rows):
+            pieces.append(("\n* new-card limit reached today: m studies more, "
+                           "o sets the limits", "dim"))
         self.query_one("#scope", Static).update(Content.assemble(*pieces))
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
@@ -478,9 +484,31 @@ class HomeScreen(Screen[None]):
                 from quizapp.scheduling.scheduler import format_interval
 
                 msg += f" Learning cards come back in {format_interval(later - app.clock())}."
-            self.notify(msg, title="All done")
+            note = session.limit_note()
+            if note is not None:
+                msg += f" {note.text()[0].upper()}{note.text()[1:]} — m studies more, or " \
+                       "raise it in settings (o)."
+            self.notify(msg, title="All done", markup=False)
             return
         app.push_screen(StudyScreen(session))
+
+    def action_more(self) -> None:
+        from quizapp.store.scope import Scope
+        from quizapp.study.session import session_for
+        from quizapp.tui.screens.study_more import StudyMoreScreen, start_more
+
+        decks, tags = self.scope()
+        if not decks:
+            self.notify("No deck to study: add a deck folder first.", severity="warning")
+            return
+        app = self.quiz
+        scope = Scope(tuple(decks), tags)
+        note = session_for(app.db, app.learner, decks, tags, clock=app.clock,
+                           tz=app.tz).limit_note()
+        self.app.push_screen(
+            StudyMoreScreen(scope, note.text() if note else ""),
+            lambda choice: start_more(app, scope, choice),
+        )
 
     def action_quiz(self) -> None:
         from quizapp.tui.screens.quiz_build import BuildBlockScreen

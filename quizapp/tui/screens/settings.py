@@ -15,7 +15,13 @@ from textual.widgets import Button, Header, Input, Label, Select, Static
 from quizapp.clock import ms_to_dt
 from quizapp.personal.fitting import OptimizeRun, last_run, optimise_learner
 from quizapp.store.db import StoreError
-from quizapp.store.learners import SETTING_LIMITS, update_settings
+from quizapp.store.learners import (
+    SETTING_LIMITS,
+    deck_new_limits,
+    set_deck_new_limit,
+    update_settings,
+)
+from quizapp.store.queries.home import deck_list
 from quizapp.tui.safe import lit
 from quizapp.tui.widgets.footer import QuizFooter
 
@@ -85,6 +91,13 @@ class SettingsScreen(Screen[None]):
                     [(lit(t), t) for t in themes], id="set-theme", allow_blank=False,
                     value=self.app.theme if self.app.theme in themes else themes[0],
                 )
+                decks = deck_list(self.quiz.db, self.quiz.visible_decks)
+                yield Select[str](
+                    [(lit(d.title), d.deck_id) for d in decks], id="set-deck",
+                    prompt="A deck's own new/day…", allow_blank=True,
+                )
+                yield Input(id="set-deck-new", type="integer",
+                            placeholder="blank: the new cards per day above")
             yield Static(id="settings-msg")
             with Horizontal(id="settings-actions"):
                 yield Button("Optimise my scheduler (Ctrl+O)", id="btn-optimise")
@@ -162,7 +175,36 @@ class SettingsScreen(Screen[None]):
         msg.set_classes("-ok")
         return True
 
+    def _chosen_deck(self) -> str | None:
+        value = self.query_one("#set-deck", Select).value
+        return value if isinstance(value, str) else None
+
+    def _save_deck_new(self, field: Input) -> None:
+        """The chosen deck's own new cards per day (blank: back to the learner's)."""
+        deck = self._chosen_deck()
+        if deck is None:
+            return
+        raw = field.value.strip()
+        current = deck_new_limits(self.quiz.learner).get(deck)
+        if raw == ("" if current is None else str(current)):
+            return
+        msg = self.query_one("#settings-msg", Static)
+        try:
+            n = int(raw) if raw else None
+            self.quiz.learner = set_deck_new_limit(self.quiz.db, self.quiz.learner.id, deck, n)
+        except (ValueError, StoreError) as e:
+            text = str(e) if isinstance(e, StoreError) else f"{raw!r} is not a whole number"
+            msg.update(lit(f"✗ {text}", "$text-error"))
+            msg.set_classes("-error")
+            return
+        shown = f"{n} new cards per day" if n is not None else "the learner's new cards per day"
+        msg.update(lit(f"✓ Saved {deck}: {shown}", "$text-success"))
+        msg.set_classes("-ok")
+
     def _save_input(self, field: Input) -> None:
+        if field.id == "set-deck-new":
+            self._save_deck_new(field)
+            return
         key = (field.id or "").removeprefix("set-")
         if key not in SETTING_LIMITS:
             return
@@ -180,6 +222,11 @@ class SettingsScreen(Screen[None]):
             self._save_input(widget)
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "set-deck":
+            deck = self._chosen_deck()
+            own = deck_new_limits(self.quiz.learner).get(deck) if deck else None
+            self.query_one("#set-deck-new", Input).value = "" if own is None else str(own)
+            return
         value = event.value
         if (isinstance(value, str) and value != self.quiz.learner.theme
                 and value != self.app.theme and self.save("theme", value)):

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 class SummaryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "home", "Home"),
+        Binding("m", "more", "Study more"),
         Binding("escape", "home", "Home", show=False),
     ]
 
@@ -53,6 +54,12 @@ class SummaryScreen(Screen[None]):
         later = self.session.learning_later_today()
         if later is not None:
             rows.append(("Learning cards back in", format_interval(later - app.clock())))
+        if self.session.MODE == "cram":
+            rows.append(("Cram", "answers not saved to the schedule"))
+        note = self.session.limit_note()
+        if note is not None:
+            rows.append(("New cards", f"{note.text()} — m studies more, or raise it in "
+                                      "settings"))
         width = max(len(k) for k, _ in rows) + 2
         parts: list[str | tuple[str, str]] = []
         for k, v in rows:
@@ -62,3 +69,19 @@ class SummaryScreen(Screen[None]):
 
     def action_home(self) -> None:
         self.app.pop_screen()
+
+    def action_more(self) -> None:
+        from quizapp.tui.screens.study_more import StudyMoreScreen, start_more
+
+        app = cast("QuizApp", self.app)
+        scope = self.session.scope
+        note = self.session.limit_note()
+
+        def chosen(choice: object) -> None:
+            from quizapp.tui.screens.study_more import MoreChoice
+
+            if isinstance(choice, MoreChoice):
+                self.app.pop_screen()  # the summary gives way to the new session
+                start_more(app, scope, choice)
+
+        self.app.push_screen(StudyMoreScreen(scope, note.text() if note else ""), chosen)
