@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, ProgressBar, Select, Static
@@ -65,9 +66,9 @@ TagsKey = tuple[tuple[str, ...], int]  # (deck ids, QuizApp.deck_version)
 class DeckTable(DataTable[Text]):
     """The deck list; Space toggles a deck's selection."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle", "Select")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_deck", "Select")]
 
-    def action_toggle(self) -> None:
+    def action_toggle_deck(self) -> None:
         home = self.screen
         if isinstance(home, HomeScreen):
             home.toggle_highlighted()
@@ -173,14 +174,14 @@ class HomeScreen(Screen[None]):
             self._show_no_decks()
 
     @property
-    def loading(self) -> bool:
+    def figures_loading(self) -> bool:
         """True until the figures of the latest request are on screen."""
         return self.loaded != self.generation
 
     @property
     def busy(self) -> bool:
         """True while figures are being read (or wait to be: the screen is covered)."""
-        return self._loading or (self.loading and self.is_current)
+        return self._loading or (self.figures_loading and self.is_current)
 
     def after_sync(self, changed: bool) -> None:
         """The deck sync ended; `changed`: it changed some deck. The figures are read
@@ -220,7 +221,7 @@ class HomeScreen(Screen[None]):
 
     def _load_pending(self) -> None:
         """Read the figures asked for, unless read or being read (and the screen shows)."""
-        if self.loading and not self._loading and self.is_current:
+        if self.figures_loading and not self._loading and self.is_current:
             self._start_load()
 
     def _show_loading(self) -> None:
@@ -369,7 +370,7 @@ class HomeScreen(Screen[None]):
         table = self.query_one(DeckTable)
         cursor_key = None
         if table.row_count and table.cursor_row < table.row_count:
-            cursor_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            cursor_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         table.clear()
         for r in self.rows:
             if isinstance(r, DeckCount):
@@ -399,7 +400,7 @@ class HomeScreen(Screen[None]):
     def _show_no_decks(self) -> None:
         self.query_one("#problems").display = bool(self.quiz.sync_status.problems
                                                     or self.quiz.sync_status.error)
-        if not self.rows and not self.quiz.sync_status.running and not self.loading:
+        if not self.rows and not self.quiz.sync_status.running and not self.figures_loading:
             self.query_one("#scope", Static).update(lit(
                 "No decks found. Add deck folders with `quizapp --decks FOLDER` or "
                 "QUIZAPP_DECKS, then press r."
@@ -411,7 +412,7 @@ class HomeScreen(Screen[None]):
         table = self.query_one(DeckTable)
         if not table.row_count:
             return None
-        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
 
     def toggle_highlighted(self) -> None:
         deck = self.highlighted_deck()

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
@@ -108,7 +109,7 @@ class QuizResultsScreen(Screen[None]):
         table = self.query_one("#res-questions", DataTable)
         if not table.row_count:
             return
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         self.query_one(f"#review-{key}").scroll_visible(top=True, animate=False)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
