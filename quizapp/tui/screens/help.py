@@ -51,9 +51,12 @@ def _sections() -> list[tuple[str, list[type[DOMNode]]]]:
 
 
 EXTRA = {
-    "Everywhere": [("ctrl+p", "Command palette: every action by name")],
+    "Everywhere": [("ctrl+p", "Command palette: every action by name"),
+                   ("", "The footer shows the keys used most; every key is here.")],
+    "Study": [("u", "After answering, before grading: asks first (your answer is dropped)")],
     "Study: multiple choice options": [("a … j", "Choose (or toggle) that option"),
-                                       ("↑ ↓", "Move between options")],
+                                       ("↑ ↓", "Move between options"),
+                                       ("Enter", "Several answers: tick at least one first")],
     "Quiz: a question": [("a … j", "Answer with that option (mcq)"),
                          ("1 … 9", "Go to question N (type the number, Enter)"),
                          ("click", "A square of the navigator jumps to it"),
@@ -64,7 +67,8 @@ EXTRA = {
 def _key_name(key: str) -> str:
     names = {"question_mark": "?", "space": "Space", "enter": "Enter", "escape": "Esc",
              "slash": "/", "delete": "Del", "left_square_bracket": "[",
-             "right_square_bracket": "]", "exclamation_mark": "!"}
+             "right_square_bracket": "]", "exclamation_mark": "!", "pageup": "PgUp",
+             "pagedown": "PgDn", "home": "Home", "end": "End"}
     return ", ".join(names.get(k, k) for k in key.split(","))
 
 
