@@ -23,17 +23,21 @@ def terminal_width() -> int:
     return max(MIN_WIDTH, shutil.get_terminal_size((80, 24)).columns)
 
 
-def continued(prefix: str) -> str:
-    """The continuation marker under `prefix`: `  ┊ `, or the marker just left of the
-    text's column for a prefix of four characters or more (a hanging indent)."""
-    return " " * (len(prefix) - 2) + "┊ " if len(prefix) >= len(CONTINUED) else CONTINUED
+def continued(hang: int) -> str:
+    """The continuation marker for a hanging indent of `hang` columns: `  ┊ `, or the
+    marker just left of that column when it is four or more."""
+    return " " * (hang - 2) + "┊ " if hang >= len(CONTINUED) else CONTINUED
 
 
-def fill(prefix: str, text: str, width: int) -> str:
+def fill(prefix: str, text: str, width: int, hang: int | None = None) -> str:
     """`prefix` followed by deck `text` (already made inert), word-wrapped to `width`
     columns. Every line after the first starts with the continuation marker (see
-    `continued`), whether the deck broke the line or the wrapping did."""
-    marker = continued(prefix)
+    `continued`), whether the deck broke the line or the wrapping did; the marker sits
+    just left of column `hang` (default: under the text, at most a third of the width).
+    """
+    if hang is None:
+        hang = min(len(prefix), width // 3)
+    marker = continued(hang)
     lines: list[str] = []
     for i, paragraph in enumerate(text.split("\n")):
         first = prefix if i == 0 else marker

@@ -60,9 +60,10 @@ class PlainQuiz:
     def say(self, text: str = "") -> None:
         say(self.out, text)
 
-    def fill(self, prefix: str, text: str) -> str:
-        """`prefix` and deck text (made inert), wrapped to the width, continuations marked."""
-        return fill(prefix, inert(text), self.width or terminal_width())
+    def fill(self, prefix: str, text: str, hang: int | None = None) -> str:
+        """`prefix` and deck text (made inert), wrapped to the width, continuations marked
+        (`hang`: their indent, see `lineio.fill`)."""
+        return fill(prefix, inert(text), self.width or terminal_width(), hang)
 
     def read(self, prompt: str) -> str:
         return read_line(self.inp, self.out, prompt)
@@ -185,7 +186,8 @@ class PlainQuiz:
         for o in e.options:
             mark = "✓ right" if o.correct else "✗ wrong"
             chosen = " (your choice)" if o.chosen else ""
-            self.say(self.fill(f"  {o.letter}) {mark}{chosen}: ", f"{o.text} — {o.why}"))
+            self.say(self.fill(f"  {o.letter}) {mark}{chosen}: ", f"{o.text} — {o.why}",
+                               hang=len(f"  {o.letter}) ")))
         if e.explanation:
             self.say(self.fill("Why: ", e.explanation))
         if e.source_quote:

@@ -79,9 +79,10 @@ class PlainStudy:
     def say(self, text: str = "") -> None:
         say(self.out, text)
 
-    def fill(self, prefix: str, text: str) -> str:
-        """`prefix` and deck text (made inert), wrapped to the width, continuations marked."""
-        return fill(prefix, inert(text), self.width or terminal_width())
+    def fill(self, prefix: str, text: str, hang: int | None = None) -> str:
+        """`prefix` and deck text (made inert), wrapped to the width, continuations marked
+        (`hang`: their indent, see `lineio.fill`)."""
+        return fill(prefix, inert(text), self.width or terminal_width(), hang)
 
     def ask(self, prompt: str) -> str:
         line = read_line(self.inp, self.out, prompt)
@@ -204,7 +205,8 @@ class PlainStudy:
             letters = grading.letters(len(card.choices))
             for letter, choice in zip(letters, card.choices, strict=False):
                 mark = "✓ right" if choice.correct else "✗ wrong"
-                self.say(self.fill(f"  {letter}) {mark}: ", f"{choice.text} — {choice.why}"))
+                self.say(self.fill(f"  {letter}) {mark}: ", f"{choice.text} — {choice.why}",
+                                   hang=len(f"  {letter}) ")))
         if card.explanation:
             self.say(self.fill("Why: ", card.explanation))
         if card.source and card.source.quote:
