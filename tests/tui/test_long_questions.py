@@ -109,6 +109,9 @@ async def test_wrapped_reasons_keep_their_hanging_indent(long_build: Build) -> N
         s = await study(pilot)
         await pilot.press("b")
         await pilot.pause()
+        await pilot.pause()
+        card = s.query_one("#card", VerticalScroll)  # the verdict in sight, not below
+        assert card.scroll_y > 0 and card.region.contains_region(s.query_one("#verdict").region)
         fb = s.query_one("#feedback", Static)
         visual = fb.content
         assert isinstance(visual, Hanging)
@@ -149,7 +152,7 @@ async def test_a_toast_never_covers_the_question_or_the_grade_keys(long_build: B
                 "if it were let, and more words again",
                 title="Title",
             )
-        await until(pilot, lambda: bool(s.query(Toast)))
+        await until(pilot, lambda: bool(s.query(Toast)) and s.query_one(Toast).region.height > 0)
         toasts = list(s.query(Toast))
         assert len(toasts) == 1
         toast = toasts[0].region

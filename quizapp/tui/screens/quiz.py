@@ -31,6 +31,7 @@ from quizapp.tui.screens.study import (
     _question_spans,
     can_scroll,
     scroll_card,
+    scroll_to_verdict,
 )
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.footer import QuizFooter
@@ -273,6 +274,7 @@ class QuizScreen(Screen[None]):
             return
         if block.mode == "tutor":
             self.show()  # the feedback; Enter goes on
+            scroll_to_verdict(self)
             self._hint("Enter: next question." if pos < len(block)
                        else "Last question: Ctrl+S submits the block.")
         elif pos < len(block):

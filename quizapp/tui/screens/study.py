@@ -67,6 +67,25 @@ def scroll_card(screen: Screen[None], how: str) -> None:
     }[how](animate=False)
 
 
+def scroll_to_verdict(screen: Screen[None], tries: int = 5) -> None:
+    """After an answer: the verdict at the top of the card (below a long question, it
+    would be out of sight; the question stays above it, PgUp/Home). Runs once the
+    verdict has been laid out (a refresh or two after it is shown)."""
+
+    def scroll(left: int) -> None:
+        verdict = screen.query_one("#verdict")
+        if not verdict.display:
+            return
+        if not verdict.virtual_region.height:
+            if left:
+                screen.call_after_refresh(scroll, left - 1)
+            return
+        card = screen.query_one("#card", VerticalScroll)
+        card.scroll_to_widget(verdict, top=True, animate=False)
+
+    screen.call_after_refresh(scroll, tries)
+
+
 def can_scroll(screen: Screen[None], parameters: tuple[object, ...]) -> bool:
     """Home/End belong to the answer field while it has focus (they move its cursor)."""
     how = str(parameters[0]) if parameters else ""
@@ -308,7 +327,8 @@ class StudyScreen(Screen[None]):
         bar = self.query_one("#grades", GradeBar)
         bar.show(self.session.preview(self.item), result.suggested)
         bar.display = True
-        self.query_one("#card").focus()
+        self.query_one("#card").focus(scroll_visible=False)
+        scroll_to_verdict(self)
         self._tick()
         self.refresh_bindings()
 
