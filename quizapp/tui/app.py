@@ -289,9 +289,9 @@ class QuizApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """A toast with its title on its message's line: it fits the two rows at the top
-        right (header and status line, see app.tcss), so it never covers the question
-        or the grade keys."""
+        """A toast with its title on its message's line: it fits the three rows at the
+        top right (header, status line and the empty row above the question, see
+        app.tcss), so it never covers the question or the grade keys."""
         if title:
             message = f"{title}: {message}"
         super().notify(message, severity=severity, timeout=timeout, markup=markup)

@@ -157,7 +157,8 @@ async def test_a_toast_never_covers_the_question_or_the_grade_keys(long_build: B
         assert len(toasts) == 1
         toast = toasts[0].region
         assert toast.height > 0
-        for selector in ("#card", "#grades", "QuizFooter"):
+        assert not toast.overlaps(s.query_one("#card").content_region)  # the question
+        for selector in ("#meta", "#prompt", "#grades", "QuizFooter"):
             assert not toast.overlaps(s.query_one(selector).region), selector
 
 
@@ -276,3 +277,21 @@ def test_snapshot_long_answer_at_80x24(snap_compare: Any, long_build: Build) -> 
         await _quiet(pilot)
 
     assert snap_compare(long_build(), terminal_size=SMALL, run_before=run_before)
+
+
+async def test_a_toast_never_covers_the_quiz_question(long_build: Build) -> None:
+    app = long_build()
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await settle(pilot)
+        block = build_block(app.db, app.learner, n=2, pool="all", mode="tutor",
+                            clock=app.clock, rng_seed=1, shuffle=False)  # fmt: skip
+        await app.push_screen(QuizScreen(block))
+        await pilot.pause()
+        s = app.screen
+        s.notify("Undone: a deck with a rather long title · long/case-1 (A 58-year-old "
+                 "man returns to clinic two…)", title="Title")  # fmt: skip
+        await until(pilot, lambda: bool(s.query(Toast)) and s.query_one(Toast).region.height > 0)
+        toast = s.query_one(Toast).region
+        assert not toast.overlaps(s.query_one("#card").content_region)
+        for selector in ("#nav", "#meta", "#prompt", "QuizFooter"):
+            assert not toast.overlaps(s.query_one(selector).region), selector
