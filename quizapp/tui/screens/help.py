@@ -26,7 +26,7 @@ def _sections() -> list[tuple[str, list[type[DOMNode]]]]:
     from quizapp.tui.screens.quiz_results import QuizResultsScreen
     from quizapp.tui.screens.settings import SettingsScreen
     from quizapp.tui.screens.stats import ExportScreen, StatsScreen
-    from quizapp.tui.screens.study import StudyScreen
+    from quizapp.tui.screens.study import ConfirmUndoScreen, StudyScreen
     from quizapp.tui.screens.summary import SummaryScreen
     from quizapp.tui.widgets.choices import ChoiceList
 
@@ -35,6 +35,7 @@ def _sections() -> list[tuple[str, list[type[DOMNode]]]]:
         ("Home", [HomeScreen, DeckTable]),
         ("Study", [StudyScreen]),
         ("Study: multiple choice options", [ChoiceList]),
+        ("Study: drop your answer and undo?", [ConfirmUndoScreen]),
         ("Session summary", [SummaryScreen]),
         ("Quiz: build a block", [BuildBlockScreen]),
         ("Quiz: a question", [QuizScreen]),
