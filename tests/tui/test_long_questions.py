@@ -138,6 +138,10 @@ async def test_footer_fits_80_columns_most_used_keys_first(long_build: Build) ->
         regions = sorted((k.region for k in keys), key=lambda r: r.x)
         assert all(r.right <= 80 and r.width > 0 for r in regions)
         assert all(a.right <= b.x for a, b in pairwise(regions))
+        await pilot.resize_terminal(120, 40)  # wider: the rest fit again
+        await pilot.pause()
+        await pilot.pause()
+        assert {"b", "f", "s"} <= {k.key for k in footer.query(FooterKey) if k.display}
 
 
 async def test_a_toast_never_covers_the_question_or_the_grade_keys(long_build: Build) -> None:
