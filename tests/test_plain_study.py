@@ -89,7 +89,8 @@ def test_undo_and_commands(tmp_path: Path, deck_dir: Path) -> None:
     db = tmp_path / "p.db"
     out = run_plain(db, deck_dir, "\n3\n:u\n\n4\n:f\n:s\n:q\n")
     assert out.returncode == 0, out.stderr
-    assert "Undone." in out.stdout and "Flagged." in out.stdout and "Suspended." in out.stdout
+    assert "Undone: Small test deck · small/basic-1 (Front one)" in out.stdout  # names the card
+    assert "Flagged." in out.stdout and "Suspended." in out.stdout
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT rating FROM reviews").fetchall() == [(4,)]
     flags = conn.execute(

@@ -3,7 +3,8 @@
 Tutor mode shows the feedback after each answer; timed mode shows the time left before
 each question and all feedback at the end. Every answer, flag and move is saved before
 the next line is read; end of input, Ctrl-C or `:q` pauses the block, which
-`quizapp quiz --plain --resume` continues. Deck text passes through `textsafe.inert`.
+`quizapp quiz --plain --resume` continues. Deck text passes through `textsafe.inert` and
+is word-wrapped to the terminal's width, its continuation lines marked (`lineio.fill`).
 
 Commands at any prompt: `:n` next, `:p` previous, `:g N` go to question N, `:f` flag,
 `:l` list, `:z` pause, `:s` submit, `:q` quit, `:?` help. Enter on an unanswered
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from quizapp.model import CardType
-from quizapp.plain.lineio import EndOfInput, read_line, say
+from quizapp.plain.lineio import EndOfInput, fill, read_line, say, terminal_width
 from quizapp.quiz.blocks import QuizBlock
 from quizapp.quiz.questions import Question, QuizError, TimeUp
 from quizapp.quiz.results import BlockResults, ReviewEntry, results, review_entry
@@ -54,9 +55,15 @@ class PlainQuiz:
     inp: TextIO
     out: TextIO
     style: Callable[[str, str], str] = lambda text, _kind: text
+    width: int = 0  # columns to wrap deck text to (0: the terminal's width)
 
     def say(self, text: str = "") -> None:
         say(self.out, text)
+
+    def fill(self, prefix: str, text: str, hang: int | None = None) -> str:
+        """`prefix` and deck text (made inert), wrapped to the width, continuations marked
+        (`hang`: their indent, see `lineio.fill`)."""
+        return fill(prefix, inert(text), self.width or terminal_width(), hang)
 
     def read(self, prompt: str) -> str:
         return read_line(self.inp, self.out, prompt)
@@ -150,42 +157,43 @@ class PlainQuiz:
         parts.append(f"{b.answered_count()}/{len(b)} answered")
         self.say(" · ".join(parts))
         if q.context:
-            self.say(inert(q.context))
-        self.say(inert(q.text))
+            self.say(self.fill("", q.context))
+        self.say(self.fill("", q.text))
         for letter, text in q.choices:
-            self.say(f"  {letter}) {inert(text)}")
+            self.say(self.fill(f"  {letter}) ", text))
         if q.answered:
             if b.feedback_visible:
                 self.feedback(review_entry(q))
             else:
-                self.say(f"Your answer: {inert(review_entry(q).chosen)}")
+                self.say(self.fill("Your answer: ", review_entry(q).chosen))
 
     def feedback(self, e: ReviewEntry) -> None:
         if not e.answered:
-            self.say(self.style(f"✗ Not answered — the answer is {inert(e.expected)}", "bad"))
+            self.say(self.style(self.fill("✗ Not answered — the answer is ", e.expected), "bad"))
         elif e.correct:
-            self.say(self.style(f"✓ Correct — {inert(e.expected)}", "ok"))
+            self.say(self.style(self.fill("✓ Correct — ", e.expected), "ok"))
         else:
             self.say(
                 self.style(
-                    f"✗ Wrong — you answered {inert(e.chosen)}; the answer is {inert(e.expected)}",
+                    self.fill("✗ Wrong — you answered ", f"{e.chosen}; the answer is {e.expected}"),
                     "bad",
                 )
             )
         if e.feedback:
-            self.say(f"  ({inert(e.feedback)})")
+            self.say(self.fill("  (", f"{e.feedback})"))
         if e.type == CardType.CLOZE:
-            self.say(inert(e.full_text))
+            self.say(self.fill("", e.full_text))
         for o in e.options:
             mark = "✓ right" if o.correct else "✗ wrong"
             chosen = " (your choice)" if o.chosen else ""
-            self.say(f"  {o.letter}) {mark}{chosen}: {inert(o.text)} — {inert(o.why)}")
+            self.say(self.fill(f"  {o.letter}) {mark}{chosen}: ", f"{o.text} — {o.why}",
+                               hang=len(f"  {o.letter}) ")))
         if e.explanation:
-            self.say(f"Why: {inert(e.explanation)}")
+            self.say(self.fill("Why: ", e.explanation))
         if e.source_quote:
             ref = f" {e.source_ref}" if e.source_ref else ""
             title = f" — {e.source_title}" if e.source_title else ""
-            self.say(f'Source: "{inert(e.source_quote)}"{inert(ref)}{inert(title)}')
+            self.say(self.fill('Source: "', f'{e.source_quote}"{ref}{title}'))
 
     # -- moving and commands -------------------------------------------------------
 
@@ -289,7 +297,7 @@ class PlainQuiz:
             self.say("Review:")
             for e in review:
                 self.say()
-                self.say(f"Question {e.position}: {inert(e.prompt)}")
+                self.say(self.fill(f"Question {e.position}: ", e.prompt))
                 self.feedback(e)
             self.say(RULE)
         if r.flagged:
@@ -307,5 +315,5 @@ class PlainQuiz:
                     f"; earlier {t.previous_percent}% ({t.previous_correct}/{t.previous_total} "
                     f"in {t.previous_blocks} {blocks}), {t.change:+d} points"
                 )
-            self.say(f"  {inert(t.tag)}: {t.correct}/{t.total} ({t.percent}%){before}")
+            self.say(self.fill("  ", f"{t.tag}: {t.correct}/{t.total} ({t.percent}%){before}"))
         return r

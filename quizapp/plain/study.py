@@ -3,7 +3,8 @@
 One line in per answer, plain lines out. Every answer is saved (committed) before the
 next card is shown; end of input or Ctrl-C ends with a summary and nothing lost.
 Deck text passes through `textsafe.inert`, so a deck cannot send escape sequences, and
-its continuation lines are marked, so it cannot fake one of the loop's own lines.
+is word-wrapped to the terminal's width with its continuation lines marked (`  ┊ `, or
+the marker under a hanging indent), so it cannot fake one of the loop's own lines.
 
 At any prompt: `:u` undo the last answer, `:s` suspend, `:f` flag, `:b` bury, `:m` study
 more (extra new cards today, review ahead, cram), `:q` quit, `:?` help. When new cards wait
@@ -19,7 +20,8 @@ from typing import TextIO
 
 from quizapp.decks import cloze
 from quizapp.model import RATING_LABELS, CardType, Rating
-from quizapp.plain.lineio import EndOfInput, read_line, say
+from quizapp.plain.lineio import CONTINUED as _MARK
+from quizapp.plain.lineio import EndOfInput, fill, read_line, say, terminal_width
 from quizapp.scheduling.scheduler import format_interval
 from quizapp.store.db import StoreError
 from quizapp.store.items import StudyItem
@@ -36,7 +38,8 @@ HELP = (
     " :? help."
 )
 RULE = "─" * 60
-CONTINUED = "\n  ┊ "
+CONTINUED = "\n" + _MARK
+DROP_QUESTION = "Drop your answer to this card and undo the previous one? [y/N]> "
 
 
 def _deck(text: str) -> str:
@@ -44,6 +47,21 @@ def _deck(text: str) -> str:
     every line after the first marked, so a deck cannot print a line that looks like one of
     ours (a fake `Saved: …` acknowledgement or an answer prompt)."""
     return inert(text).replace("\n", CONTINUED)
+
+
+def short_prompt(item: StudyItem, limit: int = 40) -> str:
+    """The start of a card's question on one line (for "Undone: …")."""
+    card = item.card
+    text = card.prompt
+    if card.type == CardType.CLOZE and not text:
+        text = cloze.render_question(card.text, item.ord)
+    words = " ".join(inert(text).split())
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
+
+
+def undone_note(item: StudyItem) -> str:
+    """What an undo says: which card it took back."""
+    return f"Undone: {inert(item.deck_title)} · {inert(item.key)} ({short_prompt(item)})"
 
 
 _Quit = EndOfInput
@@ -60,9 +78,15 @@ class PlainStudy:
     inp: TextIO
     out: TextIO
     style: Callable[[str, str], str] = lambda text, _kind: text
+    width: int = 0  # columns to wrap deck text to (0: the terminal's width)
 
     def say(self, text: str = "") -> None:
         say(self.out, text)
+
+    def fill(self, prefix: str, text: str, hang: int | None = None) -> str:
+        """`prefix` and deck text (made inert), wrapped to the width, continuations marked
+        (`hang`: their indent, see `lineio.fill`)."""
+        return fill(prefix, inert(text), self.width or terminal_width(), hang)
 
     def ask(self, prompt: str) -> str:
         line = read_line(self.inp, self.out, prompt)
@@ -182,7 +206,7 @@ class PlainStudy:
             if back is None:
                 self.say("Nothing to undo.")
                 return item
-            self.say("Undone.")
+            self.say(self.fill("", undone_note(back)))
             return back
         if name == "s":
             s.suspend(item)
@@ -204,24 +228,24 @@ class PlainStudy:
         card = item.card
         c = self.session.counts()
         self.say(RULE)
-        self.say(
-            f"[{c.learning} learning · {c.review} review · {c.new} new]  "
-            f"{_deck(item.deck_title)} · {card.type.value} · {_deck(item.key)}"
-        )
+        self.say(self.fill(
+            f"[{c.learning} learning · {c.review} review · {c.new} new]  ",
+            f"{item.deck_title} · {card.type.value} · {item.key}",
+        ))
         start = time.monotonic()
         order = self.session.presentation(item)
         if card.type == CardType.MCQ:
             result = self._mcq(item, order)
         elif card.type == CardType.TYPED:
-            self.say(_deck(card.prompt))
+            self.say(self.fill("", card.prompt))
             result = grading.grade(item, self.ask("Your answer> "))
         elif card.type == CardType.CLOZE:
             if card.prompt:
-                self.say(_deck(card.prompt))
-            self.say(_deck(cloze.render_question(card.text, item.ord)))
+                self.say(self.fill("", card.prompt))
+            self.say(self.fill("", cloze.render_question(card.text, item.ord)))
             result = grading.grade(item, self.ask("Fill the blank (Enter to reveal)> "))
         else:
-            self.say(_deck(card.prompt))
+            self.say(self.fill("", card.prompt))
             self.ask("Press Enter to show the answer> ")
             result = grading.grade(item, None)
         duration = elapsed_ms(start)
@@ -244,10 +268,10 @@ class PlainStudy:
     def _mcq(self, item: StudyItem, order: Order) -> grading.GradeResult:
         """The options in the order of this presentation, lettered as shown."""
         card = item.card
-        self.say(_deck(card.prompt))
+        self.say(self.fill("", card.prompt))
         letters = grading.letters(len(card.choices))
         for letter, i in zip(letters, order.shown, strict=False):
-            self.say(f"  {letter}) {_deck(card.choices[i].text)}")
+            self.say(self.fill(f"  {letter}) ", card.choices[i].text))
         hint = "letters, e.g. a,c" if card.multiple else "a letter"
         while True:
             try:
@@ -260,28 +284,29 @@ class PlainStudy:
     ) -> None:
         card = item.card
         if result.correct is True:
-            self.say(self.style(f"✓ Correct — {_deck(result.expected)}", "ok"))
+            self.say(self.style(self.fill("✓ Correct — ", result.expected), "ok"))
         elif result.correct is False:
-            self.say(self.style(f"✗ Wrong — the answer is {_deck(result.expected)}", "bad"))
+            self.say(self.style(self.fill("✗ Wrong — the answer is ", result.expected), "bad"))
         else:
-            self.say(f"Answer: {_deck(result.expected)}")
+            self.say(self.fill("Answer: ", result.expected))
         if result.feedback:
-            self.say(f"  ({_deck(result.feedback)})")
+            self.say(self.fill("  (", f"{result.feedback})"))
         if card.type == CardType.CLOZE:
-            self.say(_deck(cloze.render_answer(card.text, item.ord)))
+            self.say(self.fill("", cloze.render_answer(card.text, item.ord)))
         if card.type == CardType.MCQ:
             letters = grading.letters(len(card.choices))
             shown = order or Order.identity(len(card.choices))
             for letter, i in zip(letters, shown.shown, strict=False):
                 choice = card.choices[i]
                 mark = "✓ right" if choice.correct else "✗ wrong"
-                self.say(f"  {letter}) {mark}: {_deck(choice.text)} — {_deck(choice.why)}")
+                self.say(self.fill(f"  {letter}) {mark}: ", f"{choice.text} — {choice.why}",
+                                   hang=len(f"  {letter}) ")))
         if card.explanation:
-            self.say(f"Why: {_deck(card.explanation)}")
+            self.say(self.fill("Why: ", card.explanation))
         if card.source and card.source.quote:
             ref = f" {card.source.ref}" if card.source.ref else ""
             title = f" — {item.source.title}" if item.source and item.source.title else ""
-            self.say(f'Source: "{_deck(card.source.quote)}"{_deck(ref)}{_deck(title)}')
+            self.say(self.fill('Source: "', f'{card.source.quote}"{ref}{title}'))
 
     def _grade(self, item: StudyItem, suggested: Rating) -> Rating:
         intervals = self.session.preview(item)
@@ -289,14 +314,31 @@ class PlainStudy:
             f"{int(r)} {RATING_LABELS[r]} {format_interval(intervals[r])}" for r in Rating
         )
         while True:
-            raw = self.ask(
-                f"Grade [{keys}] (Enter = {int(suggested)} {RATING_LABELS[suggested]})> "
-            ).strip()
+            try:
+                raw = self.ask(
+                    f"Grade [{keys}] (Enter = {int(suggested)} {RATING_LABELS[suggested]})> "
+                ).strip()
+            except _Command as cmd:
+                # `:u` here would drop this answer (not saved yet) as well: ask first.
+                if cmd.name == "u" and not self._drop_answer():
+                    continue
+                raise
+
             if not raw:
                 return suggested
             if raw in ("1", "2", "3", "4"):
                 return Rating(int(raw))
             self.say("Please type 1, 2, 3 or 4 (or Enter).")
+
+    def _drop_answer(self) -> bool:
+        """Asked when `:u` comes after an answer and before its grade."""
+        if not self.session.can_undo:
+            self.say("Nothing to undo.")
+            return False
+        if read_line(self.inp, self.out, DROP_QUESTION).strip().lower() in ("y", "yes"):
+            return True
+        self.say("Kept your answer; grade it.")
+        return False
 
     def summary(self) -> None:
         s = self.session.finish()

@@ -20,6 +20,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 
 from quizapp.clock import Clock, system_clock
@@ -78,8 +79,11 @@ class QuizApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("question_mark", "help", "Help", show=False),
+        Binding("question_mark", "help", "Help"),
     ]
+    # The footer keeps "? Help" on every screen (the keys that do not fit are there);
+    # screens without a rank of their own for these actions get these.
+    FOOTER_RANK: ClassVar[dict[str, int]] = {"help": 0, "app.help": 0, "quit": 70}
 
     def __init__(
         self,
@@ -273,6 +277,29 @@ class QuizApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen) and screen.ready:
                 screen.refresh_data(counts=counts)
+
+    # -- toasts ---------------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast with its title on its message's line: it fits the three rows at the
+        top right (header, status line and the empty row above the question, see
+        app.tcss), so it never covers the question or the grade keys."""
+        if title:
+            message = f"{title}: {message}"
+        super().notify(message, severity=severity, timeout=timeout, markup=markup)
+
+    def on_notify(self, event: Notify) -> None:
+        """One toast at a time: the newest replaces the others (runs before Textual's
+        own handler adds it)."""
+        self._notifications.clear()
 
     # -- actions available everywhere -------------------------------------------------------
 

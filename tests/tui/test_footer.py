@@ -27,9 +27,12 @@ def keys(footer: Footer) -> list[tuple[str, str, str, bool, tuple[str, ...]]]:
     ]
 
 
+WIDE = (240, 34)  # wide enough for every key: the same keys as Textual's Footer
+
+
 async def test_footer_shows_what_textuals_footer_shows(build: Build) -> None:
     app = build()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         stock = Footer(id="stock")
         await app.screen.mount(stock)

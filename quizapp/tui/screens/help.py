@@ -26,7 +26,7 @@ def _sections() -> list[tuple[str, list[type[DOMNode]]]]:
     from quizapp.tui.screens.quiz_results import QuizResultsScreen
     from quizapp.tui.screens.settings import SettingsScreen
     from quizapp.tui.screens.stats import ExportScreen, StatsScreen
-    from quizapp.tui.screens.study import StudyScreen
+    from quizapp.tui.screens.study import ConfirmUndoScreen, StudyScreen
     from quizapp.tui.screens.summary import SummaryScreen
     from quizapp.tui.widgets.choices import ChoiceList
 
@@ -35,6 +35,7 @@ def _sections() -> list[tuple[str, list[type[DOMNode]]]]:
         ("Home", [HomeScreen, DeckTable]),
         ("Study", [StudyScreen]),
         ("Study: multiple choice options", [ChoiceList]),
+        ("Study: drop your answer and undo?", [ConfirmUndoScreen]),
         ("Session summary", [SummaryScreen]),
         ("Quiz: build a block", [BuildBlockScreen]),
         ("Quiz: a question", [QuizScreen]),
@@ -51,9 +52,12 @@ def _sections() -> list[tuple[str, list[type[DOMNode]]]]:
 
 
 EXTRA = {
-    "Everywhere": [("ctrl+p", "Command palette: every action by name")],
+    "Everywhere": [("ctrl+p", "Command palette: every action by name"),
+                   ("", "The footer shows the keys used most; every key is here.")],
+    "Study": [("u", "After answering, before grading: asks first (your answer is dropped)")],
     "Study: multiple choice options": [("a … j", "Choose (or toggle) that option"),
-                                       ("↑ ↓", "Move between options")],
+                                       ("↑ ↓", "Move between options"),
+                                       ("Enter", "Several answers: tick at least one first")],
     "Quiz: a question": [("a … j", "Answer with that option (mcq)"),
                          ("1 … 9", "Go to question N (type the number, Enter)"),
                          ("click", "A square of the navigator jumps to it"),
@@ -64,7 +68,8 @@ EXTRA = {
 def _key_name(key: str) -> str:
     names = {"question_mark": "?", "space": "Space", "enter": "Enter", "escape": "Esc",
              "slash": "/", "delete": "Del", "left_square_bracket": "[",
-             "right_square_bracket": "]", "exclamation_mark": "!"}
+             "right_square_bracket": "]", "exclamation_mark": "!", "pageup": "PgUp",
+             "pagedown": "PgDn", "home": "Home", "end": "End"}
     return ", ".join(names.get(k, k) for k in key.split(","))
 
 

@@ -25,7 +25,14 @@ from quizapp.model import CardType
 from quizapp.quiz import QuizBlock, QuizError, TimeUp, review_entry
 from quizapp.store.db import StoreError
 from quizapp.tui.safe import lit, part
-from quizapp.tui.screens.study import TYPE_NAMES, _question_spans
+from quizapp.tui.screens.study import (
+    SCROLL_BINDINGS,
+    TYPE_NAMES,
+    _question_spans,
+    can_scroll,
+    scroll_card,
+    scroll_to_verdict,
+)
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.footer import QuizFooter
 from quizapp.tui.widgets.navigator import QuestionNavigator
@@ -50,7 +57,13 @@ class QuizScreen(Screen[None]):
         Binding("enter", "next_question", "Next question"),
         Binding("ctrl+s", "submit_block", "Submit"),
         Binding("escape", "leave", "Save & leave"),
+        *SCROLL_BINDINGS,
     ]
+    # What the footer keeps first at 80 columns; the rest are under `?` and Ctrl+P.
+    FOOTER_RANK: ClassVar[dict[str, int]] = {
+        "next_question": 1, "move": 10, "submit_block": 20, "flag": 30, "leave": 40,
+        "pause": 60,
+    }
 
     def __init__(self, block: QuizBlock) -> None:
         super().__init__()
@@ -142,13 +155,13 @@ class QuizScreen(Screen[None]):
             verdict.set_classes("-correct" if entry.correct else "-wrong")
             fb.update(review_content(entry))
         self._paused_view()
-        if not block.paused:
+        if not block.paused:  # (focus without scrolling: a long question opens at its top)
             if choices.display:
-                choices.focus()
+                choices.focus(scroll_visible=False)
             elif field.display:
-                field.focus()
+                field.focus(scroll_visible=False)
             else:
-                self.query_one("#card").focus()
+                self.query_one("#card").focus(scroll_visible=False)
         self.query_one("#card").scroll_home(animate=False)
         self.refresh_status()
 
@@ -229,6 +242,10 @@ class QuizScreen(Screen[None]):
 
     # -- answering -------------------------------------------------------------------------
 
+    def on_choice_list_nothing_ticked(self, event: ChoiceList.NothingTicked) -> None:
+        event.stop()
+        self._hint(ChoiceList.TICK_FIRST, error=True)
+
     def on_choice_list_chosen(self, event: ChoiceList.Chosen) -> None:
         event.stop()
         self.answer(event.indexes)
@@ -257,6 +274,7 @@ class QuizScreen(Screen[None]):
             return
         if block.mode == "tutor":
             self.show()  # the feedback; Enter goes on
+            scroll_to_verdict(self)
             self._hint("Enter: next question." if pos < len(block)
                        else "Last question: Ctrl+S submits the block.")
         elif pos < len(block):
@@ -282,6 +300,9 @@ class QuizScreen(Screen[None]):
         if not self.block.paused:
             self._go(event.position)
 
+    def action_scroll_card(self, how: str) -> None:
+        scroll_card(self, how)
+
     def action_move(self, delta: int) -> None:
         self._go(self.block.current + delta)
 
@@ -304,6 +325,8 @@ class QuizScreen(Screen[None]):
             return action in ("leave",)
         if block.paused:
             return action in ("pause", "submit_block", "leave")
+        if action == "scroll_card":
+            return can_scroll(self, parameters)
         if action == "next_question":
             q = block.question()
             return block.mode == "tutor" and q.answered

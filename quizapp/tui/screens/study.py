@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Header, Input, ProgressBar, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Header, Input, ProgressBar, Static
 
 from quizapp.decks import cloze
 from quizapp.model import RATING_LABELS, CardType, Rating
@@ -21,6 +21,7 @@ from quizapp.store.queries.browse import item_flags
 from quizapp.study import grading
 from quizapp.study.presentation import Order
 from quizapp.study.session import StudySession
+from quizapp.textsafe import inert
 from quizapp.tui.safe import lit, part
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.feedback import feedback, verdict
@@ -37,6 +38,104 @@ TYPE_NAMES = {
     CardType.CLOZE: "cloze",
 }
 
+# Scrolling a long question (a clinical vignette) from the keyboard, on the study and
+# quiz screens. PageUp/PageDown always scroll it (they are priority keys: an option list
+# or answer field does not take them); Home/End too, except in the answer field, where
+# they move the cursor; j/k scroll when they are not option letters (j is option J of an
+# mcq with ten options, and then it chooses J: the option list has the key first).
+SCROLL_BINDINGS: list[BindingType] = [
+    Binding("pageup", "scroll_card('page_up')", "Scroll the question up", show=False,
+            priority=True),
+    Binding("pagedown", "scroll_card('page_down')", "Scroll the question down", show=False,
+            priority=True),
+    Binding("home", "scroll_card('home')",
+            "Top of the question (while typing: start of the answer)", show=False, priority=True),
+    Binding("end", "scroll_card('end')",
+            "End of the question (while typing: end of the answer)", show=False, priority=True),
+    Binding("j", "scroll_card('down')", "Scroll down a line (unless J is an option)",
+            show=False),
+    Binding("k", "scroll_card('up')", "Scroll up a line (not while typing)", show=False),
+]
+
+
+def scroll_card(screen: Screen[None], how: str) -> None:
+    """Scroll the screen's `#card` (the question and its feedback)."""
+    card = screen.query_one("#card", VerticalScroll)
+    {
+        "page_up": card.scroll_page_up, "page_down": card.scroll_page_down,
+        "home": card.scroll_home, "end": card.scroll_end,
+        "up": card.scroll_up, "down": card.scroll_down,
+    }[how](animate=False)
+
+
+def scroll_to_verdict(screen: Screen[None], tries: int = 5) -> None:
+    """After an answer: the verdict at the top of the card (below a long question, it
+    would be out of sight; the question stays above it, PgUp/Home). Runs once the
+    verdict has been laid out (a refresh or two after it is shown)."""
+
+    def scroll(left: int) -> None:
+        verdict = screen.query_one("#verdict")
+        if not verdict.display:
+            return
+        if not verdict.virtual_region.height:
+            if left:
+                screen.call_after_refresh(scroll, left - 1)
+            return
+        card = screen.query_one("#card", VerticalScroll)
+        card.scroll_to_widget(verdict, top=True, animate=False)
+
+    screen.call_after_refresh(scroll, tries)
+
+
+def can_scroll(screen: Screen[None], parameters: tuple[object, ...]) -> bool:
+    """Home/End belong to the answer field while it has focus (they move its cursor)."""
+    how = str(parameters[0]) if parameters else ""
+    return not (how in ("home", "end") and isinstance(screen.focused, Input))
+
+
+def short_prompt(item: StudyItem, limit: int = 40) -> str:
+    """The start of a card's question on one line (for "Undone: …")."""
+    card = item.card
+    text = card.prompt
+    if card.type == CardType.CLOZE and not text:
+        text = cloze.render_question(card.text, item.ord)
+    words = " ".join(inert(text).split())
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
+
+
+def undone_note(item: StudyItem) -> str:
+    """What an undo says: which card it took back."""
+    return f"Undone: {inert(item.deck_title)} · {inert(item.key)} ({short_prompt(item)})"
+
+
+DROP_QUESTION = "Drop your answer to this card and undo the previous one? [y/N]"
+
+
+class ConfirmUndoScreen(ModalScreen[bool]):
+    """Asked when `u` would drop an answer given but not graded yet."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Drop it and undo"),
+        Binding("n,escape", "answer(False)", "Keep my answer"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="undo-box"):
+            yield Static(lit(DROP_QUESTION), id="undo-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Drop and undo (y)", id="undo-yes", variant="warning")
+                yield Button("Keep (n)", id="undo-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#undo-no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "undo-yes")
+
+    def action_answer(self, ok: bool) -> None:
+        self.dismiss(ok)
+
 
 class StudyScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,7 +150,13 @@ class StudyScreen(Screen[None]):
         Binding("f", "flag", "Flag"),
         Binding("b", "bury", "Bury"),
         Binding("escape", "leave", "End session"),
+        *SCROLL_BINDINGS,
     ]
+    # What the footer keeps first at 80 columns; the rest are under `?` and Ctrl+P.
+    FOOTER_RANK: ClassVar[dict[str, int]] = {
+        "reveal": 1, "enter": 1, "grade": 10, "undo": 20, "leave": 30,
+        "suspend": 60, "flag": 61, "bury": 62,
+    }
 
     def __init__(self, session: StudySession) -> None:
         super().__init__()
@@ -146,12 +251,13 @@ class StudyScreen(Screen[None]):
         self.query_one("#verdict", Static).display = False
         self.query_one("#feedback", Static).display = False
         self.query_one("#grades", GradeBar).display = False
+        # Focus without scrolling to the focused widget: a long question opens at its top.
         if card.type == CardType.MCQ:
-            new.focus()
+            new.focus(scroll_visible=False)
         elif field.display:
-            field.focus()
+            field.focus(scroll_visible=False)
         else:
-            self.query_one("#card").focus()
+            self.query_one("#card").focus(scroll_visible=False)
         self.query_one("#card").scroll_home(animate=False)
         self._update_progress()
         self.refresh_bindings()
@@ -179,6 +285,12 @@ class StudyScreen(Screen[None]):
         ))
 
     # -- answering ------------------------------------------------------------------------------
+
+    def on_choice_list_nothing_ticked(self, event: ChoiceList.NothingTicked) -> None:
+        event.stop()
+        hint = self.query_one("#hint", Static)
+        hint.update(lit(ChoiceList.TICK_FIRST, "$text-error"))
+        hint.display = True
 
     def on_choice_list_chosen(self, event: ChoiceList.Chosen) -> None:
         event.stop()
@@ -218,7 +330,8 @@ class StudyScreen(Screen[None]):
         bar = self.query_one("#grades", GradeBar)
         bar.show(self.session.preview(self.item), result.suggested)
         bar.display = True
-        self.query_one("#card").focus()
+        self.query_one("#card").focus(scroll_visible=False)
+        scroll_to_verdict(self)
         self._tick()
         self.refresh_bindings()
 
@@ -269,9 +382,25 @@ class StudyScreen(Screen[None]):
             return self.answering or self.item.card.type == CardType.BASIC
         if action == "undo":
             return self.session.can_undo
+        if action == "scroll_card":
+            return can_scroll(self, parameters)
         return True
 
+    def action_scroll_card(self, how: str) -> None:
+        scroll_card(self, how)
+
     def action_undo(self) -> None:
+        if self.answering and self.session.can_undo:
+            # An answer given but not graded yet would be lost: ask first.
+            def confirmed(ok: bool | None) -> None:
+                if ok:
+                    self._undo()
+
+            self.app.push_screen(ConfirmUndoScreen(), confirmed)
+            return
+        self._undo()
+
+    def _undo(self) -> None:
         try:
             back = self.session.undo()
         except StoreError as e:
@@ -280,7 +409,7 @@ class StudyScreen(Screen[None]):
         if back is None:
             self.notify("Nothing to undo.")
             return
-        self.notify("Undone.", timeout=2)
+        self.notify(undone_note(back), timeout=3, markup=False)
         self.show(back)
 
     def action_suspend(self) -> None:

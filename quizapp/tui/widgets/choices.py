@@ -40,6 +40,12 @@ class ChoiceList(OptionList):
           for i, k in enumerate(LETTER_KEYS)),
     ]
 
+    TICK_FIRST = "Tick at least one option (Space or its letter), then Enter."
+
+    class NothingTicked(Message):
+        """Enter on a several-answers question with no option ticked: not an answer (the
+        screen asks again with `TICK_FIRST`)."""
+
     class Chosen(Message):
         """The learner committed to these options (0-based)."""
 
@@ -101,10 +107,9 @@ class ChoiceList(OptionList):
 
     def action_submit(self) -> None:
         if self.multiple:
-            if not self.picked:
-                if self.highlighted is None:
-                    return
-                self.toggle(self.highlighted)
+            if not self.picked:  # never the highlighted option in its place
+                self.post_message(self.NothingTicked())
+                return
             self.post_message(self.Chosen(sorted(self.picked)))
         elif self.highlighted is not None:
             self.post_message(self.Chosen([self.highlighted]))

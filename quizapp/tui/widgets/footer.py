@@ -14,6 +14,11 @@ the same keys, built the same way, but:
 
 Bindings in groups (none in quizapp; Textual shows them as a key group with a label) are
 left to `Footer` itself, with only the first point.
+
+It also fits the keys to its width: when they do not all fit in one line, the most used
+ones are kept (each screen or widget ranks its actions in `FOOTER_RANK`, lower first;
+then the app's; unranked actions come after, in binding order) and the rest stay reachable under `?`
+(help) and the command palette. The keys kept are shown in their usual order.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -32,6 +38,44 @@ if TYPE_CHECKING:
 
 # One key as shown: (binding, enabled, tooltip, key display, is the command palette key).
 Entry = tuple["Binding", bool, str, str, bool]
+
+#: The rank of an action that its screen or widget does not rank in `FOOTER_RANK`.
+UNRANKED = 50
+
+
+def key_width(entry: Entry, compact: bool = False) -> int:
+    """The cells one key takes in the footer (FooterKey's padding and margin; the palette
+    key is always compact, with a border and a padding of one)."""
+    binding, _, _, display, palette = entry
+    desc = binding.description
+    if palette:
+        return cell_len(display) + (1 + cell_len(desc) if desc else 0) + 2
+    if compact:
+        return cell_len(display) + (1 + cell_len(desc) if desc else 0) + 1
+    return 2 + cell_len(display) + (cell_len(desc) + 1 if desc else 0)
+
+
+def action_name(binding: Binding) -> str:
+    """`grade` for `grade(3)`: the keys of one action are shown all or none."""
+    return binding.action.split("(", 1)[0]
+
+
+def fit(entries: list[Entry], ranks: list[int], width: int, compact: bool = False) -> list[Entry]:
+    """The entries that fit in `width` cells, the lowest ranks first (ties: in order),
+    returned in their original order. The keys of one action (1–4 for the grades) are
+    kept all or none; the palette key is always kept."""
+    room = width - sum(key_width(e, compact) for e in entries if e[4])
+    groups: dict[str, list[int]] = {}
+    for i, entry in enumerate(entries):
+        if not entry[4]:
+            groups.setdefault(action_name(entry[0]), []).append(i)
+    keep: set[int] = set()
+    for group in sorted(groups.values(), key=lambda g: (min(ranks[i] for i in g), g[0])):
+        w = sum(key_width(entries[i], compact) for i in group)
+        if w <= room:
+            keep.update(group)
+            room -= w
+    return [e for i, e in enumerate(entries) if e[4] or i in keep]
 
 
 class QuizFooter(Footer):
@@ -48,24 +92,40 @@ class QuizFooter(Footer):
     # -- what to show ------------------------------------------------------------------
 
     def wanted(self) -> tuple[list[Entry], bool]:
-        """The keys `Footer.compose` would show, in order, and whether any is grouped."""
+        """The keys to show, in order (those `Footer.compose` would show, less those that
+        do not fit the width), and whether any is grouped."""
+        entries, ranks, grouped = self.all_keys()
+        width = self.size.width or self.app.size.width
+        if not grouped and width:
+            entries = fit(entries, ranks, width, self.compact)
+        return entries, grouped
+
+    def all_keys(self) -> tuple[list[Entry], list[int], bool]:
+        """The keys `Footer.compose` would show, in order, their ranks and whether any is
+        grouped."""
         app = self.app
         active = self.screen.active_bindings
-        by_action: defaultdict[str, list[tuple[Binding, bool, str]]] = defaultdict(list)
-        for _, binding, enabled, tooltip in active.values():
+        by_action: defaultdict[str, list[tuple[Binding, bool, str, int]]] = defaultdict(list)
+        app_ranks: dict[str, int] = getattr(app, "FOOTER_RANK", {})
+        for node, binding, enabled, tooltip in active.values():
             if binding.show:
-                by_action[binding.action].append((binding, enabled, tooltip))
+                ranks_of: dict[str, int] = getattr(node, "FOOTER_RANK", {})
+                name = action_name(binding)
+                rank = ranks_of.get(name, app_ranks.get(name, UNRANKED))
+                by_action[binding.action].append((binding, enabled, tooltip, rank))
         grouped = any(first[0][0].group is not None for first in by_action.values())
-        entries: list[Entry] = [
-            (binding, enabled, tooltip, app.get_key_display(binding), False)
-            for (binding, enabled, tooltip), *_ in by_action.values()
-        ]
+        entries: list[Entry] = []
+        ranks: list[int] = []
+        for (binding, enabled, tooltip, rank), *_ in by_action.values():
+            entries.append((binding, enabled, tooltip, app.get_key_display(binding), False))
+            ranks.append(rank)
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             palette = active.get(app.COMMAND_PALETTE_BINDING)
             if palette is not None:
                 _, binding, enabled, _tooltip = palette
                 entries.append((binding, enabled, "", app.get_key_display(binding), True))
-        return entries, grouped
+                ranks.append(0)
+        return entries, ranks, grouped
 
     # -- building ------------------------------------------------------------------------
 
@@ -131,6 +191,12 @@ class QuizFooter(Footer):
         key.set_class(compact, "-compact", update=False)
 
     # -- updating ---------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        """Another width may fit more or fewer keys."""
+        if self._bindings_ready and not self._rebuild_queued:
+            self._rebuild_queued = True
+            self.call_later(self._rebuild)
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
