@@ -53,7 +53,7 @@ MODEL_ID_CLOZE = qz.CLOZE.id
 MODEL_ID_REVERSED = qz.REVERSED.id
 
 
-class _OriginalModel(genanki.Model):  # type: ignore[misc]
+class _OriginalModel(genanki.Model):
     """An imported card's own note type, written with modification time 0 so Anki keeps
     its copy (templates, styling) and only matches the notes to it."""
 

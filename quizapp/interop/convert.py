@@ -159,7 +159,8 @@ def plan_for(nt: AnkiNotetype, ord_: int) -> Plan:
     if not nt.templates:  # no templates known (text files): first field asks, second answers
         front = "{{%s}}" % nt.fields[0]  # noqa: UP031 - braces
         back = "{{FrontSide}}" + ("{{%s}}" % nt.fields[1] if len(nt.fields) > 1 else "")  # noqa: UP031
-    return plan(nt.fields, front, back, is_cloze=nt.is_cloze)
+    others = tuple(t for i, (_n, q, a) in enumerate(nt.templates) if i != ord_ for t in (q, a))
+    return plan(nt.fields, front, back, is_cloze=nt.is_cloze, others=others)
 
 
 def note_card(
@@ -263,8 +264,9 @@ def restore_cards(
         value = meta.get(key, "")
         return value if isinstance(value, str) else ""
 
-    src = meta.get("source") if isinstance(meta.get("source"), dict) else None
-    entry = meta.get("src") if isinstance(meta.get("src"), dict) else {}
+    src_raw, entry_raw = meta.get("source"), meta.get("src")
+    src: dict[str, Any] | None = src_raw if isinstance(src_raw, dict) else None
+    entry: dict[str, Any] = entry_raw if isinstance(entry_raw, dict) else {}
     source_entry: Source | None = None
     if src and isinstance(src.get("id"), str) and isinstance(src.get("quote"), str):
         ref = SourceRef(src["id"], src["quote"], str(src.get("ref", "")))
@@ -290,7 +292,8 @@ def restore_cards(
         options = [html_to_text(x)[0] for x in _LI.findall(note.fields[1])]
         reasons = [html_to_text(x)[0].lstrip("✔✘ ") for x in _LI.findall(note.fields[3])]
         correct = {LETTERS.index(x) for x in _LETTER.findall(html_to_text(note.fields[2])[0])}
-        fixed = meta.get("fixed") if isinstance(meta.get("fixed"), list) else []
+        fixed_raw = meta.get("fixed")
+        fixed: list[Any] = fixed_raw if isinstance(fixed_raw, list) else []
         choices = tuple(
             Choice(text, i in correct, reasons[i] if i < len(reasons) else "", i in fixed)
             for i, text in enumerate(options)
@@ -304,7 +307,8 @@ def restore_cards(
         out.append((0, card))
     else:
         front, back = t(0), t(1)
-        accept = meta.get("accept") if isinstance(meta.get("accept"), list) else []
+        accept_raw = meta.get("accept")
+        accept: list[Any] = accept_raw if isinstance(accept_raw, list) else []
         kind = CardType.TYPED if qz.kind == "typed" else CardType.BASIC
         card = Card(type=kind, prompt=front, answer=back, explanation=t(2) or DEFAULT_EXPLANATION,
                     accept=tuple(str(a) for a in accept),

@@ -111,9 +111,16 @@ def label(name: str) -> str:
 
 
 def plan(
-    fields: tuple[str, ...], front: str, back: str, *, is_cloze: bool = False
+    fields: tuple[str, ...],
+    front: str,
+    back: str,
+    *,
+    is_cloze: bool = False,
+    others: tuple[str, ...] = (),
 ) -> Plan:
-    """The plan of the card rendered by `front` / `back` on a note type with `fields`."""
+    """The plan of the card rendered by `front` / `back` on a note type with `fields`;
+    `others`: the note type's other templates (a field they only test is a switch here
+    too, like "Add Reverse" on the first card of Basic (optional reversed card))."""
     index = {f: i for i, f in enumerate(fields)}
     folded = {f.casefold(): i for i, f in enumerate(fields)}
 
@@ -142,9 +149,7 @@ def plan(
         else:
             answer = [i for i in idx(a.after_front) if i not in prompt]
             if len(answer) > 1:
-                core = [
-                    i for i in answer if fields[i].casefold() not in EXTRA_NAMES | SOURCE_NAMES
-                ]
+                core = [i for i in answer if fields[i].casefold() not in EXTRA_NAMES | SOURCE_NAMES]
                 answer = core or answer[:1]
         if not prompt:
             prompt = [next((i for i in range(len(fields)) if i not in answer), 0)]
@@ -156,7 +161,11 @@ def plan(
             ][:1]
     used = set(prompt) | set(answer)
     shown_anywhere = set(idx(q.fields + a.fields))
-    switches = [i for i in idx(q.conditions + a.conditions) if i not in shown_anywhere | used]
+    conditions = q.conditions + a.conditions
+    for other in others:
+        o = shown(other)
+        conditions += tuple(c for c in o.conditions if c not in o.fields)
+    switches = [i for i in idx(conditions) if i not in shown_anywhere | used]
     used |= set(switches)
     rest = [i for i in range(len(fields)) if i not in used]
     extras: list[tuple[int, str]] = []

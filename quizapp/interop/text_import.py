@@ -137,7 +137,8 @@ STOCK: dict[str, AnkiNotetype] = {
                      (("Card 1", "{{Front}}", _FB + "{{Back}}"),
                       ("Card 2", "{{#Add Reverse}}{{Back}}{{/Add Reverse}}", _FB + "{{Front}}"))),
         AnkiNotetype(4, "Basic (type in the answer)", ("Front", "Back"), False,
-                     (("Card 1", "{{Front}}\n\n{{type:Back}}", "{{Front}}<hr id=answer>{{type:Back}}"),)),
+                     (("Card 1", "{{Front}}\n\n{{type:Back}}",
+                       "{{Front}}<hr id=answer>{{type:Back}}"),)),
         AnkiNotetype(5, "Cloze", ("Text", "Back Extra"), True,
                      (("Cloze", "{{cloze:Text}}", "{{cloze:Text}}<br>{{Back Extra}}"),)),
     )
