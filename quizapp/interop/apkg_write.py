@@ -1,11 +1,13 @@
 """Export a quizapp deck as an Anki package (`.apkg`, legacy format, via genanki).
 
-Stability, so re-exporting updates the same notes in Anki instead of duplicating them:
+Identity, so importing an export updates the same notes instead of duplicating them:
 
-* note types have fixed ids (the constants below; never change them);
+* quizapp's note types have fixed ids (`qz_notetypes`); a card imported from Anki is
+  written in its own note type (same id, fields and templates) when `notetypes` has it;
+* note GUIDs: the card's ``anki.guid``, else ``genanki.guid_for(deck_id, card_id)``; the
+  cards of one GUID (a card and its reverse) are one note;
 * the Anki deck id is derived from our deck id: ``1 << 30`` + the first 30 bits of
-  SHA-1(deck id) (`anki_deck_id`);
-* note GUIDs are ``genanki.guid_for(deck_id, card_id)``.
+  SHA-1(deck id) (`anki_deck_id`).
 
 Every piece of deck text is HTML-escaped before it goes into a field (deck text is
 data, never markup); newlines become ``<br>``. With `include_media_dir`, the

@@ -5,12 +5,12 @@ Mapping (see docs/anki.md):
 * one quizapp deck per Anki deck that holds notes; deck id = slug of the full name
   (``Parent::Child`` → ``parent-child``), title = the Anki name as written (``Parent::Child``);
 * card id = ``anki-`` + hex of the note GUID's UTF-8 bytes (``anki-h`` + SHA-1 for GUIDs over
-  28 bytes), so re-importing an updated package updates the same cards; the reverse card of
-  a "Basic (and reversed card)" note gets ``-r``;
-* Cloze note types → cloze (Anki ``{{c1::…::hint}}`` kept), templates with ``{{type:…}}`` →
-  typed, everything else → basic; fields are picked by name (Front/Question/Text…,
-  Back/Answer…, Extra/Back Extra/Explanation…, Source…), else first field → prompt,
-  the next → answer, the rest → explanation.
+  28 bytes), so re-importing an updated package updates the same cards; a note's second
+  card gets ``-r``, further ones ``-t3``, ``-t4`` …; every card keeps ``anki:`` (GUID, ord,
+  note type) for the export;
+* what each card asks and answers is what its template shows (`quizapp.interop.templates`);
+* notes of quizapp's own note types (`qz_notetypes`) are restored exactly: id, deck,
+  type, options, source.
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ Headers understood (Anki's "Importing text files"; keys and values case-insensit
 ``#guid column:N`` (columns are 1-based). Other leading ``#`` lines are ignored.
 
 Without headers the separator is sniffed (tab vs comma vs semicolon; `.tsv` is tab) and
-the columns are: front, back, tags, explanation. A first row that names the columns
-(``front,back,tags``) is taken as the column names.
+the columns are: front, back, tags, explanation (wider rows: the rest go to the
+explanation, with a warning). A first row that names the columns (``Question,Answer,Tags``)
+is the header. HTML is detected as Anki does when ``#html:`` is absent; Anki's stock note
+types (reversed, optional reversed, type-in, cloze) get their templates (docs/anki.md).
 
 Card ids: ``anki-<hex of guid>`` when a GUID column is given (the same id as the note
 would get from an .apkg), else ``txt-`` + a hash of the front, so editing the back of a
