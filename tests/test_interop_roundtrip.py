@@ -230,3 +230,11 @@ def test_text_header_matrix(tmp_path: Path) -> None:
     p = tmp_path / "dup2.tsv"
     p.write_text(body, encoding="utf-8")
     assert import_file(p, tmp_path / "o2", keep_duplicates=True).cards == 2
+
+
+def test_anki_ref_record_matches_the_schema() -> None:
+    from quizapp.decks.rules import ANKI_REF, CARD_FIELDS
+    from tests.test_decks_rules import SCHEMA, _check_record
+
+    _check_record(ANKI_REF, SCHEMA["$defs"]["ankiRef"])
+    assert CARD_FIELDS["anki"].record == "ankiRef"
