@@ -74,6 +74,17 @@ class ClozeDeletion:
 
 
 @dataclass(frozen=True, slots=True)
+class AnkiRef:
+    """Which Anki card a quizapp card is (deck key `anki:`): kept by import, reused by export
+    so Anki updates the same note instead of adding one."""
+
+    guid: str  # the Anki note's GUID
+    ord: int = 0  # the card's template ordinal (cloze: 0; the deletions are the items)
+    notetype: str = ""  # the note type's name, as in Anki
+    notetype_id: int = 0  # the note type's id in the collection it came from (0: unknown)
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     deck_id: str
     id: str
@@ -90,6 +101,7 @@ class Card:
     fact: str = ""  # the fact it tests: cards of one fact are spaced apart (see decks.facts)
     # cloze: other accepted answers per deletion number, e.g. ((1, ("resectable",)),)
     cloze_accept: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    anki: AnkiRef | None = None  # the Anki note and card it was imported from / exported as
 
     @property
     def multiple(self) -> bool:

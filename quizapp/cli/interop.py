@@ -33,6 +33,11 @@ from quizapp.cli.main import AppContext, cli, pass_ctx
     is_flag=True,
     help="Carry Anki's review history and suspensions into the learner's progress.",
 )
+@click.option(
+    "--keep-duplicates",
+    is_flag=True,
+    help="Text files: import rows that repeat an earlier row's front too (as Anki does).",
+)
 @pass_ctx
 def import_cmd(
     app: AppContext,
@@ -41,6 +46,7 @@ def import_cmd(
     learner: str | None,
     max_unpacked: str,
     with_progress: bool,
+    keep_duplicates: bool,
 ) -> None:
     """Import an Anki package (.apkg/.colpkg) or Anki text/CSV/TSV file as YAML decks.
 
@@ -62,7 +68,12 @@ def import_cmd(
 
         try:
             result = import_file(
-                file, out_dir, progress=progress, max_bytes=max_bytes, protected=protected
+                file,
+                out_dir,
+                progress=progress,
+                max_bytes=max_bytes,
+                protected=protected,
+                keep_duplicates=keep_duplicates,
             )
         except AnkiImportError as e:
             raise click.ClickException(str(e)) from None
@@ -114,6 +125,7 @@ def export_cmd(app: AppContext, deck_id: str, out_file: Path) -> None:
     """Export a deck as an Anki package (.apkg); re-exporting updates the same notes."""
     from quizapp.decks.check import check_paths
     from quizapp.interop.apkg_write import export_apkg
+    from quizapp.interop.notetype_file import NOTETYPES_FILE, read_notetypes
     from quizapp.outputs import check_target
 
     protected = app.protected()
@@ -130,6 +142,7 @@ def export_cmd(app: AppContext, deck_id: str, out_file: Path) -> None:
         out_file,
         include_media_dir=media if media and media.is_dir() else None,
         protected={**protected, **app.protected(decks)},
+        notetypes=read_notetypes(deck.path.parent / NOTETYPES_FILE) if deck.path else {},
     )
     kinds = len(deck.cards)
     click.echo(f"Exported {deck.id} ({kinds} card(s)) to {out_file}.")

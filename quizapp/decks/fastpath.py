@@ -24,6 +24,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -33,6 +34,7 @@ from quizapp.decks.errors import ProblemLog
 from quizapp.decks.fastscan import FORMAT_LINE, card_lines, chars_ok, ending_ok, risky
 from quizapp.decks.nodes import Map, Seq, build
 from quizapp.decks.rules import (
+    ANKI_REF,
     CARD_FIELDS,
     CARDS,
     CHOICE,
@@ -43,7 +45,7 @@ from quizapp.decks.rules import (
     is_absolute_ref,
 )
 from quizapp.decks.validate import Validator
-from quizapp.model import Card, CardType, Choice, Deck, Source, SourceRef
+from quizapp.model import AnkiRef, Card, CardType, Choice, Deck, Source, SourceRef
 
 _TEXT = str
 
@@ -102,6 +104,7 @@ _MIN_CHOICES = CARD_FIELDS["choices"].min_items
 _MAX_CHOICES = CARD_FIELDS["choices"].max_items
 _CHOICE_ALLOWED, _CHOICE_NEEDED = CHOICE.allowed, CHOICE.needed
 _REF_ALLOWED, _REF_NEEDED = SOURCE_REF.allowed, SOURCE_REF.needed
+_ANKI_ALLOWED, _ANKI_NEEDED = ANKI_REF.allowed, ANKI_REF.needed
 _TYPES = {t.value: t for t in CardType}
 _CARD_ALLOWED = {t: r.allowed for t, r in CARDS.items()}
 _CARD_NEEDED = {t: r.needed for t, r in CARDS.items()}
@@ -199,6 +202,20 @@ def _fast_choices(value: object, make_choice: Callable[..., Any] = Choice) -> tu
     return tuple(out)
 
 
+def _fast_anki(value: object) -> AnkiRef:
+    """A card's `anki:` mapping (rules.ANKI_REF), or _Reject."""
+    if type(value) is not dict:
+        raise _Reject
+    _keys_ok(value, _ANKI_ALLOWED, _ANKI_NEEDED)
+    guid = _t(value["guid"], required=True)
+    notetype = _opt(value, "notetype")
+    ord_ = value.get("ord", 0)
+    ntid = value.get("notetype_id", 0)
+    if type(ord_) is not int or type(ntid) is not int or ord_ < 0 or ntid < 0:
+        raise _Reject
+    return AnkiRef(guid, ord_, notetype, ntid)
+
+
 def _fast_card(
     c: object,
     deck_id: str,
@@ -261,7 +278,10 @@ def _fast_card(
     ):
         raise _Reject
     card_tags = _tag_tuple(c["tags"]) if "tags" in keys else ()
+    anki = _fast_anki(c["anki"]) if "anki" in keys else None
     make_card, make_ref = (kit.card, kit.ref) if kit else (Card, SourceRef)
+    if anki is not None and kit is None:  # the kit's rows do not carry it (study needs none)
+        make_card = partial(Card, anki=anki)
     return make_card(
         deck_id,
         card_id,

@@ -150,6 +150,17 @@ CHOICE = Record(
     required=("text", "why"),
 )
 
+ANKI_REF = Record(
+    "ankiRef",
+    {
+        "guid": Field(Kind.TEXT, nonempty=True, hint="add `guid:` with the Anki note's GUID"),
+        "ord": Field(Kind.INT),
+        "notetype": _TEXT,
+        "notetype_id": Field(Kind.INT),
+    },
+    required=("guid",),
+)
+
 #: Every key a card may have, whatever its type (the schema's `card` properties).
 CARD_FIELDS: Mapping[str, Field] = {
     "id": Field(
@@ -183,8 +194,10 @@ CARD_FIELDS: Mapping[str, Field] = {
         record="sourceRef",
         hint='add `source: {id: …, quote: "…"}` saying where the fact comes from',
     ),
+    # written by `quizapp import`, read by `quizapp export --anki` (docs/anki.md)
+    "anki": Field(Kind.RECORD, record="ankiRef"),
 }
-CARD_COMMON_KEYS: tuple[str, ...] = ("id", "type", "explanation", "tags", "source")
+CARD_COMMON_KEYS: tuple[str, ...] = ("id", "type", "explanation", "tags", "source", "anki")
 CARD_COMMON_REQUIRED: tuple[str, ...] = ("id", "type", "explanation", "source")
 
 
@@ -204,7 +217,7 @@ CARDS: Mapping[CardType, Record] = {
 }
 
 RECORDS: Mapping[str, Record] = {
-    r.name: r for r in (DECK, SOURCE, SOURCE_REF, CHOICE)
+    r.name: r for r in (DECK, SOURCE, SOURCE_REF, CHOICE, ANKI_REF)
 }  # the cards are per type: CARDS
 
 # ---------------------------------------------------------------------------- derived names

@@ -9,6 +9,7 @@ the deck's sources. Duplicate card ids are found with the deck's `seen` map.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from quizapp.decks import cloze
@@ -17,6 +18,7 @@ from quizapp.decks.node_fields import FieldReader
 from quizapp.decks.nodes import STD_TAG, Map, Node, Scalar, Seq, kind_of
 from quizapp.decks.rules import (
     ALL_CARD_KEYS,
+    ANKI_REF,
     CARD_COMMON_REQUIRED,
     CARD_FIELDS,
     CARD_KEYS_BY_TYPE,
@@ -26,9 +28,11 @@ from quizapp.decks.rules import (
     Field,
     Kind,
 )
-from quizapp.model import Card, CardType, Choice, Source, SourceRef
+from quizapp.model import AnkiRef, Card, CardType, Choice, Source, SourceRef
 
 _TYPES = CARD_FIELDS["type"].enum
+#: A whole number as YAML 1.2 writes one (what the fast path's parser reads as an int).
+_WHOLE = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 #: The card fields read as text or lists of text, in the order their problems are found.
 _CARD_TEXTS = ("prompt", "answer", "explanation", "accept", "text")
 #: Per card type: the message for each key that belongs to other card types only.
@@ -117,6 +121,7 @@ class CardValidator(FieldReader):
             self.cloze(node.items["text"][1], text, card_id)
         card_tags = self.tags(node, card_id)
         ref = self.source_ref(node, card_id, sources)
+        anki = self.anki_ref(node, card_id)
         return Card(
             deck_id=deck_id,
             id=card_id,
@@ -130,6 +135,7 @@ class CardValidator(FieldReader):
             tags=tuple(dict.fromkeys((*deck_tags, *card_tags))),
             source=ref,
             line=node.line,
+            anki=anki,
         )
 
     def card_type(self, node: Map, card_id: str) -> CardType | None:
@@ -271,3 +277,48 @@ class CardValidator(FieldReader):
         elif sid and quote.strip() and sources[sid].file:
             self.quote_checks.append(QuoteCheck(card_id, sid, quote, node.items["quote"][1]))
         return SourceRef(source_id=sid, quote=quote, ref=ref)
+
+    def anki_ref(self, card: Map, card_id: str) -> AnkiRef | None:
+        """The card's `anki:` mapping (rules.ANKI_REF), or None."""
+        item = card.items.get("anki")
+        if item is None:
+            return None
+        node = item[1]
+        if not isinstance(node, Map):
+            self.ctx.at(
+                node,
+                f"`anki` must be a mapping, not {kind_of(node)}",
+                "write `anki: {guid: …, ord: 0, notetype: Basic}` or remove it",
+                card_id,
+            )
+            return None
+        fields = ANKI_REF.fields
+        self.record(node, ANKI_REF, "a card's `anki`", card_id)
+        guid = self.text(node, "guid", fields["guid"], card_id)
+        notetype = self.text(node, "notetype", fields["notetype"], card_id)
+        numbers: dict[str, int] = {}
+        for name in ("ord", "notetype_id"):
+            sub = node.items.get(name)
+            if sub is None:
+                continue
+            value = sub[1]
+            if (
+                isinstance(value, Scalar)
+                and value.plain
+                and value.tag in (None, STD_TAG + "int")
+                and _WHOLE.match(value.value)
+            ):
+                raw = value.value.lstrip("+-")
+                number = int(raw, 0) if raw[:2] in ("0o", "0x") else int(raw)
+                if value.value.startswith("-"):
+                    number = -number
+                numbers[name] = number
+            if numbers.get(name, 0) < 0 or name not in numbers:
+                shown = value.value if isinstance(value, Scalar) else kind_of(value)
+                self.ctx.at(
+                    value,
+                    f"`{name}` must be a whole number (0 or more), not `{shown}`",
+                    f"write `{name}: 0` (unquoted) or remove it",
+                    card_id,
+                )
+        return AnkiRef(guid, numbers.get("ord", 0), notetype, numbers.get("notetype_id", 0))

@@ -143,6 +143,7 @@ class AnkiNotetype:
     fields: tuple[str, ...]
     is_cloze: bool
     templates: tuple[tuple[str, str, str], ...] = ()  # (name, question format, answer format)
+    css: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -515,12 +516,14 @@ def _read_new_schema(con: sqlite3.Connection, pkg: AnkiPackage) -> None:
         )
     for ntid, name, config in con.execute("SELECT id, name, config FROM notetypes"):
         kind = _proto_first(bytes(config), 1, 0)
+        css = _proto_first(bytes(config), 3, b"")
         pkg.notetypes[ntid] = AnkiNotetype(
             id=ntid,
             name=name,
             fields=tuple(n for _, n in sorted(fields.get(ntid, []))),
             is_cloze=kind == 1,
             templates=tuple((n, q, a) for _, n, q, a in sorted(templates.get(ntid, []))),
+            css=css.decode("utf-8", "replace") if isinstance(css, bytes) else "",
         )
     for did, name in con.execute("SELECT id, name FROM decks"):
         pkg.decks[did] = name.replace(FIELD_SEP, "::")
@@ -549,6 +552,7 @@ def _read_legacy_schema(con: sqlite3.Connection, pkg: AnkiPackage) -> None:
                 (str(t.get("name", "")), str(t.get("qfmt", "")), str(t.get("afmt", "")))
                 for t in sorted(model.get("tmpls", []), key=lambda t: t.get("ord", 0))
             ),
+            css=str(model.get("css", "")),
         )
     for deck in decks.values():
         pkg.decks[int(deck["id"])] = str(deck.get("name", ""))

@@ -1,11 +1,13 @@
 """Export a quizapp deck as an Anki package (`.apkg`, legacy format, via genanki).
 
-Stability, so re-exporting updates the same notes in Anki instead of duplicating them:
+Identity, so importing an export updates the same notes instead of duplicating them:
 
-* note types have fixed ids (the constants below; never change them);
+* quizapp's note types have fixed ids (`qz_notetypes`); a card imported from Anki is
+  written in its own note type (same id, fields and templates) when `notetypes` has it;
+* note GUIDs: the card's ``anki.guid``, else ``genanki.guid_for(deck_id, card_id)``; the
+  cards of one GUID (a card and its reverse) are one note;
 * the Anki deck id is derived from our deck id: ``1 << 30`` + the first 30 bits of
-  SHA-1(deck id) (`anki_deck_id`);
-* note GUIDs are ``genanki.guid_for(deck_id, card_id)``.
+  SHA-1(deck id) (`anki_deck_id`).
 
 Every piece of deck text is HTML-escaped before it goes into a field (deck text is
 data, never markup); newlines become ``<br>``. With `include_media_dir`, the
@@ -17,97 +19,51 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import genanki
 
+from quizapp.interop import qz_notetypes as qz
+from quizapp.interop.apkg_read import AnkiNotetype
+from quizapp.interop.convert import DEFAULT_EXPLANATION, card_id_for_ord, plan_for
+from quizapp.interop.qz_notetypes import LETTERS
 from quizapp.model import Card, CardType, Deck
 from quizapp.outputs import Protected, atomic_path, check_target
 
-MODEL_ID_BASIC = 1_607_392_301
-MODEL_ID_TYPED = 1_607_392_302
-MODEL_ID_MCQ = 1_607_392_303
-MODEL_ID_CLOZE = 1_607_392_304
 
-_CSS = """.card { font-family: sans-serif; font-size: 20px; text-align: left; color: black;
- background-color: white; }
-.explanation { margin-top: 1em; }
-.source { margin-top: 1em; font-size: 80%; color: #555; }
-.correct { color: #1a7f37; font-weight: bold; }
-ol.options { list-style-type: upper-alpha; }
-.cloze { font-weight: bold; color: blue; }
-"""
+def _model(nt: qz.QzNotetype) -> genanki.Model:
+    return genanki.Model(
+        nt.id,
+        nt.name,
+        fields=[{"name": f} for f in nt.fields],
+        templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in nt.templates],
+        css=qz.CSS,
+        model_type=genanki.Model.CLOZE if nt.cloze else genanki.Model.FRONT_BACK,
+    )
 
-_BACK_COMMON = (
-    '{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}'
-    '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
-)
 
-BASIC_MODEL = genanki.Model(
-    MODEL_ID_BASIC,
-    "quizapp Basic",
-    fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Explanation"}, {"name": "Source"}],
-    templates=[
-        {
-            "name": "Card 1",
-            "qfmt": "{{Front}}",
-            "afmt": "{{FrontSide}}<hr id=answer>{{Back}}" + _BACK_COMMON,
-        }
-    ],
-    css=_CSS,
-)
+MODELS = {nt.id: _model(nt) for nt in qz.ALL}
+MODEL_ID_BASIC = qz.BASIC.id
+MODEL_ID_TYPED = qz.TYPED.id
+MODEL_ID_MCQ = qz.MCQ.id
+MODEL_ID_CLOZE = qz.CLOZE.id
+MODEL_ID_REVERSED = qz.REVERSED.id
 
-TYPED_MODEL = genanki.Model(
-    MODEL_ID_TYPED,
-    "quizapp Typed",
-    fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Explanation"}, {"name": "Source"}],
-    templates=[
-        {
-            "name": "Card 1",
-            "qfmt": "{{Front}}<br><br>{{type:Back}}",
-            "afmt": "{{Front}}<hr id=answer>{{type:Back}}" + _BACK_COMMON,
-        }
-    ],
-    css=_CSS,
-)
 
-MCQ_MODEL = genanki.Model(
-    MODEL_ID_MCQ,
-    "quizapp MCQ",
-    fields=[
-        {"name": "Question"},
-        {"name": "Options"},
-        {"name": "Answer"},
-        {"name": "Reasons"},
-        {"name": "Explanation"},
-        {"name": "Source"},
-    ],
-    templates=[
-        {
-            "name": "Card 1",
-            "qfmt": "{{Question}}<br>{{Options}}",
-            "afmt": "{{Question}}<hr id=answer><div>{{Answer}}</div>{{Reasons}}" + _BACK_COMMON,
-        }
-    ],
-    css=_CSS,
-)
+class _OriginalModel(genanki.Model):
+    """An imported card's own note type, written with modification time 0 so Anki keeps
+    its copy (templates, styling) and only matches the notes to it."""
 
-CLOZE_MODEL = genanki.Model(
-    MODEL_ID_CLOZE,
-    "quizapp Cloze",
-    fields=[{"name": "Text"}, {"name": "Back Extra"}, {"name": "Explanation"}, {"name": "Source"}],
-    templates=[
-        {
-            "name": "Cloze",
-            "qfmt": "{{cloze:Text}}",
-            "afmt": "{{cloze:Text}}<br>{{Back Extra}}" + _BACK_COMMON,
-        }
-    ],
-    css=_CSS,
-    model_type=genanki.Model.CLOZE,
-)
+    def to_json(self, timestamp: float, deck_id: int) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_json(timestamp, deck_id)
+        data["mod"] = 0
+        return data
+
 
 _MARK = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
 _NUMBERED = re.compile(r"^c\d+::", re.DOTALL)
@@ -177,52 +133,145 @@ def _source_html(card: Card, deck: Deck) -> str:
     return " ".join(parts)
 
 
-def _note_for(card: Card, deck: Deck, media: _Media) -> genanki.Note:
+def _guid(card: Card, deck: Deck) -> str:
+    """The note GUID: kept from Anki, else derived once from (deck id, card id)."""
+    return card.anki.guid if card.anki is not None else genanki.guid_for(deck.id, card.id)
+
+
+def _meta(card: Card, deck: Deck, **extra: Any) -> str:
+    """The hidden `quizapp` field (qz_notetypes): identity and provenance as JSON."""
+    meta: dict[str, Any] = {"id": card.id, "deck": deck.id, "type": str(card.type)}
+    if card.tags:
+        meta["tags"] = list(card.tags)
+    if card.source is not None:
+        meta["source"] = {"id": card.source.source_id, "quote": card.source.quote}
+        if card.source.ref:
+            meta["source"]["ref"] = card.source.ref
+        src = deck.sources.get(card.source.source_id)
+        if src is not None:
+            meta["src"] = {
+                k: getattr(src, k)
+                for k in ("title", "author", "publisher", "date", "url")
+                if getattr(src, k)
+            }
+    if card.accept:
+        meta["accept"] = list(card.accept)
+    if any(c.fixed for c in card.choices):
+        meta["fixed"] = [i for i, c in enumerate(card.choices) if c.fixed]
+    meta.update(extra)
+    return html.escape(json.dumps(meta, ensure_ascii=True, sort_keys=True), quote=False)
+
+
+def _tags(card: Card, deck: Deck) -> list[str]:
+    tags = [re.sub(r"\s+", "_", t.strip()) for t in (*deck.tags, *card.tags) if t.strip()]
+    return list(dict.fromkeys(tags))
+
+
+def _is_reverse_pair(first: Card, second: Card) -> bool:
+    return (
+        first.type is second.type is CardType.BASIC
+        and first.prompt == second.answer
+        and first.answer == second.prompt
+    )
+
+
+def _notes_for(group: list[Card], deck: Deck, media: _Media) -> list[genanki.Note]:
+    """Our note(s) for the cards of one Anki note (one card, or a card and its reverse)."""
+
     def f(text: str) -> str:
         return media.fields(_esc(text))
 
-    explanation = f(card.explanation)
+    card = group[0]
+    guid = _guid(card, deck)
+    tags = _tags(card, deck)
+    explanation = "" if card.explanation == DEFAULT_EXPLANATION else f(card.explanation)
     source = _source_html(card, deck)
-    tags = [re.sub(r"\s+", "_", t.strip()) for t in (*deck.tags, *card.tags) if t.strip()]
-    tags = list(dict.fromkeys(tags))
-    guid = genanki.guid_for(deck.id, card.id)
+    if len(group) == 2 and _is_reverse_pair(*group):
+        rid = {"rid": group[1].id} if group[1].id != card_id_for_ord(card.id, 1) else {}
+        fields = [f(card.prompt), f(card.answer), explanation, source, _meta(card, deck, **rid)]
+        return [genanki.Note(model=MODELS[qz.REVERSED.id], fields=fields, tags=tags, guid=guid)]
+    notes = []
+    for i, c in enumerate(group):
+        g = guid if i == 0 else genanki.guid_for(deck.id, c.id)
+        notes.append(_note_for(c, deck, media, g))
+    return notes
+
+
+def _note_for(card: Card, deck: Deck, media: _Media, guid: str) -> genanki.Note:
+    def f(text: str) -> str:
+        return media.fields(_esc(text))
+
+    explanation = "" if card.explanation == DEFAULT_EXPLANATION else f(card.explanation)
+    source = _source_html(card, deck)
+    tags = _tags(card, deck)
     if card.type is CardType.CLOZE:
+        plain = "::" not in card.text and bool(card.text)
         text = numbered_cloze(f(card.text))
-        extra = f(card.prompt)
-        return genanki.Note(
-            model=CLOZE_MODEL, fields=[text, extra, explanation, source], tags=tags, guid=guid
-        )
+        fields = [text, explanation, f(card.prompt), source, _meta(card, deck, plain=plain)]
+        return genanki.Note(model=MODELS[qz.CLOZE.id], fields=fields, tags=tags, guid=guid)
     if card.type is CardType.MCQ:
-        letters = "ABCDEFGHIJ"
         options = "".join(f"<li>{f(c.text)}</li>" for c in card.choices)
-        correct = [
-            f'<span class="correct">{letters[i]}. {f(c.text)}</span>'
-            for i, c in enumerate(card.choices)
-            if c.correct
-        ]
+        correct = ", ".join(LETTERS[i] for i, c in enumerate(card.choices) if c.correct)
         reasons = "".join(
-            f"<li>{'✔' if c.correct else '✘'} {f(c.text)}: {f(c.why)}</li>" for c in card.choices
+            f"<li>{'✔' if c.correct else '✘'} {f(c.why)}</li>" if c.why else "<li></li>"
+            for c in card.choices
         )
-        return genanki.Note(
-            model=MCQ_MODEL,
-            fields=[
-                f(card.prompt),
-                f'<ol class="options">{options}</ol>',
-                "<br>".join(correct),
-                f'<ol class="options">{reasons}</ol>',
-                explanation,
-                source,
-            ],
-            tags=tags,
-            guid=guid,
-        )
-    model = TYPED_MODEL if card.type is CardType.TYPED else BASIC_MODEL
-    return genanki.Note(
-        model=model,
-        fields=[f(card.prompt), f(card.answer), explanation, source],
-        tags=tags,
-        guid=guid,
-    )
+        fields = [f(card.prompt), options, correct, reasons, explanation, source,
+                  _meta(card, deck)]  # fmt: skip
+        return genanki.Note(model=MODELS[qz.MCQ.id], fields=fields, tags=tags, guid=guid)
+    nt = qz.TYPED if card.type is CardType.TYPED else qz.BASIC
+    fields = [f(card.prompt), f(card.answer), explanation, source, _meta(card, deck)]
+    return genanki.Note(model=MODELS[nt.id], fields=fields, tags=tags, guid=guid)
+
+
+def _put(values: list[str], indices: tuple[int, ...], text: str, esc: Callable[[str], str]) -> None:
+    if not indices:
+        return
+    lines = text.split("\n")
+    if len(indices) > 1 and len(lines) == len(indices):
+        for i, line in zip(indices, lines, strict=True):
+            values[i] = esc(line)
+    else:
+        values[indices[0]] = esc(text)
+
+
+def _original_note(
+    group: list[Card], deck: Deck, media: _Media, nt: AnkiNotetype, model: genanki.Model
+) -> genanki.Note:
+    """The note of an imported card, in its own note type: the fields go back where the
+    templates showed them (prompt, answer, labelled extras; docs/anki.md)."""
+
+    def f(text: str) -> str:
+        return media.fields(_esc(text))
+
+    card = min(group, key=lambda c: c.anki.ord if c.anki else 0)
+    assert card.anki is not None
+    p = plan_for(nt, card.anki.ord)
+    values = [""] * len(nt.fields)
+    if card.type is CardType.CLOZE:
+        _put(values, p.prompt, card.text, f)
+    else:
+        _put(values, p.prompt, card.prompt, f)
+        _put(values, p.answer, card.answer, f)
+    if card.explanation != DEFAULT_EXPLANATION:
+        labels = {lbl: i for i, lbl in p.extras if lbl}
+        current = next((i for i, lbl in p.extras if not lbl), None)
+        chunks: dict[int, list[str]] = {}
+        for para in card.explanation.split("\n\n"):
+            head, sep, rest = para.partition(": ")
+            if sep and head in labels:
+                current = labels[head]
+                chunks.setdefault(current, []).append(rest)
+            elif current is not None:
+                chunks.setdefault(current, []).append(para)
+        for i, parts in chunks.items():
+            values[i] = f("\n\n".join(parts))
+    ords = {c.anki.ord for c in group if c.anki is not None}
+    for o in range(len(nt.templates)):
+        for i in plan_for(nt, o).switches:
+            if o in ords and o != 0:
+                values[i] = values[i] or "y"
+    return genanki.Note(model=model, fields=values, tags=_tags(card, deck), guid=card.anki.guid)
 
 
 def export_apkg(
@@ -232,6 +281,7 @@ def export_apkg(
     include_media_dir: str | os.PathLike[str] | None = None,
     timestamp: float | None = None,
     protected: Protected | None = None,
+    notetypes: dict[int, AnkiNotetype] | None = None,
 ) -> Path:
     """Write `deck` to `path` as an .apkg; returns the path. The Anki deck name is the title.
 
@@ -246,8 +296,29 @@ def export_apkg(
     check_target(path, protected or {})  # before the work
     media = _Media(Path(include_media_dir) if include_media_dir is not None else None)
     anki_deck = genanki.Deck(anki_deck_id(deck.id), deck.title or deck.id, deck.description)
+    groups: dict[str, list[Card]] = {}
     for card in deck.cards:
-        anki_deck.add_note(_note_for(card, deck, media))
+        groups.setdefault(_guid(card, deck), []).append(card)
+    originals: dict[int, genanki.Model] = {}
+    for group in groups.values():
+        group.sort(key=lambda c: c.anki.ord if c.anki else 0)
+        ref = group[0].anki
+        nt = (notetypes or {}).get(ref.notetype_id) if ref is not None else None
+        if nt is not None and nt.templates and qz.ours(nt.name, nt.fields) is None:
+            model = originals.get(nt.id)
+            if model is None:
+                model = originals[nt.id] = _OriginalModel(
+                    nt.id,
+                    nt.name,
+                    fields=[{"name": n} for n in nt.fields],
+                    templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in nt.templates],
+                    css=nt.css,
+                    model_type=genanki.Model.CLOZE if nt.is_cloze else genanki.Model.FRONT_BACK,
+                )
+            anki_deck.add_note(_original_note(group, deck, media, nt, model))
+            continue
+        for note in _notes_for(group, deck, media):
+            anki_deck.add_note(note)
     package = genanki.Package(anki_deck, media_files=sorted(media.files.values()))
     with atomic_path(path, protected=protected) as tmp:
         package.write_to_file(str(tmp), timestamp=timestamp)

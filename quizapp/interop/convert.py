@@ -5,32 +5,38 @@ Mapping (see docs/anki.md):
 * one quizapp deck per Anki deck that holds notes; deck id = slug of the full name
   (``Parent::Child`` → ``parent-child``), title = the Anki name as written (``Parent::Child``);
 * card id = ``anki-`` + hex of the note GUID's UTF-8 bytes (``anki-h`` + SHA-1 for GUIDs over
-  28 bytes), so re-importing an updated package updates the same cards; the reverse card of
-  a "Basic (and reversed card)" note gets ``-r``;
-* Cloze note types → cloze (Anki ``{{c1::…::hint}}`` kept), templates with ``{{type:…}}`` →
-  typed, everything else → basic; fields are picked by name (Front/Question/Text…,
-  Back/Answer…, Extra/Back Extra/Explanation…, Source…), else first field → prompt,
-  the next → answer, the rest → explanation.
+  28 bytes), so re-importing an updated package updates the same cards; a note's second
+  card gets ``-r``, further ones ``-t3``, ``-t4`` …; every card keeps ``anki:`` (GUID, ord,
+  note type) for the export;
+* what each card asks and answers is what its template shows (`quizapp.interop.templates`);
+* notes of quizapp's own note types (`qz_notetypes`) are restored exactly: id, deck,
+  type, options, source.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from quizapp.decks import cloze
+from quizapp.decks.rules import CARD_ID_RE, DECK_ID_RE
+from quizapp.interop import qz_notetypes
 from quizapp.interop.apkg_read import (
     AnkiNote,
     AnkiNotetype,
     AnkiPackage,
 )
 from quizapp.interop.htmltext import html_to_text, plain_to_text
-from quizapp.model import Card, CardType, Deck, Source, SourceRef
+from quizapp.interop.qz_notetypes import LETTERS, QzNotetype
+from quizapp.interop.templates import Plan, plan
+from quizapp.model import AnkiRef, Card, CardType, Choice, Deck, Source, SourceRef
 
 Progress = Callable[[int, int], None]
 
@@ -38,17 +44,7 @@ SOURCE_ID = "anki"
 DEFAULT_EXPLANATION = "Imported from Anki."
 DECK_ID_MAX = 64
 
-PROMPT_FIELDS = ("front", "question", "prompt", "text", "q", "term", "word", "cloze")
-ANSWER_FIELDS = ("back", "answer", "a", "definition", "meaning", "response")
-EXTRA_FIELDS = (
-    "extra", "back extra", "explanation", "notes", "note", "remarks", "comments", "comment",
-    "details", "more",
-)  # fmt: skip
-SOURCE_FIELDS = ("source", "sources", "reference", "references", "ref", "citation")
-IGNORED_FIELDS = ("add reverse",)
-
 _DECK_SLUG = re.compile(r"[^a-z0-9]+")
-_TYPE_RE = re.compile(r"\{\{type:(?:[^}:]*:)*([^}]+)\}\}")
 
 
 class ReviewEntry(NamedTuple):
@@ -98,6 +94,8 @@ class Conversion:
     skipped: list[str] = field(default_factory=list)
     revlog: list[ReviewEntry] = field(default_factory=list)
     schedule: list[CardSchedule] = field(default_factory=list)
+    notetypes: dict[int, AnkiNotetype] = field(default_factory=dict)  # of imported notes
+    warnings: list[str] = field(default_factory=list)
 
 
 # --- ids ---
@@ -138,144 +136,198 @@ def deck_ids_for(names: Iterable[str], prefix: str | None = None) -> dict[str, s
     return ids
 
 
-# --- field mapping ---
+# --- one note → cards ---
 
 
-@dataclass(frozen=True, slots=True)
-class FieldMap:
-    kind: CardType
-    prompt: int
-    answer: int | None
-    extra: tuple[int, ...]
-    source: tuple[int, ...]
-    rest: tuple[int, ...]  # other fields → "Name: value" lines in the explanation
-    reverse_template: int | None  # template ord of a reverse card (Back → Front), if any
+def card_id_for_ord(base: str, ord_: int) -> str:
+    """The card id of template `ord_` of a note whose first card is `base`: `base`, then
+    `base-r` (the reverse of Basic (and reversed card)), then `base-t3`, `base-t4` …"""
+    return base if ord_ == 0 else base + "-r" if ord_ == 1 else f"{base}-t{ord_ + 1}"
 
 
-def _find(names: list[str], wanted: tuple[str, ...], exclude: set[int]) -> int | None:
-    for w in wanted:
-        for i, n in enumerate(names):
-            if i not in exclude and n == w:
-                return i
-    return None
+def template_of(nt: AnkiNotetype, ord_: int) -> tuple[str, str]:
+    """(front, back) of template `ord_` (cloze note types have one template)."""
+    if nt.is_cloze or not nt.templates:
+        ord_ = 0
+    if ord_ < len(nt.templates):
+        return nt.templates[ord_][1], nt.templates[ord_][2]
+    return "", ""
 
 
-def _refs(fmt: str, name: str) -> bool:
-    return re.search(r"\{\{[^}]*?\b" + re.escape(name) + r"\}\}", fmt, re.IGNORECASE) is not None
+def plan_for(nt: AnkiNotetype, ord_: int) -> Plan:
+    front, back = template_of(nt, ord_)
+    if not nt.templates:  # no templates known (text files): first field asks, second answers
+        front = "{{%s}}" % nt.fields[0]  # noqa: UP031 - braces
+        back = "{{FrontSide}}" + ("{{%s}}" % nt.fields[1] if len(nt.fields) > 1 else "")  # noqa: UP031
+    others = tuple(t for i, (_n, q, a) in enumerate(nt.templates) if i != ord_ for t in (q, a))
+    return plan(nt.fields, front, back, is_cloze=nt.is_cloze, others=others)
 
 
-def field_map(nt: AnkiNotetype) -> FieldMap:
-    names = [n.strip().casefold() for n in nt.fields]
-    used: set[int] = {i for i, n in enumerate(names) if n in IGNORED_FIELDS}
-    if nt.is_cloze:
-        prompt = _find(names, ("text", "cloze"), used)
-        prompt = 0 if prompt is None else prompt
-        used.add(prompt)
-        kind, answer = CardType.CLOZE, None
-    else:
-        prompt = _find(names, PROMPT_FIELDS, used)
-        if prompt is None:
-            prompt = next(i for i in range(len(names)) if i not in used)
-        used.add(prompt)
-        typed_field = next(
-            (m.group(1).strip() for _, q, _a in nt.templates for m in [_TYPE_RE.search(q)] if m),
-            None,
-        )
-        kind = CardType.TYPED if typed_field else CardType.BASIC
-        answer = None
-        if typed_field:
-            answer = _find(names, (typed_field.casefold(),), used)
-        if answer is None:
-            answer = _find(names, ANSWER_FIELDS, used)
-        if answer is None:
-            skip = {i for i, n in enumerate(names) if n in EXTRA_FIELDS + SOURCE_FIELDS}
-            answer = next((i for i in range(len(names)) if i not in used | skip), None)
-        if answer is not None:
-            used.add(answer)
-    extra = tuple(i for i, n in enumerate(names) if i not in used and n in EXTRA_FIELDS)
-    used.update(extra)
-    source = tuple(i for i, n in enumerate(names) if i not in used and n in SOURCE_FIELDS)
-    used.update(source)
-    rest = tuple(i for i in range(len(names)) if i not in used)
-    reverse = None
-    if kind is not CardType.CLOZE and answer is not None and len(nt.templates) >= 2:
-        q = nt.templates[1][1]
-        if _refs(q, nt.fields[answer]) and not _refs(q, nt.fields[prompt]):
-            reverse = 1
-    return FieldMap(kind, prompt, answer, extra, source, rest, reverse)
-
-
-# --- conversion ---
-
-
-def note_cards(
+def note_card(
     note: AnkiNote,
     nt: AnkiNotetype,
-    fm: FieldMap,
+    ord_: int,
     deck_id: str,
+    card_id: str,
     media: set[str],
     *,
     html: bool = True,
-    card_id: str | None = None,
-) -> tuple[list[Card], str | None]:
-    """The card of one note, or ([], reason) when it cannot be imported."""
+) -> tuple[Card | None, str | None]:
+    """The quizapp card of template `ord_` of a note, or (None, reason)."""
 
-    def _text(raw: str, media: set[str]) -> str:
-        text, names = html_to_text(raw) if html else plain_to_text(raw)
+    def _text(raw: str) -> str:
+        text, names = html_to_text(raw) if html else plain_to_text(raw, keep_tabs=True)
         media.update(names)
         return text
 
+    p = plan_for(nt, ord_)
     fields = list(note.fields) + [""] * (len(nt.fields) - len(note.fields))
-    prompt = _text(fields[fm.prompt], media)
-    explanation_parts = [t for i in fm.extra if (t := _text(fields[i], media))]
-    for i in fm.rest:
-        if t := _text(fields[i], media):
-            explanation_parts.append(f"{nt.fields[i]}: {t}")
-    for i in fm.source:
-        if t := _text(fields[i], media):
-            explanation_parts.append(f"Source: {t}")
-    explanation = "\n\n".join(explanation_parts) or DEFAULT_EXPLANATION
-    card_id = card_id or card_id_for_guid(note.guid)
+    prompt = "\n".join(t for i in p.prompt if (t := _text(fields[i])))
+    parts = []
+    for i, lbl in p.extras:
+        if t := _text(fields[i]):
+            parts.append(f"{lbl}: {t}" if lbl else t)
+    explanation = "\n\n".join(parts) or DEFAULT_EXPLANATION
     tags = tuple(dict.fromkeys(note.tags))
-    if fm.kind is CardType.CLOZE:
+    ref = AnkiRef(note.guid, 0 if nt.is_cloze else ord_, nt.name, nt.id) if note.guid else None
+    if p.kind is CardType.CLOZE:
         if not prompt:
-            return [], "empty cloze text"
+            return None, "empty cloze text"
         try:
             if not cloze.deletions(prompt):
-                return [], "cloze text without {{c1::…}} deletions"
+                return None, "cloze text without {{c1::…}} deletions"
         except cloze.ClozeError as exc:
-            return [], f"cloze text cannot be used: {exc}"
+            return None, f"cloze text cannot be used: {exc}"
         quote = cloze.plain_text(prompt)
-        return [
-            Card(
-                deck_id=deck_id,
-                id=card_id,
-                type=CardType.CLOZE,
-                text=prompt,
-                explanation=explanation,
-                tags=tags,
-                source=SourceRef(SOURCE_ID, quote),
-            )
-        ], None
-    answer = _text(fields[fm.answer], media) if fm.answer is not None else ""
+        card = Card(deck_id=deck_id, id=card_id, type=CardType.CLOZE, text=prompt,
+                    explanation=explanation, tags=tags, source=SourceRef(SOURCE_ID, quote),
+                    anki=ref)  # fmt: skip
+        return card, None
+    answer = "\n".join(t for i in p.answer if (t := _text(fields[i])))
     if not prompt:
-        return [], f"empty {nt.fields[fm.prompt]!r} field"
+        names = ", ".join(repr(nt.fields[i]) for i in p.prompt)
+        return None, f"empty {names} field"
     if not answer:
-        what = nt.fields[fm.answer] if fm.answer is not None else "answer"
-        return [], f"empty {what!r} field"
-    cards = [
-        Card(
-            deck_id=deck_id,
-            id=card_id,
-            type=fm.kind,
-            prompt=prompt,
-            answer=answer,
-            explanation=explanation,
-            tags=tags,
-            source=SourceRef(SOURCE_ID, prompt),
+        names = ", ".join(repr(nt.fields[i]) for i in p.answer) or "answer"
+        return None, f"empty {names} field"
+    card = Card(deck_id=deck_id, id=card_id, type=p.kind, prompt=prompt, answer=answer,
+                explanation=explanation, tags=tags, source=SourceRef(SOURCE_ID, prompt),
+                anki=ref)  # fmt: skip
+    return card, None
+
+
+# --- our own note types, restored exactly ---
+
+_LI = re.compile(r"<li[^>]*>(.*?)</li>", re.IGNORECASE | re.DOTALL)
+_LETTER = re.compile(r"\b([A-J])\b")
+
+
+def hidden_meta(note: AnkiNote, nt: AnkiNotetype) -> tuple[QzNotetype, dict[str, Any]] | None:
+    """Our note type and the hidden `quizapp` field of a note we exported, if it is one."""
+    qz = qz_notetypes.ours(nt.name, nt.fields)
+    if qz is None or len(note.fields) != len(qz.fields):
+        return None
+    try:
+        meta = json.loads(html.unescape(note.fields[-1]))
+    except ValueError:
+        return None
+    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+        return None
+    if not CARD_ID_RE.match(meta["id"]) or len(meta["id"]) > 60:
+        return None
+    return qz, meta
+
+
+def unnumbered(text: str) -> str:
+    """`{{c1::a}} … {{c2::b}}` → `{{a}} … {{b}}` (our export numbered plain deletions)."""
+    return re.sub(r"\{\{c\d+::(.*?)\}\}", r"{{\1}}", text, flags=re.DOTALL)
+
+
+def restore_cards(
+    note: AnkiNote,
+    nt: AnkiNotetype,
+    qz: QzNotetype,
+    meta: dict[str, Any],
+    ords: list[int],
+    deck_id: str,
+    media: set[str],
+) -> tuple[list[tuple[int, Card]], Source | None, str | None]:
+    """The cards of a note of our own note type: [(Anki ord, card)], the deck's source
+    entry, or a reason it cannot be restored."""
+
+    def t(i: int) -> str:
+        text, names = html_to_text(note.fields[i])
+        media.update(names)
+        return text
+
+    def s(key: str) -> str:
+        value = meta.get(key, "")
+        return value if isinstance(value, str) else ""
+
+    src_raw, entry_raw = meta.get("source"), meta.get("src")
+    src: dict[str, Any] | None = src_raw if isinstance(src_raw, dict) else None
+    entry: dict[str, Any] = entry_raw if isinstance(entry_raw, dict) else {}
+    source_entry: Source | None = None
+    if src and isinstance(src.get("id"), str) and isinstance(src.get("quote"), str):
+        ref = SourceRef(src["id"], src["quote"], str(src.get("ref", "")))
+        keys = ("author", "publisher", "date", "url")
+        source_entry = Source(id=ref.source_id, title=str(entry.get("title") or ref.source_id),
+                              **{k: str(entry.get(k, "")) for k in keys})  # fmt: skip
+    else:
+        ref = None
+    raw_tags = meta.get("tags")
+    tags = tuple(str(x) for x in raw_tags) if isinstance(raw_tags, list) else note.tags
+    anki = AnkiRef(note.guid, 0, nt.name, nt.id)
+    base = dict(deck_id=deck_id, id=meta["id"], tags=tags, anki=anki)
+    out: list[tuple[int, Card]] = []
+    if qz.kind == "cloze":
+        text = t(0)
+        if meta.get("plain"):
+            text = unnumbered(text)
+        card = Card(type=CardType.CLOZE, text=text, prompt=t(2),
+                    explanation=t(1) or DEFAULT_EXPLANATION,
+                    source=ref or SourceRef(SOURCE_ID, cloze.plain_text(text)), **base)  # fmt: skip
+        out.append((0, card))
+    elif qz.kind == "mcq":
+        options = [html_to_text(x)[0] for x in _LI.findall(note.fields[1])]
+        reasons = [html_to_text(x)[0].lstrip("✔✘ ") for x in _LI.findall(note.fields[3])]
+        correct = {LETTERS.index(x) for x in _LETTER.findall(html_to_text(note.fields[2])[0])}
+        fixed_raw = meta.get("fixed")
+        fixed: list[Any] = fixed_raw if isinstance(fixed_raw, list) else []
+        choices = tuple(
+            Choice(text, i in correct, reasons[i] if i < len(reasons) else "", i in fixed)
+            for i, text in enumerate(options)
         )
-    ]
-    return cards, None
+        if len(choices) < 2 or not correct:
+            return [], None, "the Options or Correct field was emptied in Anki"
+        prompt = t(0)
+        card = Card(type=CardType.MCQ, prompt=prompt, choices=choices,
+                    explanation=t(4) or DEFAULT_EXPLANATION,
+                    source=ref or SourceRef(SOURCE_ID, prompt), **base)  # fmt: skip
+        out.append((0, card))
+    else:
+        front, back = t(0), t(1)
+        accept_raw = meta.get("accept")
+        accept: list[Any] = accept_raw if isinstance(accept_raw, list) else []
+        kind = CardType.TYPED if qz.kind == "typed" else CardType.BASIC
+        card = Card(type=kind, prompt=front, answer=back, explanation=t(2) or DEFAULT_EXPLANATION,
+                    accept=tuple(str(a) for a in accept),
+                    source=ref or SourceRef(SOURCE_ID, front), **base)  # fmt: skip
+        out.append((0, card))
+        if qz is qz_notetypes.REVERSED and 1 in ords:
+            rid = s("rid") or card_id_for_ord(meta["id"], 1)
+            rev = replace(card, id=rid, prompt=back, answer=front,
+                          anki=AnkiRef(note.guid, 1, nt.name, nt.id))  # fmt: skip
+            out.append((1, rev))
+    for _, c in out:
+        if (c.type is not CardType.CLOZE and not c.prompt) or (
+            c.type in (CardType.BASIC, CardType.TYPED) and not c.answer
+        ):
+            return [], None, "a field our note type needs was emptied in Anki"
+    return out, source_entry, None
+
+
+# --- conversion ---
 
 
 def convert_package(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> Conversion:
@@ -293,21 +345,8 @@ def convert_package(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> C
     decks: dict[str, Deck] = {}
     seen_ids: dict[str, set[str]] = {}
     item_of_card: dict[int, tuple[str, str, int]] = {}  # anki cid → (deck id, card id, ord)
-    maps: dict[int, FieldMap] = {}
-    for note in pkg.notes:
-        label = f"note {note.guid!r}"
-        nt = pkg.notetypes.get(note.mid)
-        if nt is None or not nt.fields:
-            conv.skipped.append(f"{label}: unknown note type {note.mid}")
-            continue
-        if note.id not in note_deck:
-            conv.skipped.append(f"{label}: the note has no cards")
-            continue
-        fm = maps.get(nt.id)
-        if fm is None:
-            fm = maps[nt.id] = field_map(nt)
-        name = note_deck[note.id]
-        deck_id = ids[name]
+
+    def deck_for(deck_id: str, name: str) -> Deck:
         deck = decks.get(deck_id)
         if deck is None:
             deck = decks[deck_id] = Deck(
@@ -319,44 +358,60 @@ def convert_package(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> C
                 },
             )
             seen_ids[deck_id] = set()
-        media = conv.media.setdefault(deck_id, set())
-        cards, reason = note_cards(note, nt, fm, deck_id, media)
-        if reason:
-            conv.skipped.append(f"{label} ({nt.name}): {reason}")
+        return deck
+
+    for note in pkg.notes:
+        label = f"note {note.guid!r}"
+        nt = pkg.notetypes.get(note.mid)
+        if nt is None or not nt.fields:
+            conv.skipped.append(f"{label}: unknown note type {note.mid}")
             continue
-        base = cards[0]
-        if base.id in seen_ids[deck_id]:
-            conv.skipped.append(f"{label}: duplicate GUID in deck {deck_id}")
+        if note.id not in note_deck:
+            conv.skipped.append(f"{label}: the note has no cards")
             continue
-        seen_ids[deck_id].add(base.id)
-        deck.cards.append(base)
-        for ord_, cid, _did in cards_by_note[note.id]:
-            if fm.kind is CardType.CLOZE:
-                item_of_card[cid] = (deck_id, base.id, ord_ + 1)
-            elif ord_ == 0:
-                item_of_card[cid] = (deck_id, base.id, 0)
-            elif fm.reverse_template == ord_:
-                rev_id = base.id + "-r"
-                deck.cards.append(
-                    Card(
-                        deck_id=deck_id,
-                        id=rev_id,
-                        type=base.type,
-                        prompt=base.answer,
-                        answer=base.prompt,
-                        explanation=base.explanation,
-                        tags=base.tags,
-                        source=base.source,
-                    )
-                )
-                seen_ids[deck_id].add(rev_id)
-                item_of_card[cid] = (deck_id, rev_id, 0)
-            else:
-                template = nt.templates[ord_][0] if ord_ < len(nt.templates) else f"#{ord_ + 1}"
-                conv.skipped.append(
-                    f"{label}: card of template {template!r} of note type {nt.name!r} not "
-                    "imported (only the first template of custom note types is)"
-                )
+        name = note_deck[note.id]
+        ords = sorted(o for o, _cid, _did in cards_by_note[note.id])
+        cid_of = {o: cid for o, cid, _did in cards_by_note[note.id]}
+        restored = hidden_meta(note, nt)
+        made: list[tuple[int, Card]] = []
+        if restored is not None:
+            qz, meta = restored
+            wanted = meta.get("deck")
+            deck_id = wanted if isinstance(wanted, str) and DECK_ID_RE.match(wanted) else ids[name]
+            media = conv.media.setdefault(deck_id, set())
+            made, entry, reason = restore_cards(note, nt, qz, meta, ords, deck_id, media)
+            if reason:
+                conv.skipped.append(f"{label} ({nt.name}): {reason}")
+                continue
+            deck = deck_for(deck_id, name)
+            if entry is not None:
+                deck.sources.setdefault(entry.id, entry)
+        else:
+            deck_id = ids[name]
+            deck = deck_for(deck_id, name)
+            media = conv.media.setdefault(deck_id, set())
+            conv.notetypes[nt.id] = nt
+            base = card_id_for_guid(note.guid)
+            for o in [0] if nt.is_cloze else ords:
+                card, reason = note_card(note, nt, o, deck_id, card_id_for_ord(base, o), media)
+                if card is None:
+                    conv.skipped.append(f"{label} ({nt.name}, card {o + 1}): {reason}")
+                    continue
+                made.append((o, card))
+        for o, card in made:
+            if card.id in seen_ids[deck_id]:
+                conv.skipped.append(f"{label}: duplicate card id {card.id} in deck {deck_id}")
+                continue
+            seen_ids[deck_id].add(card.id)
+            deck.cards.append(card)
+            if card.type is CardType.CLOZE:
+                for cord in ords:
+                    item_of_card[cid_of[cord]] = (deck_id, card.id, cord + 1)
+            elif o in cid_of:
+                item_of_card[cid_of[o]] = (deck_id, card.id, 0)
+    for deck in decks.values():  # restored decks quote their own sources
+        if not any(c.source and c.source.source_id == SOURCE_ID for c in deck.cards):
+            deck.sources.pop(SOURCE_ID, None)
     conv.decks = [decks[k] for k in sorted(decks)]
     for c in pkg.cards:
         item = item_of_card.get(c.id)

@@ -23,6 +23,7 @@ _BLOCK = {
 }  # fmt: skip
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+_SPACES_NOT_TAB = re.compile(r"[ \f\v\u00a0]+")
 _BLANKS = re.compile(r"\n{3,}")
 
 
@@ -91,12 +92,13 @@ def html_to_text(html: str) -> tuple[str, list[str]]:
     return _finish(text, parser.media)
 
 
-def plain_to_text(text: str) -> tuple[str, list[str]]:
-    """Like html_to_text for fields that are not HTML (only sound tags are rewritten)."""
-    return _finish(text, [])
+def plain_to_text(text: str, *, keep_tabs: bool = False) -> tuple[str, list[str]]:
+    """Like html_to_text for fields that are not HTML (only sound tags are rewritten);
+    `keep_tabs`: a tab stays a tab (a quoted text-file field), else it is a space."""
+    return _finish(text, [], keep_tabs=keep_tabs)
 
 
-def _finish(text: str, media: list[str]) -> tuple[str, list[str]]:
+def _finish(text: str, media: list[str], *, keep_tabs: bool = False) -> tuple[str, list[str]]:
     def sound(m: re.Match[str]) -> str:
         name = safe_media_name(m.group(1))
         if not name:
@@ -106,6 +108,10 @@ def _finish(text: str, media: list[str]) -> tuple[str, list[str]]:
 
     text = _SOUND.sub(sound, text)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    raw_lines = text.replace("\r\n", "\n").split("\n")
+    if keep_tabs:
+        lines = [_SPACES_NOT_TAB.sub(" ", line).strip(" ") for line in raw_lines]
+    else:
+        lines = [_SPACES.sub(" ", line).strip() for line in raw_lines]
     text = _BLANKS.sub("\n\n", "\n".join(lines)).strip()
     return text, media

@@ -26,6 +26,7 @@ from quizapp.interop.apkg_read import (
 )
 from quizapp.interop.convert import Conversion, ImportResult, Progress, convert_package
 from quizapp.interop.htmltext import safe_media_name
+from quizapp.interop.notetype_file import NOTETYPES_FILE, write_notetypes
 from quizapp.interop.text_import import read_text_file
 from quizapp.interop.yaml_out import write_deck_yaml
 from quizapp.outputs import OutputError, Protected, check_target, current_umask, explain
@@ -43,6 +44,7 @@ def import_file(
     deck_id_prefix: str | None = None,
     max_bytes: int = MAX_TOTAL_UNCOMPRESSED,
     protected: Protected | None = None,
+    keep_duplicates: bool = False,
 ) -> ImportResult:
     """Import an Anki package or text file into deck files in `out_dir` (+ `out_dir/media/`).
 
@@ -72,7 +74,9 @@ def import_file(
     except OSError as e:
         raise explain(out, e) from None
     try:
-        result = _import_into(path, staging, out, progress, deck_id_prefix, max_bytes, guard)
+        result = _import_into(
+            path, staging, out, progress, deck_id_prefix, max_bytes, guard, keep_duplicates
+        )
         _commit(staging, out)
     except OSError as e:
         raise explain(out, e) from None
@@ -107,6 +111,7 @@ def _import_into(
     deck_id_prefix: str | None,
     max_bytes: int,
     guard: Protected,
+    keep_duplicates: bool = False,
 ) -> ImportResult:
     """Read, convert, write and check everything in `staging`; the result names the
     files as they will be in `out`."""
@@ -120,8 +125,11 @@ def _import_into(
         result.notes = len(pkg.notes)
         conv = convert_package(pkg, deck_id_prefix=deck_id_prefix)
     else:
-        conv, result.notes = read_text_file(path, deck_id_prefix=deck_id_prefix)
+        conv, result.notes = read_text_file(
+            path, deck_id_prefix=deck_id_prefix, keep_duplicates=keep_duplicates
+        )
     result.skipped = conv.skipped
+    result.warnings.extend(conv.warnings)
     wanted: set[str] = set()
     written: set[str] = set()
     for deck in conv.decks:
@@ -146,6 +154,9 @@ def _import_into(
         result.cards += len(deck.cards)
         written.add(deck.id)
         wanted.update(conv.media.get(deck.id, ()))
+    if written and conv.notetypes:
+        check_target(out / NOTETYPES_FILE, guard)
+        write_notetypes(staging / NOTETYPES_FILE, conv.notetypes, out / NOTETYPES_FILE)
     result.revlog = [r for r in conv.revlog if r.deck_id in written]
     result.schedule = [s for s in conv.schedule if s.deck_id in written]
     if wanted:

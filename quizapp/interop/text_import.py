@@ -7,8 +7,10 @@ Headers understood (Anki's "Importing text files"; keys and values case-insensit
 ``#guid column:N`` (columns are 1-based). Other leading ``#`` lines are ignored.
 
 Without headers the separator is sniffed (tab vs comma vs semicolon; `.tsv` is tab) and
-the columns are: front, back, tags, explanation. A first row that names the columns
-(``front,back,tags``) is taken as the column names.
+the columns are: front, back, tags, explanation (wider rows: the rest go to the
+explanation, with a warning). A first row that names the columns (``Question,Answer,Tags``)
+is the header. HTML is detected as Anki does when ``#html:`` is absent; Anki's stock note
+types (reversed, optional reversed, type-in, cloze) get their templates (docs/anki.md).
 
 Card ids: ``anki-<hex of guid>`` when a GUID column is given (the same id as the note
 would get from an .apkg), else ``txt-`` + a hash of the front, so editing the back of a
@@ -20,24 +22,20 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizapp.interop.apkg_read import AnkiImportError, AnkiNote, AnkiNotetype
 from quizapp.interop.convert import (
-    ANSWER_FIELDS,
-    EXTRA_FIELDS,
-    PROMPT_FIELDS,
-    SOURCE_FIELDS,
     SOURCE_ID,
     Conversion,
-    FieldMap,
+    card_id_for_guid,
+    card_id_for_ord,
     deck_ids_for,
-    field_map,
+    note_card,
 )
-from quizapp.interop.convert import (
-    note_cards as _note_cards,
-)
+from quizapp.interop.templates import EXTRA_NAMES, SOURCE_NAMES
 from quizapp.model import Deck, Source
 
 MAX_TEXT_BYTES = 256 * 1024**2
@@ -56,6 +54,7 @@ SEPARATORS = {
 class TextHeader:
     separator: str | None = None
     html: bool = False
+    html_set: bool = False  # `#html:` given (else HTML is detected like Anki does)
     tags: tuple[str, ...] = ()
     columns: list[str] = field(default_factory=list)
     deck: str = ""
@@ -103,6 +102,7 @@ def parse_header(lines: list[str], path: Path) -> tuple[TextHeader, int]:
             hdr.separator = sep_char
         elif key == "html":
             hdr.html = value.strip().lower() in ("true", "yes", "1")
+            hdr.html_set = True
         elif key == "tags":
             hdr.tags = tuple(value.split())
         elif key == "columns":
@@ -125,6 +125,30 @@ def parse_header(lines: list[str], path: Path) -> tuple[TextHeader, int]:
     return hdr, count
 
 
+_FB = "{{FrontSide}}<hr id=answer>"
+#: Anki's stock note types, as a text file's `#notetype` names them.
+STOCK: dict[str, AnkiNotetype] = {
+    nt.name.casefold(): nt
+    for nt in (
+        AnkiNotetype(1, "Basic", ("Front", "Back"), False,
+                     (("Card 1", "{{Front}}", _FB + "{{Back}}"),)),
+        AnkiNotetype(2, "Basic (and reversed card)", ("Front", "Back"), False,
+                     (("Card 1", "{{Front}}", _FB + "{{Back}}"),
+                      ("Card 2", "{{Back}}", _FB + "{{Front}}"))),
+        AnkiNotetype(3, "Basic (optional reversed card)", ("Front", "Back", "Add Reverse"), False,
+                     (("Card 1", "{{Front}}", _FB + "{{Back}}"),
+                      ("Card 2", "{{#Add Reverse}}{{Back}}{{/Add Reverse}}", _FB + "{{Front}}"))),
+        AnkiNotetype(4, "Basic (type in the answer)", ("Front", "Back"), False,
+                     (("Card 1", "{{Front}}\n\n{{type:Back}}",
+                       "{{Front}}<hr id=answer>{{type:Back}}"),)),
+        AnkiNotetype(5, "Cloze", ("Text", "Back Extra"), True,
+                     (("Cloze", "{{cloze:Text}}", "{{cloze:Text}}<br>{{Back Extra}}"),)),
+    )
+}  # fmt: skip
+
+#: What Anki treats as HTML in a text file without `#html:` (tags and comments).
+_HTML = re.compile(r"(?si)(<!--.*?-->)|(<style.*?>.*?</style>)|(<script.*?>.*?</script>)|(<.*?>)")
+
 def _sniff(sample: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
@@ -137,15 +161,12 @@ def _sniff(sample: str, suffix: str) -> str:
     return ","
 
 
-_KNOWN_NAMES = set(PROMPT_FIELDS + ANSWER_FIELDS + EXTRA_FIELDS + SOURCE_FIELDS) | {
-    "tags",
-    "tag",
-    "deck",
-    "notetype",
-    "note type",
-    "guid",
-}
-
+_KNOWN_NAMES = (
+    {"front", "back", "question", "answer", "prompt", "text", "term", "definition", "word",
+     "meaning", "cloze", "add reverse", "tags", "tag", "deck", "notetype", "note type", "guid"}
+    | EXTRA_NAMES
+    | SOURCE_NAMES
+)  # fmt: skip
 
 _SPECIAL_NAMES = (
     ("tags", "tags_column"),
@@ -155,8 +176,24 @@ _SPECIAL_NAMES = (
 )
 
 
-def read_text_file(path: Path, *, deck_id_prefix: str | None = None) -> tuple[Conversion, int]:
-    """(conversion, rows read) of an Anki text file or plain CSV/TSV."""
+def _looks_like_header(row: list[str]) -> bool:
+    """A first row that names columns: short, distinct, no HTML or question marks, and at
+    least one cell is a usual column name (Front, Back, Text, Extra, Tags, Deck…)."""
+    cells = [c.strip() for c in row]
+    if not cells or any(not c or len(c) > 40 or "?" in c or "<" in c for c in cells):
+        return False
+    if len({c.casefold() for c in cells}) != len(cells):
+        return False
+    return any(c.casefold() in _KNOWN_NAMES for c in cells)
+
+
+def read_text_file(
+    path: Path, *, deck_id_prefix: str | None = None, keep_duplicates: bool = False
+) -> tuple[Conversion, int]:
+    """(conversion, rows read) of an Anki text file or plain CSV/TSV.
+
+    Rows whose front repeats an earlier row's (and that have no GUID) are skipped unless
+    `keep_duplicates` (Anki imports them all): then they get ids `…-2`, `…-3`."""
     try:
         if path.stat().st_size > MAX_TEXT_BYTES:
             raise AnkiImportError(f"{path}: larger than 256 MiB; split it")
@@ -171,24 +208,38 @@ def read_text_file(path: Path, *, deck_id_prefix: str | None = None) -> tuple[Co
     hdr, skip = parse_header(lines, path)
     body = "".join(lines[skip:])
     sep = hdr.separator or _sniff(body, path.suffix.lower())
-    reader = csv.reader(io.StringIO(body), delimiter=sep, skipinitialspace=sep == " ")
-    rows = [r for r in reader if any(c.strip() for c in r)]
-    special = {hdr.tags_column, hdr.deck_column, hdr.notetype_column, hdr.guid_column} - {0}
-    columns = list(hdr.columns)
-    if not hdr.has_header:
-        if rows and all(c.strip().lower() in _KNOWN_NAMES for c in rows[0]):
-            columns = [c.strip() for c in rows.pop(0)]
-            lowered = [c.lower() for c in columns]
-            for name, attr in _SPECIAL_NAMES:
-                if name in lowered:
-                    setattr(hdr, attr, lowered.index(name) + 1)
-            special = {hdr.tags_column, hdr.deck_column, hdr.notetype_column, hdr.guid_column}
-            special -= {0}
-        else:
-            hdr.tags_column = 3
-            special = {3}
-            columns = ["Front", "Back", "", "Explanation"]
+    try:
+        reader = csv.reader(io.StringIO(body), delimiter=sep, skipinitialspace=sep == " ")
+        rows = [r for r in reader if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise AnkiImportError(f"{path}: not readable as delimited text ({exc})") from None
     conv = Conversion()
+    html = hdr.html if hdr.html_set else any(_HTML.search(c) for r in rows for c in r)
+    columns = list(hdr.columns)
+    if not columns and rows and _looks_like_header(rows[0]):
+        columns = [c.strip() for c in rows.pop(0)]
+        conv.warnings.append(
+            f"{path.name}: the first row names the columns ({', '.join(columns)}); "
+            "it was read as a header, not as a card"
+        )
+    if columns:
+        lowered = [c.casefold() for c in columns]
+        for name, attr in _SPECIAL_NAMES:
+            if name in lowered and not getattr(hdr, attr):
+                setattr(hdr, attr, lowered.index(name) + 1)
+    elif not hdr.has_header:
+        width = max((len(r) for r in rows), default=0)
+        if width <= 4:
+            hdr.tags_column = 3
+            columns = ["Front", "Back", "", "Explanation"]
+        else:
+            conv.warnings.append(
+                f"{path.name}: rows have {width} columns and no header: column 1 is the "
+                f"prompt, column 2 the answer, columns 3–{width} go to the explanation as "
+                "'Column N: …' (name them with a first line `#columns:` to choose)"
+            )
+            columns = ["Front", "Back"] + [f"Column {n}" for n in range(3, width + 1)]
+    special = {hdr.tags_column, hdr.deck_column, hdr.notetype_column, hdr.guid_column} - {0}
     title = path.name
     fallback_deck = hdr.deck or path.stem
     deck_names = []
@@ -200,7 +251,8 @@ def read_text_file(path: Path, *, deck_id_prefix: str | None = None) -> tuple[Co
     ids = deck_ids_for(set(deck_names), deck_id_prefix)
     decks: dict[str, Deck] = {}
     seen: dict[str, set[str]] = {}
-    notetypes: dict[tuple[str, int], tuple[AnkiNotetype, FieldMap]] = {}
+    notetypes: dict[tuple[str, tuple[str, ...]], AnkiNotetype] = {}
+    duplicates = 0
     for line_no, (r, deck_name) in enumerate(zip(rows, deck_names, strict=True), start=1):
         label = f"row {line_no}"
         field_idx = [i for i in range(len(r)) if i + 1 not in special]
@@ -215,16 +267,20 @@ def read_text_file(path: Path, *, deck_id_prefix: str | None = None) -> tuple[Co
         ntname = hdr.notetype
         if hdr.notetype_column and hdr.notetype_column <= len(r):
             ntname = r[hdr.notetype_column - 1].strip() or ntname
-        is_cloze = "cloze" in ntname.lower() or (
-            not ntname and "{{c1::" in values[0] and len(values) <= 2
-        )
-        key = (ntname.lower() + "|" + "\x1f".join(names), int(is_cloze))
-        cached = notetypes.get(key)
-        if cached is None:
-            nt = AnkiNotetype(id=len(notetypes) + 1, name=ntname or "text", fields=names,
-                              is_cloze=is_cloze)  # fmt: skip
-            cached = notetypes[key] = (nt, field_map(nt))
-        nt, fm = cached
+        stock = STOCK.get(ntname.casefold())
+        if stock is None and not ntname and "{{c1::" in values[0] and len(values) <= 2:
+            stock = STOCK["cloze"]
+        if stock is not None:
+            nt = stock
+            fields = stock.fields + tuple(f"Field {n}" for n in range(len(stock.fields) + 1,
+                                                                       len(values) + 1))
+            if len(fields) != len(stock.fields):
+                nt = AnkiNotetype(stock.id, stock.name, fields, stock.is_cloze, stock.templates)
+        else:
+            key = (ntname.casefold(), names)
+            nt = notetypes.get(key) or notetypes.setdefault(
+                key, AnkiNotetype(100 + len(notetypes), ntname or "text", names, False)
+            )
         tags = list(hdr.tags)
         if hdr.tags_column and hdr.tags_column <= len(r):
             tags += r[hdr.tags_column - 1].split()
@@ -241,23 +297,41 @@ def read_text_file(path: Path, *, deck_id_prefix: str | None = None) -> tuple[Co
             )
             seen[deck_id] = set()
         note = AnkiNote(id=line_no, guid=guid, mid=nt.id, fields=values, tags=tuple(tags))
-        card_id = None
-        if not guid:
+        if guid:
+            base = card_id_for_guid(guid)
+        else:
             front = " ".join(values[0].split()).casefold()
-            card_id = "txt-" + hashlib.sha1(front.encode("utf-8")).hexdigest()[:16]
-        cards, reason = _note_cards(
-            note, nt, fm, deck_id, conv.media.setdefault(deck_id, set()),
-            html=hdr.html, card_id=card_id,
-        )  # fmt: skip
-        if reason:
-            conv.skipped.append(f"{label}: {reason}")
-            continue
-        card = cards[0]
-        if card.id in seen[deck_id]:
-            conv.skipped.append(f"{label}: same front (or GUID) as an earlier row")
-            continue
-        seen[deck_id].add(card.id)
-        decks[deck_id].cards.append(card)
+            base = "txt-" + hashlib.sha1(front.encode("utf-8")).hexdigest()[:16]
+        if base in seen[deck_id] and not guid:
+            if not keep_duplicates:
+                duplicates += 1
+                conv.skipped.append(f"{label}: same front as an earlier row")
+                continue
+            n = 2
+            while f"{base}-{n}" in seen[deck_id]:
+                n += 1
+            base = f"{base}-{n}"
+        ords = [0]
+        if not nt.is_cloze and len(nt.templates) > 1:
+            optional = nt.fields[2:3] == ("Add Reverse",)
+            ords = [0, 1] if not optional or values[2:3] not in ((), ("",)) else [0]
+        media = conv.media.setdefault(deck_id, set())
+        for o in ords:
+            card, reason = note_card(note, nt, o, deck_id, card_id_for_ord(base, o), media,
+                                     html=html)  # fmt: skip
+            if card is None:
+                conv.skipped.append(f"{label}: {reason}")
+                continue
+            if card.id in seen[deck_id]:
+                conv.skipped.append(f"{label}: same GUID as an earlier row")
+                continue
+            seen[deck_id].add(card.id)
+            decks[deck_id].cards.append(card)
+    if duplicates:
+        conv.warnings.append(
+            f"{duplicates} row(s) repeat an earlier row's front and were skipped; Anki would "
+            "import them all (use --keep-duplicates to do the same)"
+        )
     conv.decks = [decks[k] for k in sorted(decks) if decks[k].cards]
     if not rows:
         conv.skipped.append(f"{path.name}: no rows")

@@ -64,6 +64,13 @@ def card_to_dict(card: Card) -> dict[str, Any]:
         if card.source.ref:
             src["ref"] = card.source.ref
         out["source"] = src
+    if card.anki is not None:
+        anki: dict[str, Any] = {"guid": card.anki.guid, "ord": card.anki.ord}
+        if card.anki.notetype:
+            anki["notetype"] = card.anki.notetype
+        if card.anki.notetype_id:
+            anki["notetype_id"] = card.anki.notetype_id
+        out["anki"] = anki
     return out
 
 
