@@ -195,16 +195,6 @@ class AnkiPackage:
     media: dict[str, str] = field(default_factory=dict)  # media file name → zip member
     budget: Budget = field(default_factory=Budget)  # shared by the collection and media
 
-    def open_media(self, name: str) -> IO[bytes]:
-        """A readable stream of a media file (decompressed, not counted against the
-        budget: use `copy_media` to write one); raises KeyError if absent."""
-        member = self.media[name]
-        zf = zipfile.ZipFile(self.path)
-        raw = zf.open(member)
-        if self.version >= 3:
-            return _ClosingStream(zstandard.ZstdDecompressor().stream_reader(raw), zf)
-        return _ClosingStream(raw, zf)
-
     def copy_media(self, name: str, dest: Path) -> int:
         """Copy media file `name` to `dest`; returns the bytes written. Counted against
         the package's budget; AnkiImportError for a damaged or oversized member (the
@@ -219,27 +209,6 @@ class AnkiPackage:
             with contextlib.suppress(OSError):
                 os.unlink(dest)
             raise
-
-
-class _ClosingStream:
-    """A read stream that closes its zip file too."""
-
-    def __init__(self, stream: IO[bytes] | zstandard.ZstdDecompressionReader, zf: zipfile.ZipFile):
-        self._stream = stream
-        self._zf = zf
-
-    def read(self, n: int = -1) -> bytes:
-        return self._stream.read(n)
-
-    def close(self) -> None:
-        self._stream.close()
-        self._zf.close()
-
-    def __enter__(self) -> _ClosingStream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 # --- minimal protobuf wire-format reading (just what the package format needs) ---

@@ -129,7 +129,7 @@ class QuizFooter(Footer):
 
     # -- building ------------------------------------------------------------------------
 
-    def compose(self) -> Iterator[Widget]:  # type: ignore[override]
+    def compose(self) -> Iterator[Widget]:
         self._keys = {}
         if not self._bindings_ready:
             self._shown = []
@@ -229,13 +229,15 @@ class QuizFooter(Footer):
         keys: dict[Entry, FooterKey] = {}
         batch: list[FooterKey] = []
         for entry in merged:
-            key = self._keys.get(entry)
-            if key is None:
+            known = self._keys.get(entry)
+            if known is None:
                 key = self._make_key(entry, entry in shown)
                 batch.append(key)
-            elif batch:
-                await self.mount(*batch, before=key)
-                batch = []
+            else:
+                key = known
+                if batch:
+                    await self.mount(*batch, before=key)
+                    batch = []
             keys[entry] = key
         if batch:
             await self.mount(*batch)
