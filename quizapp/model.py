@@ -90,6 +90,7 @@ class Card:
     fact: str = ""  # the fact it tests: cards of one fact are spaced apart (see decks.facts)
     # cloze: other accepted answers per deletion number, e.g. ((1, ("resectable",)),)
     cloze_accept: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    draft: bool = False  # `draft: true`: listed and checked, not studied
 
     @property
     def multiple(self) -> bool:
