@@ -78,9 +78,7 @@ def _sentence_keys(
         if not e.quote or text is None:
             continue
         if e.source_id not in prepared:
-            norm = normalise(text).casefold()
-            starts = [0] + [m.end() for m in _SENTENCE_END.finditer(norm)]
-            prepared[e.source_id] = (norm, starts)
+            prepared[e.source_id] = _sentences(text)
         norm, starts = prepared[e.source_id]
         spans: set[tuple[str, int]] = set()
         pos = 0
@@ -98,6 +96,23 @@ def _sentence_keys(
         if spans:
             out[i] = spans
     return out
+
+
+def _sentences(text: str) -> tuple[str, list[int]]:
+    """(the text normalised and casefolded, where each of its sentences starts).
+
+    Sentence ends are found before casefolding (a sentence starts with a capital); when
+    casefolding changes the length (ß → ss), positions are mapped character by character."""
+    base = normalise(text)
+    folded = base.casefold()
+    ends = [m.end() for m in _SENTENCE_END.finditer(base)]
+    if len(folded) != len(base):
+        at, pos = [], 0
+        for ch in base:
+            at.append(pos)
+            pos += len(ch.casefold())
+        ends = [at[i] for i in ends]
+    return folded, [0, *ends]
 
 
 def _containment_pairs(quotes: dict[int, str]) -> list[tuple[int, int]]:

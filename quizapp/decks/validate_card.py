@@ -53,6 +53,8 @@ class QuoteCheck:
     source_id: str
     quote: str
     node: Scalar
+    ref: str = ""  # the card's `ref`, checked against the marker after the quote
+    ref_node: Node | None = None
 
 
 class CardValidator(FieldReader):
@@ -315,5 +317,15 @@ class CardValidator(FieldReader):
                 card_id,
             )
         elif sid and quote.strip() and sources[sid].file:
-            self.quote_checks.append(QuoteCheck(card_id, sid, quote, node.items["quote"][1]))
+            ref_item = node.items.get("ref")
+            self.quote_checks.append(
+                QuoteCheck(
+                    card_id,
+                    sid,
+                    quote,
+                    node.items["quote"][1],  # type: ignore[arg-type]
+                    ref,
+                    ref_item[1] if ref_item else None,
+                )
+            )
         return SourceRef(source_id=sid, quote=quote, ref=ref)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -161,7 +161,7 @@ def _card_entry(
     if choices:
         head.append(f'"choices": [{", ".join([c[0] for c in choices])}], ')
     if cloze_accept:
-        pairs = (f'[{int(n)}, [{", ".join(map(s, answers))}]]' for n, answers in cloze_accept)
+        pairs = (f"[{int(n)}, [{', '.join(map(s, answers))}]]" for n, answers in cloze_accept)
         head.append(f'"cloze_accept": [{", ".join(pairs)}], ')
     first = f'{{{"".join(head)}"explanation": {s(explanation)}'
     if fact:

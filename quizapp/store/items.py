@@ -54,9 +54,7 @@ def card_from_data(deck_id: str, card_id: str, data: dict[str, Any], fact: str =
         source=SourceRef(src["id"], src.get("quote", ""), src.get("ref", "")) if src else None,
         line=int(data.get("line", 0)),
         fact=fact or data.get("fact", ""),
-        cloze_accept=tuple(
-            (int(n), tuple(answers)) for n, answers in data.get("cloze_accept", ())
-        ),
+        cloze_accept=tuple((int(n), tuple(answers)) for n, answers in data.get("cloze_accept", ())),
     )
 
 
