@@ -87,3 +87,12 @@ def test_related_quotes_always_share_a_key(seed: int) -> None:
         for j in range(len(entries)):
             if quotes[i] in quotes[j]:
                 assert keys[i] == keys[j]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab C.`'\u2019 \t\n\u00a0\u00adßİ\"…-")))
+def test_quick_normalising_is_normalise(text: str) -> None:
+    from quizapp.decks.facts import _EDGE, _norm
+    from quizapp.decks.quotes import normalise
+
+    assert _norm(text) == normalise(text).casefold().strip(_EDGE)
