@@ -10,12 +10,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static, Switch
 
 from quizapp.clock import ms_to_dt
 from quizapp.personal.fitting import OptimizeRun, last_run, optimise_learner
 from quizapp.store.db import StoreError
-from quizapp.store.learners import SETTING_LIMITS, update_settings
+from quizapp.store.learners import SETTING_LIMITS, bool_setting, update_settings
 from quizapp.tui.safe import lit
 from quizapp.tui.widgets.footer import QuizFooter
 
@@ -85,6 +85,8 @@ class SettingsScreen(Screen[None]):
                     [(lit(t), t) for t in themes], id="set-theme", allow_blank=False,
                     value=self.app.theme if self.app.theme in themes else themes[0],
                 )
+                yield Label("One card of a fact per day")
+                yield Switch(bool_setting(lr, "bury_related"), id="set-bury_related")
             yield Static(id="settings-msg")
             with Horizontal(id="settings-actions"):
                 yield Button("Optimise my scheduler (Ctrl+O)", id="btn-optimise")
@@ -184,6 +186,13 @@ class SettingsScreen(Screen[None]):
         if (isinstance(value, str) and value != self.quiz.learner.theme
                 and value != self.app.theme and self.save("theme", value)):
             self.quiz.apply_theme(value)
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        if event.switch.id == "set-bury_related" and event.value != bool_setting(
+            self.quiz.learner, "bury_related"
+        ):
+            self.save("bury_related", event.value)
 
     def action_close(self) -> None:
         for field in self.query(Input):
