@@ -84,7 +84,9 @@ cards:
     source: {id: src, quote: "Dissect positive nodes."}
 """
 
-SMALL_SOURCE = "Sentence one. As many as 35% recur. [47] Survival was 38%. Dissect positive nodes.\n"
+SMALL_SOURCE = (
+    "Sentence one. As many as 35% recur. [47] Survival was 38%. Dissect positive nodes.\n"
+)
 
 
 @pytest.fixture

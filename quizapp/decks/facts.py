@@ -136,7 +136,7 @@ def _containment_pairs(quotes: dict[int, str]) -> list[tuple[int, int]]:
     get = starts.get
     for j, ws in words.items():
         outer = padded[j]
-        for tri in zip(ws, ws[1:], ws[2:]):
+        for tri in zip(ws, ws[1:], ws[2:], strict=False):
             hit = get(tri)
             if hit is not None:
                 pairs.extend((i, j) for i in hit if i != j and padded[i] in outer)
