@@ -102,6 +102,7 @@ class Card:
     # cloze: other accepted answers per deletion number, e.g. ((1, ("resectable",)),)
     cloze_accept: tuple[tuple[int, tuple[str, ...]], ...] = ()
     anki: AnkiRef | None = None  # the Anki note and card it was imported from / exported as
+    draft: bool = False  # `draft: true`: listed and checked, not studied
 
     @property
     def multiple(self) -> bool:

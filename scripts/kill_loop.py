@@ -77,7 +77,7 @@ def card_yaml(i: int) -> str:
     return (
         f"  - id: c{i}\n    type: basic\n    prompt: Question number {i}?\n"
         f"    answer: Answer {i}\n    explanation: Because {i}.\n"
-        "    source: {id: s, quote: q}\n"
+        f"    source: {{id: s, quote: q{i}}}\n"  # one fact per card (equal quotes: one fact)
     )
 
 

@@ -81,10 +81,12 @@ cards:
     type: cloze
     text: "Dissect {{positive}} nodes when there is no {{metastatic disease}}."
     explanation: Only proven nodes.
-    source: {id: src, quote: "Sentence one."}
+    source: {id: src, quote: "Dissect positive nodes."}
 """
 
-SMALL_SOURCE = "Sentence one. As many as 35% recur. Survival was 38%.\n"
+SMALL_SOURCE = (
+    "Sentence one. As many as 35% recur. [47] Survival was 38%. Dissect positive nodes.\n"
+)
 
 
 @pytest.fixture

@@ -28,6 +28,19 @@ def test_same_sentence_fragments_share_a_fact() -> None:
     assert len({keys[0], keys[2], keys[3]}) == 3
 
 
+def test_sentences_without_markers_are_apart() -> None:
+    text = "Sentence one. As many as 35% recur. Survival was 38%. Straße ends. Next one.\n"
+    entries = [
+        FactEntry("a", source_id="s", quote="Sentence one."),
+        FactEntry("b", source_id="s", quote="As many as 35% recur."),
+        FactEntry("c", source_id="s", quote="Survival was 38%."),
+        FactEntry("d", source_id="s", quote="Sentence one"),
+        FactEntry("e", source_id="s", quote="STRASSE ends"),
+        FactEntry("f", source_id="s", quote="Next one."),
+    ]
+    assert fact_keys(entries, {"s": text}) == ["~a", "~b", "~c", "~a", "~e", "~f"]
+
+
 def test_containment_without_the_source_text() -> None:
     entries = [
         FactEntry("a", source_id="s", quote="Of these recurrences, 80% occur within 5 years."),
@@ -74,3 +87,12 @@ def test_related_quotes_always_share_a_key(seed: int) -> None:
         for j in range(len(entries)):
             if quotes[i] in quotes[j]:
                 assert keys[i] == keys[j]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab C.`'\u2019 \t\n\u00a0\u00adßİ\"…-")))
+def test_quick_normalising_is_normalise(text: str) -> None:
+    from quizapp.decks.facts import _EDGE, _norm
+    from quizapp.decks.quotes import normalise
+
+    assert _norm(text) == normalise(text).casefold().strip(_EDGE)

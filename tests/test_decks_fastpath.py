@@ -115,6 +115,28 @@ cards:
         ("basic", "answer: x\n    tags: 0"),
         ("basic", "answer: x\n    tags: ''"),
         ("basic", "answer: x\n    tags: ~"),
+        # the keys of fact groups, drafts, fixed options and per-deletion accept lists
+        ("cloze", 'text: "{{a}} {{b}}"\n    accept: {1: [x], "2": [y]}'),
+        ("cloze", 'text: "{{a}}"\n    accept: {+1: [x]}'),
+        ("cloze", 'text: "{{a}}"\n    accept: {0x1: [x]}'),
+        ("cloze", 'text: "{{a}}"\n    accept: {01: [x]}'),
+        ("cloze", 'text: "{{a}}"\n    accept: {2: [x]}'),
+        ("cloze", 'text: "{{a}}"\n    accept: {c1: [x]}'),
+        ("cloze", 'text: "{{a}}"\n    accept: {1: [35, No]}'),
+        ("cloze", 'text: "{{a}}"\n    accept: {1: x}'),
+        ("cloze", 'text: "{{a}}"\n    accept: {1: ~}'),
+        ("cloze", 'text: "{{a}}"\n    accept: ~'),
+        ("cloze", 'text: "{{a}}"\n    accept: [x]'),
+        ("cloze", 'text: "{{a}}"\n    accept: {1: [x], "1": [y]}'),
+        ("basic", "answer: x\n    fact: 2024"),
+        ("basic", "answer: x\n    fact: ''"),
+        ("basic", "answer: x\n    fact: ~"),
+        ("basic", "answer: x\n    fact: a b"),
+        ("basic", "answer: x\n    draft: yes"),
+        ("basic", "answer: x\n    draft: True"),
+        ("basic", "answer: x\n    draft: 'true'"),
+        ("mcq", "choices: [{text: a, correct: true, why: w, fixed: yes}, {text: b, why: w}]"),
+        ("mcq", "choices: [{text: a, correct: true, why: w, fixed: true}, {text: b, why: w}]"),
     ],
 )
 def test_yaml_differences_fall_back_to_the_precise_path(ctype: str, field: str) -> None:
@@ -211,6 +233,14 @@ _SNIPPETS = [
     "id: ",
     "\n  - id: extra\n",
     "\n    answer: x",
+    "\n    fact: k",
+    "\n    draft: true",
+    "fixed: true, ",
+    "\n    accept: {1: [x]}",
+    "+1: ",
+    "0x1: ",
+    "c1: ",
+    '"2": ',
 ]
 
 
@@ -228,6 +258,33 @@ _SNIPPETS = [
 )
 def test_fuzz_fast_path_agrees(edits: list[tuple[int, int, str]]) -> None:
     text = _GOOD_TEXT
+    for pos, cut, insert in edits:
+        pos = min(pos, len(text))
+        text = text[:pos] + insert + text[pos + cut :]
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    agree(data)
+
+
+_BUNDLED_TEXT = BUNDLED[0].read_text(encoding="utf-8")  # has fact keys and cloze accept lists
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(_BUNDLED_TEXT)),
+            st.integers(0, 30),
+            st.sampled_from(_SNIPPETS) | st.text(max_size=5),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_fuzz_new_keys_fast_path_agrees(edits: list[tuple[int, int, str]]) -> None:
+    text = _BUNDLED_TEXT
     for pos, cut, insert in edits:
         pos = min(pos, len(text))
         text = text[:pos] + insert + text[pos + cut :]

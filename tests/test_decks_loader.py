@@ -19,7 +19,7 @@ BAD = FIXTURES / "bad_decks"
 
 # file name → (line of a reported problem, substring of that problem's message or hint)
 EXPECTED: dict[str, tuple[int, str]] = {
-    "accept_on_basic.yaml": (12, "`accept` is only for typed cards"),
+    "accept_on_basic.yaml": (12, "`accept` is only for typed and cloze cards"),
     "alias_bomb.yaml": (15, "too many aliases (alias bomb?)"),
     "answer_list.yaml": (9, "`answer` must be text, not a list"),
     "bad_card_id.yaml": (6, "card id `-c1` is not valid"),

@@ -49,7 +49,7 @@ cards:
     text: "Dissect {{positive}} nodes when there is no {{metastatic disease}}."
     explanation: Only proven nodes.
     tags: [nodes]
-    source: {id: src, quote: "Sentence one."}
+    source: {id: src, quote: "Dissect positive nodes."}
   - id: mcq-2
     type: mcq
     prompt: Which two?
@@ -59,14 +59,14 @@ cards:
       - {text: "gamma", why: "C reason."}
     explanation: Two of them.
     tags: [nodes]
-    source: {id: src, quote: "Sentence one."}
+    source: {id: src, quote: "Alpha and beta."}
   - id: typed-2
     type: typed
     prompt: Which organ?
     answer: lung
     explanation: The lung.
     tags: [prog]
-    source: {id: src, quote: "Sentence one."}
+    source: {id: src, quote: "The lung."}
 """
 
 BASIC_ONLY = """\

@@ -59,6 +59,10 @@ def test_learning_card_comes_back_when_due(session: StudySession, clock: FakeClo
     assert nxt is not None and nxt.card_id != item.card_id  # not due yet: other cards first
     clock.advance(minutes=2)
     again = session.next_item()
+    # due now, but never right after itself while another item is available
+    assert again is not None and again.card_pk == nxt.card_pk
+    session.answer(again, Rating.EASY)
+    again = session.next_item()
     assert again is not None and again.card_pk == item.card_pk  # learning due now comes first
 
 
@@ -114,6 +118,8 @@ def test_reviews_most_overdue_first_and_limit(
 
 
 def test_undo_restores_exact_state(session: StudySession, db: Database, clock: FakeClock) -> None:
+    update_settings(db, session.learner.id, new_per_day=1)  # nothing else to serve between
+    session.reload_learner()
     item = session.next_item()
     assert item is not None
     session.answer(item, Rating.GOOD)

@@ -31,8 +31,8 @@ def big_deck(n: int = 3 * HEAD_CHECK) -> str:
     """`n` cards, every fourth a cloze card with three deletions (siblings)."""
     lines = ["id: big", "title: Big deck", "sources:", "  src: {title: T, file: source.txt}"]
     lines.append("cards:")
-    src = '    explanation: E.\n    source: {id: src, quote: "Sentence one."}'
     for i in range(n):
+        src = f'    explanation: E.\n    source: {{id: src, quote: "Sentence {i}."}}'
         if i % 4 == 3:
             text = f"One {{{{a{i}}}}} two {{{{b{i}}}}} three {{{{c{i}}}}}."
             lines += [f"  - id: z{i}", "    type: cloze", f'    text: "{text}"', src]

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizapp.decks import cloze, loader
+from quizapp.decks import cloze, facts, loader
 from quizapp.decks.discovery import bundled_decks_dir
 from quizapp.decks.errors import DeckError
 from quizapp.model import Card, CardType, Choice, SourceRef
@@ -35,7 +35,12 @@ _TEXTS = st.lists(_TEXT, max_size=3).map(tuple)
 
 @st.composite
 def cards(draw: st.DrawFn) -> Card:
-    choices = draw(st.lists(st.builds(Choice, _TEXT, st.booleans(), _TEXT), max_size=3))
+    choices = draw(
+        st.lists(st.builds(Choice, _TEXT, st.booleans(), _TEXT, st.booleans()), max_size=3)
+    )
+    cloze_accept = draw(
+        st.dictionaries(st.integers(1, 12), _TEXTS, max_size=3).map(lambda d: tuple(d.items()))
+    )
     source = draw(st.none() | st.builds(SourceRef, _TEXT, _TEXT, _TEXT))
     return Card(
         deck_id=draw(_TEXT),
@@ -50,6 +55,8 @@ def cards(draw: st.DrawFn) -> Card:
         tags=draw(_TEXTS),
         source=source,
         line=draw(st.integers(0, 10**6)),
+        fact=draw(st.sampled_from(["", "fact-1", "é.x_2"])),
+        cloze_accept=cloze_accept,
     )
 
 
@@ -248,7 +255,7 @@ tags: [t1, t2]
 sources: {s: {title: S}}
 cards:
   - {id: a, type: basic, prompt: "p \\u00e9 \\t", answer: x, explanation: e,
-     source: {id: s, quote: q}}
+     source: {id: s, quote: q}, fact: f-1}
   - id: b
     type: typed
     prompt: How many?
@@ -263,12 +270,13 @@ cards:
     choices:
       - {text: "A \\"one\\"", correct: true, why: w}
       - {text: B, correct: true, why: "w\\nw"}
-      - {text: C, why: w}
+      - {text: C, why: w, fixed: true}
     explanation: e
     source: {id: s, quote: q}
   - id: d
     type: cloze
     text: "{{c2::b::hint}} then {{c1::a}} and {{c2::again}}"
+    accept: {2: ["bee", "B"], "1": [ay]}
     prompt: context
     explanation: e
     source: {id: s, quote: q}
@@ -278,6 +286,13 @@ cards:
     answer: no
     explanation: e
     source: {id: s, quote: q}
+  - id: f
+    type: basic
+    draft: true
+    prompt: a draft
+    answer: x
+    explanation: e
+    source: {id: s, quote: other}
 """
 
 
@@ -309,7 +324,14 @@ def test_rows_from_fields_mixed_deck(tabs: bool) -> None:
     assert (fast is None) == tabs
     assert _both(text.encode(), Path("mixed.yaml"))
     _deck, entries = loader.load_deck_built(_MIXED.encode(), Path("m.yaml"), deck_rows.SYNC_KIT)
-    assert [e[2] for e in entries] == [(0,), (0,), (0,), [1, 2], (0,)]
+    assert [e[2] for e in entries] == [(0,), (0,), (0,), [1, 2], (0,), (0,)]
+    assert [e[8] for e in entries] == [False] * 5 + [True]  # f is a draft: no row
+    rows = deck_rows.entry_rows("mixed", entries)
+    assert [r[1] for r in rows] == ["a", "b", "c", "d", "d", "e"]
+    # a names its fact; b..e quote the same text "q": one fact, keyed by a's key
+    assert {r[9] for r in rows} == {"f-1"}
+    assert '"fixed": true' in entries[2][3]
+    assert '"cloze_accept": [[1, ["ay"]], [2,' in entries[3][3]
     assert '"answer": "35"' in entries[1][3] and '"answer": "no"' in entries[4][3]
 
 
@@ -344,7 +366,17 @@ def test_rows_from_fields_fuzzed(edits: list[tuple[int, int, str]]) -> None:
 def _reference_rows(deck: Any) -> list[tuple[Any, ...]]:
     """The rows as first specified: json.dumps of card_data, cloze.deletions, plain_text."""
     rows = []
-    for position, card in enumerate(deck.cards):
+    studied = [c for c in deck.cards if not c.draft]
+    keys = facts.fact_keys(
+        [
+            facts.FactEntry(c.id, c.fact, c.source.source_id, c.source.quote)
+            if c.source
+            else facts.FactEntry(c.id, c.fact)
+            for c in studied
+        ],
+        deck_rows.source_texts(deck),
+    )
+    for position, (card, fact) in enumerate(zip(studied, keys, strict=True)):
         data = deck_rows.card_data(card)
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
         del data["line"]
@@ -356,7 +388,7 @@ def _reference_rows(deck: Any) -> list[tuple[Any, ...]]:
         ords = [d.ord for d in cloze.deletions(card.text)] if card.type == "cloze" else [0]
         ctype, sha1 = str(card.type), digest.hexdigest()
         for o in ords:
-            rows.append((deck.id, card.id, o, ctype, sha1, tags, search, payload, position))
+            rows.append((deck.id, card.id, o, ctype, sha1, tags, search, payload, position, fact))
     return rows
 
 
@@ -365,4 +397,5 @@ def test_rows_match_their_specification(path: Path) -> None:
     data = _MIXED.encode() if path.name == "mixed.yaml" else path.read_bytes()
     deck = loader.load_deck_text(data, path)
     built, entries = loader.load_deck_built(data, path, deck_rows.SYNC_KIT)
-    assert deck_rows.entry_rows(built.id, entries) == _reference_rows(deck)
+    sources = deck_rows.source_texts(deck)
+    assert deck_rows.entry_rows(built.id, entries, sources) == _reference_rows(deck)

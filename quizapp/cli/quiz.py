@@ -78,7 +78,7 @@ def quiz(
     cards, unless the learner's setting quiz_counts_as_review is on.
     """
     from quizapp.plain.quiz import PlainQuiz
-    from quizapp.quiz.library import build_block, load_active_block
+    from quizapp.quiz.library import build_block, fact_note, load_active_block
     from quizapp.quiz.questions import QuizError
     from quizapp.store.learners import ensure_learner
 
@@ -124,6 +124,9 @@ def quiz(
             )
             if len(block) < n:
                 click.echo(f"Only {len(block)} question(s) in the {pool} pool here.")
+            note = fact_note(block)
+            if note:
+                click.echo(f"Note: {note}.")
         use_color = color_enabled(sys.stdout)
 
         def style(text: str, kind: str) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quizapp.decks.quotes import normalise
 
@@ -32,12 +32,10 @@ __all__ = ["FactEntry", "fact_keys"]
 _ELLIPSIS = re.compile(r"\s*(?:\[\.\.\.\]|\.\.\.|…)\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 _EDGE = "\"' .;:,"
-_GRAM = 3
 
 
-@dataclass(frozen=True, slots=True)
-class FactEntry:
-    """What fact grouping needs of one card."""
+class FactEntry(NamedTuple):
+    """What fact grouping needs of one card (a tuple: sync builds one per card)."""
 
     card_id: str
     fact: str = ""  # the card's explicit `fact:` key
@@ -46,7 +44,11 @@ class FactEntry:
 
 
 def _norm(text: str) -> str:
-    return normalise(text).casefold().strip(_EDGE)
+    """`normalise(text).casefold().strip(_EDGE)`, quicker for plain ASCII text (which the
+    translation table leaves alone but for a backtick)."""
+    if not text.isascii() or "`" in text:
+        return normalise(text).casefold().strip(_EDGE)
+    return " ".join(text.split()).casefold().strip(_EDGE)
 
 
 class _Groups:
@@ -78,9 +80,7 @@ def _sentence_keys(
         if not e.quote or text is None:
             continue
         if e.source_id not in prepared:
-            norm = normalise(text).casefold()
-            starts = [0] + [m.end() for m in _SENTENCE_END.finditer(norm)]
-            prepared[e.source_id] = (norm, starts)
+            prepared[e.source_id] = _sentences(text)
         norm, starts = prepared[e.source_id]
         spans: set[tuple[str, int]] = set()
         pos = 0
@@ -100,21 +100,48 @@ def _sentence_keys(
     return out
 
 
+def _sentences(text: str) -> tuple[str, list[int]]:
+    """(the text normalised and casefolded, where each of its sentences starts).
+
+    Sentence ends are found before casefolding (a sentence starts with a capital); when
+    casefolding changes the length (ß → ss), positions are mapped character by character."""
+    base = normalise(text)
+    folded = base.casefold()
+    ends = [m.end() for m in _SENTENCE_END.finditer(base)]
+    if len(folded) != len(base):
+        at, pos = [], 0
+        for ch in base:
+            at.append(pos)
+            pos += len(ch.casefold())
+        ends = [at[i] for i in ends]
+    return folded, [0, *ends]
+
+
 def _containment_pairs(quotes: dict[int, str]) -> list[tuple[int, int]]:
-    """Pairs of card positions whose quotes are equal or one contains the other."""
+    """Pairs (i, j) of card positions whose quotes are equal or where j's contains i's
+    (a pair may repeat).
+
+    Quote i can only lie in quote j where i's first word trigram is one of j's: the first
+    trigrams are indexed, and each quote's trigrams are looked up (no pairwise comparison)."""
     words = {i: q.split() for i, q in quotes.items()}
-    grams: dict[tuple[str, ...], list[int]] = {}
+    starts: dict[tuple[str, str, str], list[int]] = {}
+    short: list[int] = []  # fewer words than a trigram: looked for in every quote (rare)
     for i, ws in words.items():
-        for k in range(max(1, len(ws) - _GRAM + 1)):
-            grams.setdefault(tuple(ws[k : k + _GRAM]), []).append(i)
+        if len(ws) >= 3:
+            starts.setdefault((ws[0], ws[1], ws[2]), []).append(i)
+        else:
+            short.append(i)
     padded = {i: f" {q} " for i, q in quotes.items()}
     pairs: list[tuple[int, int]] = []
-    for i, ws in words.items():
-        # A quote shorter than a trigram is looked for in every quote (rare).
-        candidates = grams.get(tuple(ws[:_GRAM]), ()) if len(ws) >= _GRAM else quotes.keys()
-        for j in set(candidates):
-            if j != i and padded[i] in padded[j]:
-                pairs.append((i, j))
+    get = starts.get
+    for j, ws in words.items():
+        outer = padded[j]
+        for tri in zip(ws, ws[1:], ws[2:], strict=False):
+            hit = get(tri)
+            if hit is not None:
+                pairs.extend((i, j) for i in hit if i != j and padded[i] in outer)
+        if short:
+            pairs.extend((i, j) for i in short if i != j and padded[i] in outer)
     return pairs
 
 

@@ -41,6 +41,7 @@ from quizapp.decks.rules import (
     DECK,
     SOURCE,
     SOURCE_REF,
+    Kind,
     escapes_folder,
     is_absolute_ref,
 )
@@ -80,13 +81,13 @@ class _Reject(Exception):
 class CardKit(NamedTuple):
     """What the fast path builds from a card it validated, instead of `Card`s (sync builds
     its rows straight from the fields). Each is called with the arguments of the model
-    class it replaces: `card` like `Card(...)` (all twelve fields, positionally, with
+    class it replaces: `card` like `Card(...)` (all fifteen fields, positionally, with
     `choices` and `source` as built by `choice` and `ref`), `choice` like `Choice(text,
-    correct, why)`, `ref` like `SourceRef(id, quote, ref)`; `from_card` turns a `Card` of
-    the precise path into the same thing."""
+    correct, why, fixed)`, `ref` like `SourceRef(id, quote, ref)`; `from_card` turns a
+    `Card` of the precise path into the same thing."""
 
     card: Callable[..., Any]
-    choice: Callable[[str, bool, str], Any]
+    choice: Callable[[str, bool, str, bool], Any]
     ref: Callable[[str, str, str], Any]
     from_card: Callable[[Card], Any]
 
@@ -100,6 +101,10 @@ _SOURCE_ID_MATCH = re.compile(_SOURCES.pattern).match
 _CARD_ID = CARD_FIELDS["id"]
 _CARD_ID_MATCH = re.compile(_CARD_ID.pattern).match
 _CARD_ID_MAX = _CARD_ID.max_length
+_FACT = CARD_FIELDS["fact"]
+_FACT_MATCH = re.compile(_FACT.pattern).match
+_DELETION_KEY_MATCH = re.compile(CARDS[CardType.CLOZE].fields["accept"].pattern).match
+assert CARDS[CardType.CLOZE].fields["accept"].kind is Kind.TEXT_LIST_MAP
 _MIN_CHOICES = CARD_FIELDS["choices"].min_items
 _MAX_CHOICES = CARD_FIELDS["choices"].max_items
 _CHOICE_ALLOWED, _CHOICE_NEEDED = CHOICE.allowed, CHOICE.needed
@@ -188,7 +193,13 @@ def _fast_choices(value: object, make_choice: Callable[..., Any] = Choice) -> tu
         text = ch["text"]
         why = ch["why"]
         correct = ch.get("correct", False)
-        if type(text) is not str or type(why) is not str or type(correct) is not bool:
+        fixed = ch.get("fixed", False)
+        if (
+            type(text) is not str
+            or type(why) is not str
+            or type(correct) is not bool
+            or type(fixed) is not bool
+        ):
             raise _Reject
         key = text.strip()
         # text and why may not be blank (CHOICE); option texts are unique in a card
@@ -196,7 +207,7 @@ def _fast_choices(value: object, make_choice: Callable[..., Any] = Choice) -> tu
             raise _Reject
         seen.add(key)
         any_correct = any_correct or correct
-        out.append(make_choice(text, correct, why))
+        out.append(make_choice(text, correct, why, fixed))
     if not any_correct:
         raise _Reject
     return tuple(out)
@@ -251,13 +262,23 @@ def _fast_card(
     for name in _NONEMPTY[ctype]:
         if not c[name].strip():
             raise _Reject
+    fact = c.get("fact", "")
+    if fact and (type(fact) is not str or len(fact) > _FACT.max_length or not _FACT_MATCH(fact)):
+        raise _Reject
+    draft = c.get("draft", False)
+    if type(draft) is not bool or ("fact" in keys and not fact):
+        raise _Reject
     choices: tuple[Any, ...] = ()
+    cloze_accept: tuple[tuple[int, tuple[str, ...]], ...] = ()
     if ctype is CardType.CLOZE:
         try:
-            if not ords_and_plain(text)[0]:
-                raise _Reject
+            ords = ords_and_plain(text)[0]
         except cloze.ClozeError:
             raise _Reject from None
+        if not ords:
+            raise _Reject
+        if "accept" in keys:
+            cloze_accept = _fast_cloze_accept(c["accept"], ords)
     elif ctype is CardType.MCQ:
         choices = _fast_choices(c["choices"], kit.choice if kit else Choice)
     ref = c["source"]
@@ -288,14 +309,59 @@ def _fast_card(
         ctype,
         prompt,
         answer,
-        tuple(_str_list(c["accept"])) if "accept" in keys else (),
+        tuple(_str_list(c["accept"])) if "accept" in keys and ctype is CardType.TYPED else (),
         choices,
         text,
         explanation,
         tuple(dict.fromkeys((*deck_tags, *card_tags))) if card_tags else deck_tags,
         make_ref(sid, quote, refmark),
         line,
+        fact,
+        cloze_accept,
+        draft,
     )
+
+
+def _fast_cloze_accept(value: object, ords: list[int]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """A cloze card's `accept` mapping, keyed by deletion numbers of its text, by number.
+
+    A key must be written as digits (`1:` or `"1":`): yaml-rs reads `+1`, `0x1` and `0o1`
+    as the number 1 too, which the precise path refuses, so an int key whose digits do not
+    appear as a key in the card is left to the precise path (`_int_key_written`)."""
+    if value is None:
+        return ()
+    if type(value) is not dict:
+        raise _Reject
+    out: dict[int, tuple[str, ...]] = {}
+    for key, answers in value.items():
+        if type(key) is int:
+            if key < 1 or not _int_key_written(key):
+                raise _Reject
+            number = key
+        elif type(key) is str and _DELETION_KEY_MATCH(key):
+            number = int(key)
+        else:
+            raise _Reject
+        if number in out or number not in ords:  # `1:` and `"1":` twice: a duplicate key
+            raise _Reject
+        out[number] = tuple(_str_list(answers))
+    return tuple(sorted(out.items()))
+
+
+_WRITTEN = threading.local()
+
+
+def _int_key_written(key: int) -> bool:
+    """Whether the deck being built writes the int key `key` only as plain digits: no key
+    in it is written `+N`, `0N`, `0xN` or `0oN` (which yaml-rs reads as numbers)."""
+    odd = getattr(_WRITTEN, "odd", None)
+    if odd is None:
+        text = getattr(_WRITTEN, "text", "")
+        odd = _WRITTEN.odd = _ODD_INT_KEY.search(text) is not None
+    return not odd
+
+
+_ODD_INT_KEY = re.compile(r"(?:^|[\s{,])[+0][0-9a-fA-FxXoO_]*[ \t]*:(?:\s|$)", re.M)
 
 
 def _precise_card(
@@ -333,9 +399,11 @@ def fast_load(data: bytes, text: str, path: Path, kit: CardKit | None = None) ->
     # nothing (none of them can form a cycle), so it is paused for the parse and build.
     paused = gc.isenabled()
     gc.disable()
+    _WRITTEN.text, _WRITTEN.odd = text, None
     try:
         return _fast_build(text, path, yaml_rs, kit)
     finally:
+        _WRITTEN.text, _WRITTEN.odd = "", None
         if paused:
             gc.enable()
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from quizapp.decks.errors import ProblemLog
-from quizapp.decks.nodes import Map, Scalar, Seq, is_null, kind_of
+from quizapp.decks.nodes import STD_TAG, Map, Scalar, Seq, is_null, kind_of
 from quizapp.decks.rules import Field, Record
 
 
@@ -116,6 +116,41 @@ class FieldReader:
                     card_id,
                 )
         return out
+
+    def boolean(self, parent: Map, name: str, hint: str, card_id: str = "") -> bool:
+        """A true/false field (unquoted `true`/`false`, any case, or `!!bool`); absent: False."""
+        item = parent.items.get(name)
+        if item is None:
+            return False
+        node = item[1]
+        if (
+            isinstance(node, Scalar)
+            and node.tag in (None, STD_TAG + "bool")
+            and node.value.lower() in ("true", "false")
+            and (node.plain or node.tag is not None)
+        ):
+            return node.value.lower() == "true"
+        shown = node.value if isinstance(node, Scalar) else kind_of(node)
+        self.ctx.at(node, f"`{name}` must be true or false, not `{shown}`", hint, card_id)
+        return False
+
+    def pattern_text(self, parent: Map, name: str, rule: Field, how: str, card_id: str = "") -> str:
+        """An optional text field that must match `rule.pattern` (`fact`); "" when invalid."""
+        item = parent.items.get(name)
+        if item is None:
+            return ""
+        value = self.text(parent, name, rule, card_id)
+        if not isinstance(item[1], Scalar):
+            return ""
+        if not re.match(rule.pattern, value) or len(value) > rule.max_length:
+            self.ctx.at(
+                item[1],
+                f"`{name}` `{value}` is not valid",
+                f"{how}, at most {rule.max_length} characters",
+                card_id,
+            )
+            return ""
+        return value
 
     def tags(self, parent: Map, card_id: str = "") -> tuple[str, ...]:
         stripped = (t.strip() for t in self.text_list(parent, "tags", card_id))

@@ -7,7 +7,8 @@ JSON Schema; tests/test_decks_rules.py compares the two, so neither can drift.
 
 What a table cannot say stays code in both walkers, named here so a reader knows where to
 look: card ids unique in a deck, option texts unique in a card, at least one correct
-option, a cloze text with at least one well-formed deletion, a card's source naming one of
+option, a cloze text with at least one well-formed deletion, a cloze `accept` number
+naming one of its deletions, a card's source naming one of
 the deck's `sources`, and `file` references staying inside the deck's folder
 (`escapes_folder`).
 """
@@ -28,6 +29,9 @@ ID_MAX_LENGTH = 64
 DECK_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 CARD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 SOURCE_ID_PATTERN = CARD_ID_PATTERN
+FACT_PATTERN = CARD_ID_PATTERN  # a slug like ids (derived keys start with `~`: no clash)
+#: A cloze `accept` key: a deletion number as digits (`1:` and `"1":` read the same).
+DELETION_KEY_PATTERN = r"^[1-9][0-9]*$"
 MIN_CHOICES, MAX_CHOICES = 2, 10
 CARD_TYPES: tuple[str, ...] = tuple(t.value for t in CardType)
 
@@ -42,6 +46,7 @@ class Kind(enum.Enum):
     RECORD = "mapping"  # one nested record (`Field.record`)
     RECORD_LIST = "list of mappings"  # of `Field.record`
     RECORD_MAP = "mapping of id → mapping"  # keys follow `Field.pattern`; `~` reads as empty
+    TEXT_LIST_MAP = "mapping of number → list of text"  # keys follow `Field.pattern`
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,7 @@ CHOICE = Record(
         "why": Field(
             Kind.TEXT, nonempty=True, hint="add `why:` saying why this option is right or wrong"
         ),
+        "fixed": Field(Kind.BOOL),  # keeps its place when options are shuffled
     },
     required=("text", "why"),
 )
@@ -196,8 +202,12 @@ CARD_FIELDS: Mapping[str, Field] = {
     ),
     # written by `quizapp import`, read by `quizapp export --anki` (docs/anki.md)
     "anki": Field(Kind.RECORD, record="ankiRef"),
+    "fact": Field(Kind.TEXT, pattern=FACT_PATTERN, max_length=ID_MAX_LENGTH),
+    "draft": Field(Kind.BOOL),
 }
-CARD_COMMON_KEYS: tuple[str, ...] = ("id", "type", "explanation", "tags", "source", "anki")
+CARD_COMMON_KEYS: tuple[str, ...] = (
+    "id", "type", "explanation", "tags", "source", "anki", "fact", "draft"
+)
 CARD_COMMON_REQUIRED: tuple[str, ...] = ("id", "type", "explanation", "source")
 
 
@@ -208,12 +218,28 @@ def _card(ctype: CardType, keys: tuple[str, ...], required: tuple[str, ...]) -> 
     return Record(f"{ctype.value} card", fields, CARD_COMMON_REQUIRED + required)
 
 
+#: cloze `accept`: other accepted answers per deletion number (`{1: ["…"], 2: ["…"]}`);
+#: a number with no such deletion in `text` is refused (code in both walkers).
+CLOZE_ACCEPT = Field(
+    Kind.TEXT_LIST_MAP,
+    pattern=DELETION_KEY_PATTERN,
+    hint='write `accept: {1: ["…"], 2: ["…"]}` (deletion number → other answers)',
+)
+
+
+def _cloze() -> Record:
+    record = _card(CardType.CLOZE, ("text", "prompt", "accept"), ("text",))
+    fields = dict(record.fields)
+    fields["accept"] = CLOZE_ACCEPT
+    return Record(record.name, fields, record.required)
+
+
 #: The card record of each type: its keys (common ones first) and required keys.
 CARDS: Mapping[CardType, Record] = {
     CardType.BASIC: _card(CardType.BASIC, ("prompt", "answer"), ("prompt", "answer")),
     CardType.TYPED: _card(CardType.TYPED, ("prompt", "answer", "accept"), ("prompt", "answer")),
     CardType.MCQ: _card(CardType.MCQ, ("prompt", "choices"), ("prompt", "choices")),
-    CardType.CLOZE: _card(CardType.CLOZE, ("text", "prompt"), ("text",)),
+    CardType.CLOZE: _cloze(),
 }
 
 RECORDS: Mapping[str, Record] = {
@@ -240,6 +266,8 @@ ALL_CARD_KEYS: tuple[str, ...] = tuple(
 )
 
 DECK_ID_RE = re.compile(DECK_ID_PATTERN)
+FACT_RE = re.compile(FACT_PATTERN)
+DELETION_KEY_RE = re.compile(DELETION_KEY_PATTERN)
 CARD_ID_RE = re.compile(CARD_ID_PATTERN)
 SOURCE_ID_RE = re.compile(SOURCE_ID_PATTERN)
 

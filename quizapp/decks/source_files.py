@@ -2,7 +2,8 @@
 
 Separate from validation because it reads other files: a source file must exist, be a
 regular file inside the deck's folder (symlinks resolved), and contain the quote once
-whitespace, quote styles and dashes are normalised (`quizapp.decks.quotes`).
+whitespace, quote styles and dashes are normalised (`quizapp.decks.quotes`). A card's
+`ref` must be a marker that follows the quoted sentence (`quotes.markers_after`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import posixpath
 from quizapp.decks import quotes
 from quizapp.decks.errors import ProblemLog
 from quizapp.decks.rules import escapes_folder
-from quizapp.decks.validate import Validator
+from quizapp.decks.validate import QuoteCheck, Validator
 from quizapp.model import Source
 
 
@@ -67,6 +68,8 @@ def check_quotes(validator: Validator, sources: dict[str, Source]) -> None:
         if qc.source_id not in normalised:
             normalised[qc.source_id] = quotes.normalise(source_text)
         if quotes.quote_in_normalised(qc.quote, normalised[qc.source_id]):
+            if qc.ref.strip():
+                _check_ref(ctx, qc, normalised[qc.source_id])
             continue
         closest = quotes.closest_sentence(qc.quote, source_text)
         hint = (
@@ -80,3 +83,25 @@ def check_quotes(validator: Validator, sources: dict[str, Source]) -> None:
             hint,
             qc.card_id,
         )
+
+
+def _check_ref(ctx: ProblemLog, qc: QuoteCheck, normalised_source: str) -> None:
+    """A problem when the card's `ref` is not among the markers after its quoted sentence."""
+    markers = quotes.markers_after(qc.quote, normalised_source)
+    if markers is None:  # the quote is not there: reported as such
+        return
+    ref = " ".join(qc.ref.split())
+    if ref in markers:
+        return
+    ends = (
+        f"the sentence ends with {' '.join(markers)}"
+        if markers
+        else "no marker follows this sentence"
+    )
+    ctx.at(
+        qc.ref_node or qc.node,
+        f"ref {ref} does not follow this quote in the source ({ends})",
+        f"write `ref: \"{markers[0]}\"`" if len(markers) == 1 else
+        ("use one of the markers after the sentence" if markers else "remove `ref`"),
+        qc.card_id,
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from quizapp.decks import cloze
 from quizapp.decks.errors import ProblemLog
 from quizapp.decks.node_fields import FieldReader
-from quizapp.decks.nodes import STD_TAG, Map, Node, Scalar, Seq, kind_of
+from quizapp.decks.nodes import STD_TAG, Map, Node, Scalar, Seq, is_null, kind_of
 from quizapp.decks.rules import (
     ALL_CARD_KEYS,
     ANKI_REF,
@@ -56,6 +56,8 @@ class QuoteCheck:
     source_id: str
     quote: str
     node: Scalar
+    ref: str = ""  # the card's `ref`, checked against the marker after the quote
+    ref_node: Node | None = None
 
 
 class CardValidator(FieldReader):
@@ -107,18 +109,37 @@ class CardValidator(FieldReader):
         # every text field is read, allowed here or not, so its own problems show too
         texts: dict[str, str] = {}
         accept: tuple[str, ...] = ()
+        by_deletion: dict[int, tuple[Scalar, tuple[str, ...]]] = {}
         for name in _CARD_TEXTS:
             rule = shape.fields.get(name) or CARD_FIELDS[name]
             if rule.kind is Kind.TEXT_LIST:
                 accept = tuple(self.text_list(node, name, card_id))
+            elif rule.kind is Kind.TEXT_LIST_MAP:
+                by_deletion = self.deletion_lists(node, name, rule, card_id)
             else:
                 texts[name] = self.text(node, name, rule, card_id)
         text = texts["text"]
+        fact = self.pattern_text(
+            node, "fact", CARD_FIELDS["fact"], "use letters, digits, `.`, `_`, `-`", card_id
+        )
+        draft = self.boolean(
+            node, "draft", "write `draft: true` (unquoted), or leave it out", card_id
+        )
         choices: tuple[Choice, ...] = ()
         if ctype is CardType.MCQ and "choices" in node.items:
             choices = self.choices(node.items["choices"][1], shape.fields["choices"], card_id)
         if ctype is CardType.CLOZE and text.strip():
-            self.cloze(node.items["text"][1], text, card_id)
+            ords = self.cloze(node.items["text"][1], text, card_id)
+            for number, (key, _answers) in by_deletion.items():
+                if ords and number not in ords:
+                    self.ctx.at(
+                        key,
+                        f"cloze `accept` names deletion {number}, which the text does not have",
+                        "use the deletion's number: "
+                        + ", ".join(str(o) for o in ords)
+                        + " ({{c2::…}} is 2; plain {{…}} count 1, 2, … in order)",
+                        card_id,
+                    )
         card_tags = self.tags(node, card_id)
         ref = self.source_ref(node, card_id, sources)
         anki = self.anki_ref(node, card_id)
@@ -136,7 +157,36 @@ class CardValidator(FieldReader):
             source=ref,
             line=node.line,
             anki=anki,
+            fact=fact,
+            cloze_accept=tuple((n, v[1]) for n, v in sorted(by_deletion.items())),
+            draft=draft,
         )
+
+    def deletion_lists(
+        self, parent: Map, name: str, rule: Field, card_id: str
+    ) -> dict[int, tuple[Scalar, tuple[str, ...]]]:
+        """A cloze card's `accept`: deletion number → (its key node, other answers)."""
+        item = parent.items.get(name)
+        if item is None or is_null(item[1]):
+            return {}
+        node = item[1]
+        if not isinstance(node, Map):
+            self.ctx.at(
+                node, f"cloze `{name}` must be a mapping, not {kind_of(node)}", rule.hint, card_id
+            )
+            return {}
+        out: dict[int, tuple[Scalar, tuple[str, ...]]] = {}
+        for written, (key, _value) in node.items.items():
+            if not re.match(rule.pattern, written):
+                self.ctx.at(
+                    key,
+                    f"cloze `{name}` key `{written}` is not a deletion number",
+                    "write the number alone: `1:` for {{c1::…}} or the first {{…}}",
+                    card_id,
+                )
+                continue
+            out[int(written)] = (key, tuple(self.text_list(node, written, card_id)))
+        return out
 
     def card_type(self, node: Map, card_id: str) -> CardType | None:
         titem = node.items.get("type")
@@ -155,17 +205,21 @@ class CardValidator(FieldReader):
         )
         return None
 
-    def cloze(self, node: Node, text: str, card_id: str) -> None:
+    def cloze(self, node: Node, text: str, card_id: str) -> list[int]:
+        """The deletion numbers of a cloze text ([] with a problem when there are none)."""
         try:
-            if not cloze.deletions(text):
-                self.ctx.at(
-                    node,
-                    "the cloze text has no deletion",
-                    "wrap the hidden words in {{…}}",
-                    card_id,
-                )
+            found = cloze.deletions(text)
         except cloze.ClozeError as e:
             self.ctx.at(node, f"bad cloze text: {e}", "see docs/deck-format.md (cloze)", card_id)
+            return []
+        if not found:
+            self.ctx.at(
+                node,
+                "the cloze text has no deletion",
+                "wrap the hidden words in {{…}}",
+                card_id,
+            )
+        return sorted({d.ord for d in found})
 
     def choices(self, node: Node, rule: Field, card_id: str) -> tuple[Choice, ...]:
         ctx = self.ctx
@@ -193,25 +247,18 @@ class CardValidator(FieldReader):
             self.required(child, CHOICE.required, fields, "this choice", card_id)
             text = self.text(child, "text", fields["text"], card_id)
             why = self.text(child, "why", fields["why"], card_id)
-            correct = False
-            citem = child.items.get("correct")
-            if citem is not None:
-                cnode = citem[1]
-                if (
-                    isinstance(cnode, Scalar)
-                    and cnode.tag in (None, STD_TAG + "bool")
-                    and cnode.value.lower() in ("true", "false")
-                    and (cnode.plain or cnode.tag is not None)
-                ):
-                    correct = cnode.value.lower() == "true"
-                else:
-                    shown = cnode.value if isinstance(cnode, Scalar) else kind_of(cnode)
-                    ctx.at(
-                        cnode,
-                        f"`correct` must be true or false, not `{shown}`",
-                        "write `correct: true` (unquoted) or leave it out for a wrong option",
-                        card_id,
-                    )
+            correct = self.boolean(
+                child,
+                "correct",
+                "write `correct: true` (unquoted) or leave it out for a wrong option",
+                card_id,
+            )
+            fixed = self.boolean(
+                child,
+                "fixed",
+                "write `fixed: true` (unquoted) to keep this option in place, or leave it out",
+                card_id,
+            )
             key = text.strip()
             if key and key in seen:
                 ctx.at(
@@ -222,7 +269,7 @@ class CardValidator(FieldReader):
                 )
             elif key:
                 seen[key] = child.items["text"][1].line
-            out.append(Choice(text=text, correct=correct, why=why))
+            out.append(Choice(text=text, correct=correct, why=why, fixed=fixed))
         count = len(node.items)
         if count < rule.min_items:
             ctx.at(
@@ -275,7 +322,17 @@ class CardValidator(FieldReader):
                 card_id,
             )
         elif sid and quote.strip() and sources[sid].file:
-            self.quote_checks.append(QuoteCheck(card_id, sid, quote, node.items["quote"][1]))
+            ref_item = node.items.get("ref")
+            self.quote_checks.append(
+                QuoteCheck(
+                    card_id,
+                    sid,
+                    quote,
+                    node.items["quote"][1],  # type: ignore[arg-type]
+                    ref,
+                    ref_item[1] if ref_item else None,
+                )
+            )
         return SourceRef(source_id=sid, quote=quote, ref=ref)
 
     def anki_ref(self, card: Map, card_id: str) -> AnkiRef | None:

@@ -56,8 +56,10 @@ def build_block(
     `deck_ids` None means every active deck. With `shuffle` False the questions keep
     deck order (the cloze deletion asked is still drawn at random). Either way each mcq
     question's options get an order of their own, drawn now and saved with the question
-    (from `rng_seed` when given, so a seeded block is reproducible). Raises QuizError
-    when the pool is empty, naming the pools that do have questions.
+    (from `rng_seed` when given, so a seeded block is reproducible). One card per fact
+    while the pool has enough facts; else the block is filled anyway and `fact_note`
+    says so. Raises QuizError when the pool is empty, naming the pools that do have
+    questions.
     """
     if pool not in POOLS:
         raise QuizError(f"unknown pool {pool!r}; use one of {', '.join(POOLS)}")
@@ -70,7 +72,8 @@ def build_block(
     deck_tuple = tuple(deck_ids) if deck_ids is not None else None
     tag_tuple = tuple(tags)
     scope = Scope(deck_tuple, tag_tuple)
-    picked = pools.draw(db, learner.id, scope, pool, n, rng_seed=rng_seed, shuffle=shuffle)
+    drawn = pools.draw(db, learner.id, scope, pool, n, rng_seed=rng_seed, shuffle=shuffle)
+    picked = drawn.picked
     now_ms = clock_ms(clock)
     limit = len(picked) * seconds_per_question * 1000 if mode == "timed" else None
     saved_scope = {
@@ -82,6 +85,8 @@ def build_block(
         "seed": rng_seed,
         "shuffle": shuffle,
     }
+    if drawn.shares_facts:
+        saved_scope["shared_facts"] = drawn.facts
     carried = queries.quiz_flags(db, learner.id)
     salt = rng_seed if rng_seed is not None else random.SystemRandom().getrandbits(64)
     items = {it.card_pk: it for it in load_items(db, [c.card_pk for c in picked])}
@@ -105,6 +110,13 @@ def build_block(
         ],
     )
     return load_block(db, block_id, clock=clock)
+
+
+def fact_note(block: QuizBlock) -> str:
+    """"only 12 distinct facts in this pool: some questions share a fact" when the block
+    was drawn from a pool with fewer distinct facts than its questions, else ""."""
+    facts = block.scope.get("shared_facts")
+    return pools.fact_note(int(facts)) if isinstance(facts, int) else ""
 
 
 # ---------------------------------------------------------------------------

@@ -4,7 +4,9 @@ A pool is judged per study item from the learner's quiz history: *unused* (never
 in a quiz), *incorrect* (the latest quiz answer was wrong), *flagged* (flagged in its
 latest quiz row or on its study state) or *all*. A block asks each card at most once:
 a cloze card counts once however many deletions it has, and the deletion asked is drawn
-at random.
+at random. It also asks one card per fact (`cards.fact`, see quizapp.decks.facts) while
+the pool has enough distinct facts; when it has fewer facts than questions asked for,
+the block is still filled, some questions sharing a fact, and `Drawn.facts` says so.
 """
 
 from __future__ import annotations
@@ -36,6 +38,28 @@ class Candidate:
     deck_id: str
     card_id: str
     ord: int
+    fact: str = ""  # the fact key (`#` + card id when the row has none)
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """The questions drawn, and how many distinct facts the pool had."""
+
+    picked: list[Candidate]
+    facts: int
+
+    @property
+    def shares_facts(self) -> bool:
+        """True when some questions of the block test the same fact (too few facts)."""
+        return len({(c.deck_id, c.fact) for c in self.picked}) < len(self.picked)
+
+
+def fact_note(facts: int) -> str:
+    """The message for a block whose pool had fewer distinct facts than questions."""
+    return (
+        f"only {facts} distinct fact{'s' if facts != 1 else ''} in this pool: "
+        "some questions share a fact"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +117,10 @@ def draw(
     *,
     rng_seed: int | None,
     shuffle: bool,
-) -> list[Candidate]:
-    """Up to ``n`` questions of ``pool``, one per card: shuffled, or in deck order when
-    not ``shuffle``. QuizError when the pool is empty, naming the pools that are not."""
+) -> Drawn:
+    """Up to ``n`` questions of ``pool``, one per card and, while the pool has enough
+    distinct facts, one per fact: shuffled, or in deck order when not ``shuffle``.
+    QuizError when the pool is empty, naming the pools that are not."""
     cands = candidates(db, scope)
     hist = history(db, learner_id)
     chosen = [c for c in cands if hist.in_pool(pool, c.card_pk)]
@@ -105,15 +130,28 @@ def draw(
     order = list(chosen)
     rng.shuffle(order)  # also picks which cloze deletion of a card is asked
     seen: set[tuple[str, str]] = set()
-    picked: list[Candidate] = []
+    per_card: list[Candidate] = []
     for c in order:
         if (c.deck_id, c.card_id) not in seen:
             seen.add((c.deck_id, c.card_id))
-            picked.append(c)
+            per_card.append(c)
     if not shuffle:
         rank = {c.card_pk: i for i, c in enumerate(chosen)}
-        picked.sort(key=lambda c: rank[c.card_pk])
-    return picked[:n]
+        per_card.sort(key=lambda c: rank[c.card_pk])
+    # One card per fact first (in the order above), then, if the block is not full, the
+    # other cards of those facts.
+    facts: set[tuple[str, str]] = set()
+    first: list[Candidate] = []
+    rest: list[Candidate] = []
+    for c in per_card:
+        key = (c.deck_id, c.fact)
+        (rest if key in facts else first).append(c)
+        facts.add(key)
+    picked = first[:n]
+    if len(picked) < n and rest:
+        keep = set(map(id, picked)) | set(map(id, rest[: n - len(picked)]))
+        picked = [c for c in per_card if id(c) in keep]
+    return Drawn(picked, len(facts))
 
 
 def _empty_pool_message(pool: str, cands: list[Candidate], hist: History) -> str:

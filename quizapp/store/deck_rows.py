@@ -12,6 +12,10 @@ two dicts per card and sorting their keys, and straight from the fields the load
 fast path validated (`SYNC_KIT`: no `Card` objects); tests/test_sync_rows.py checks it
 against `json.dumps`, against the rows of the loaded `Card`s and against the original
 specification (`cloze.deletions`, `cloze.plain_text`).
+
+Each row also gets its fact key (`decks.facts.fact_keys` over the deck's cards, with the
+text of the deck's source files when they can be read, so quotes are placed in their
+sentences); draft cards (`draft: true`) get no rows: they are not studied.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -27,12 +31,17 @@ from typing import Any, NamedTuple
 
 from quizapp.decks.cloze_parts import ords_and_plain
 from quizapp.decks.errors import DeckError, Problem
+from quizapp.decks.facts import FactEntry, fact_keys
 from quizapp.decks.fastpath import CardKit
 from quizapp.decks.loader import MAX_DECK_BYTES, load_deck_built
+from quizapp.decks.rules import escapes_folder, is_absolute_ref
 from quizapp.model import Card, CardType, Deck
 
-#: (deck_id, card_id, ord, type, content_hash, tags, search, data, position) per study item.
-ItemRow = tuple[str, str, int, str, str, str, str, str, int]
+#: (deck_id, card_id, ord, type, content_hash, tags, search, data, position, fact) per
+#: study item.
+ItemRow = tuple[str, str, int, str, str, str, str, str, int, str]
+#: Source files read for fact keys: at most this many bytes each (larger: not read).
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
 #: (id, title, description, tags JSON, sources JSON, card count) of the deck.
 DeckRow = tuple[str, str, str, str, str, int]
 
@@ -48,6 +57,13 @@ class Prepared(NamedTuple):
     problems: list[Problem] | None = None
 
 
+def _choice_data(text: str, correct: bool, why: str, fixed: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"text": text, "correct": correct, "why": why}
+    if fixed:
+        data["fixed"] = True
+    return data
+
+
 def card_data(card: Card) -> dict[str, Any]:
     """The card as stored (JSON) — enough to study it without reading YAML."""
     data: dict[str, Any] = {"type": str(card.type), "explanation": card.explanation}
@@ -58,9 +74,11 @@ def card_data(card: Card) -> dict[str, Any]:
     if card.accept:
         data["accept"] = list(card.accept)
     if card.choices:
-        data["choices"] = [
-            {"text": c.text, "correct": c.correct, "why": c.why} for c in card.choices
-        ]
+        data["choices"] = [_choice_data(c.text, c.correct, c.why, c.fixed) for c in card.choices]
+    if card.cloze_accept:
+        data["cloze_accept"] = [[n, list(answers)] for n, answers in card.cloze_accept]
+    if card.fact:
+        data["fact"] = card.fact
     if card.text:
         data["text"] = card.text
     data["tags"] = list(card.tags)
@@ -79,22 +97,33 @@ def card_data(card: Card) -> dict[str, Any]:
 # `Choice` or `SourceRef` objects); a card of the precise path goes through `from_card`
 # into the same function, so every row comes from one encoder.
 
-#: (card_id, type, ords, payload, content_hash, tags, search) of one card.
-CardEntry = tuple[str, str, Sequence[int], str, str, str, str]
+#: (card_id, type, ords, payload, content_hash, tags, search, what fact grouping needs,
+#: draft) of one card.
+CardEntry = tuple[str, str, Sequence[int], str, str, str, str, FactEntry, bool]
 _NO_CLOZE = (0,)
 
 
-def _choice_entry(text: str, correct: bool, why: str) -> tuple[str, str]:
+def _choice_entry(text: str, correct: bool, why: str, fixed: bool = False) -> tuple[str, str]:
     """(the choice as JSON, its text for search)."""
     s = encode_basestring
     flag = "true" if correct else "false"
-    return f'{{"correct": {flag}, "text": {s(text)}, "why": {s(why)}}}', text
+    pinned = '"fixed": true, ' if fixed else ""
+    return f'{{"correct": {flag}, {pinned}"text": {s(text)}, "why": {s(why)}}}', text
 
 
-def _ref_entry(source_id: str, quote: str, ref: str) -> str:
-    """The card's "source" member, as JSON, with the separator after it."""
+class _Ref(NamedTuple):
+    """The card's "source" member, as JSON with the separator after it, and its id and
+    quote (for fact keys)."""
+
+    member: str
+    source_id: str
+    quote: str
+
+
+def _ref_entry(source_id: str, quote: str, ref: str) -> _Ref:
     s = encode_basestring
-    return f'"source": {{"id": {s(source_id)}, "quote": {s(quote)}, "ref": {s(ref)}}}, '
+    member = f'"source": {{"id": {s(source_id)}, "quote": {s(quote)}, "ref": {s(ref)}}}, '
+    return _Ref(member, source_id, quote)
 
 
 def _card_entry(
@@ -108,16 +137,20 @@ def _card_entry(
     text: str,
     explanation: str,
     tags: Sequence[str],
-    source: str | None,
+    source: _Ref | None,
     line: int,
+    fact: str = "",
+    cloze_accept: Sequence[tuple[int, Sequence[str]]] = (),
+    draft: bool = False,
 ) -> CardEntry:
     """The card's stored forms, from `Card`'s fields (choices by `_choice_entry`, source by
     `_ref_entry`).
 
     payload: `json.dumps(card_data(card), ensure_ascii=False, sort_keys=True)`, and
     the content hash: the sha1 of the same without "line". Keys in sorted order: accept,
-    answer, choices, explanation | line | prompt, source, tags, text, type; "explanation",
-    "tags" and "type" are always present, so "line" splits the object in two.
+    answer, choices, cloze_accept, explanation, fact | line | prompt, source, tags, text,
+    type; "explanation", "tags" and "type" are always present, so "line" splits the
+    object in two.
     """
     s = encode_basestring
     head: list[str] = []
@@ -127,10 +160,15 @@ def _card_entry(
         head.append(f'"answer": {s(answer)}, ')
     if choices:
         head.append(f'"choices": [{", ".join([c[0] for c in choices])}], ')
+    if cloze_accept:
+        pairs = (f"[{int(n)}, [{', '.join(map(s, answers))}]]" for n, answers in cloze_accept)
+        head.append(f'"cloze_accept": [{", ".join(pairs)}], ')
     first = f'{{{"".join(head)}"explanation": {s(explanation)}'
+    if fact:
+        first += f', "fact": {s(fact)}'
     tail = f'"prompt": {s(prompt)}, ' if prompt else ""
     if source:
-        tail += source
+        tail += source.member
     tail += f'"tags": [{", ".join(map(s, tags))}]'
     if text:
         tail += f', "text": {s(text)}'
@@ -143,7 +181,13 @@ def _card_entry(
         ords, plain = _NO_CLOZE, (ords_and_plain(text)[1] if text else "")
     parts = [card_id, prompt, answer, *accept, plain, *[c[1] for c in choices], explanation]
     search = " ".join([p for p in parts if p]).casefold()
-    return card_id, ctype.value, ords, payload, digest, f" {' '.join(tags)} ", search
+    grouping = (
+        FactEntry(card_id, fact, source.source_id, source.quote)
+        if source
+        else FactEntry(card_id, fact)
+    )
+    tag_text = f" {' '.join(tags)} "
+    return card_id, ctype.value, ords, payload, digest, tag_text, search, grouping, draft
 
 
 def from_card(card: Card) -> CardEntry:
@@ -156,12 +200,15 @@ def from_card(card: Card) -> CardEntry:
         card.prompt,
         card.answer,
         card.accept,
-        [_choice_entry(c.text, c.correct, c.why) for c in card.choices],
+        [_choice_entry(c.text, c.correct, c.why, c.fixed) for c in card.choices],
         card.text,
         card.explanation,
         card.tags,
         _ref_entry(src.source_id, src.quote, src.ref) if src else None,
         card.line,
+        card.fact,
+        card.cloze_accept,
+        card.draft,
     )
 
 
@@ -174,20 +221,51 @@ def card_json(card: Card) -> tuple[str, str]:
     return entry[3], entry[4]
 
 
-def entry_rows(deck_id: str, entries: Iterable[CardEntry]) -> list[ItemRow]:
-    """The study items of a deck's cards: one per card, one per deletion of a cloze card."""
+def entry_rows(
+    deck_id: str, entries: Sequence[CardEntry], sources: Mapping[str, str] | None = None
+) -> list[ItemRow]:
+    """The study items of a deck's cards: one per card, one per deletion of a cloze card,
+    none for a draft; each with its fact key (`sources`: source id → document text)."""
+    studied = [e for e in entries if not e[8]]
+    facts = fact_keys([e[7] for e in studied], sources)
     rows: list[ItemRow] = []
     append = rows.append
-    for position, (card_id, ctype, ords, payload, digest, tags, search) in enumerate(entries):
+    position = -1
+    for entry, fact in zip(studied, facts, strict=True):
+        card_id, ctype, ords, payload, digest, tags, search = entry[:7]
+        position += 1
         for ord_ in ords:
-            append((deck_id, card_id, ord_, ctype, digest, tags, search, payload, position))
+            append((deck_id, card_id, ord_, ctype, digest, tags, search, payload, position, fact))
     return rows
 
 
-def item_rows(deck: Deck) -> list[ItemRow]:
+def item_rows(deck: Deck, sources: Mapping[str, str] | None = None) -> list[ItemRow]:
     """`entry_rows` of a loaded deck's `Card`s."""
     with _gc_paused():
-        return entry_rows(deck.id, [from_card(card) for card in deck.cards])
+        return entry_rows(deck.id, [from_card(card) for card in deck.cards], sources)
+
+
+def source_texts(deck: Deck) -> dict[str, str]:
+    """Source id → the text of its `file`, for the deck's sources whose file can be read:
+    a regular file inside the deck's folder (symlinks resolved), at most MAX_SOURCE_BYTES.
+    Others are left out (their quotes are then grouped by their text alone)."""
+    if deck.path is None:
+        return {}
+    out: dict[str, str] = {}
+    folder = deck.path.parent
+    for sid, src in deck.sources.items():
+        if not src.file or is_absolute_ref(src.file) or escapes_folder(src.file):
+            continue
+        try:
+            target = (folder / src.file).resolve()
+            if not target.is_relative_to(folder.resolve()) or not target.is_file():
+                continue
+            if target.stat().st_size > MAX_SOURCE_BYTES:
+                continue
+            out[sid] = target.read_bytes().decode("utf-8-sig", errors="replace")
+        except (OSError, RuntimeError):
+            continue
+    return out
 
 
 @contextmanager
@@ -252,4 +330,6 @@ def prepare_file(path: str, known_hash: str | None = None) -> Prepared:
             deck, entries = load_deck_built(raw, Path(path), SYNC_KIT)
         except DeckError as e:
             return Prepared("bad", digest, problems=e.problems)
-        return Prepared("ok", digest, deck_row(deck, len(entries)), entry_rows(deck.id, entries))
+        studied = sum(1 for e in entries if not e[8])
+        rows = entry_rows(deck.id, entries, source_texts(deck))
+        return Prepared("ok", digest, deck_row(deck, studied), rows)

@@ -27,7 +27,10 @@ class StudyItem:
         return f"{base}#c{self.ord}" if self.ord else base
 
 
-def card_from_data(deck_id: str, card_id: str, data: dict[str, Any]) -> Card:
+def card_from_data(deck_id: str, card_id: str, data: dict[str, Any], fact: str = "") -> Card:
+    """The card stored as `data` (deck_rows.card_data). `fact`: the item's fact key as
+    synced (`cards.fact`: derived from quotes when the card names none); default: the
+    card's own `fact:`."""
     src = data.get("source")
     return Card(
         deck_id=deck_id,
@@ -37,7 +40,12 @@ def card_from_data(deck_id: str, card_id: str, data: dict[str, Any]) -> Card:
         answer=data.get("answer", ""),
         accept=tuple(data.get("accept", ())),
         choices=tuple(
-            Choice(text=c["text"], correct=bool(c.get("correct")), why=c.get("why", ""))
+            Choice(
+                text=c["text"],
+                correct=bool(c.get("correct")),
+                why=c.get("why", ""),
+                fixed=bool(c.get("fixed")),
+            )
             for c in data.get("choices", ())
         ),
         text=data.get("text", ""),
@@ -45,6 +53,8 @@ def card_from_data(deck_id: str, card_id: str, data: dict[str, Any]) -> Card:
         tags=tuple(data.get("tags", ())),
         source=SourceRef(src["id"], src.get("quote", ""), src.get("ref", "")) if src else None,
         line=int(data.get("line", 0)),
+        fact=fact or data.get("fact", ""),
+        cloze_accept=tuple((int(n), tuple(answers)) for n, answers in data.get("cloze_accept", ())),
     )
 
 
@@ -65,7 +75,7 @@ def _source(sources_json: str, card: Card) -> Source | None:
 
 
 _ITEM_SQL = """
-    SELECT c.id, c.deck_id, c.card_id, c.ord, c.data, d.title, d.sources
+    SELECT c.id, c.deck_id, c.card_id, c.ord, c.data, d.title, d.sources, c.fact
     FROM cards c JOIN decks d ON d.id = c.deck_id
     WHERE c.id IN ({marks})
 """
@@ -79,8 +89,8 @@ def load_items(db: Database, card_pks: list[int]) -> list[StudyItem]:
     for start in range(0, len(card_pks), 500):
         chunk = card_pks[start : start + 500]
         sql = _ITEM_SQL.format(marks=", ".join("?" for _ in chunk))
-        for pk, deck_id, card_id, ord_, data, title, sources in db.conn.execute(sql, chunk):
-            card = card_from_data(deck_id, card_id, json.loads(data))
+        for pk, deck_id, card_id, ord_, data, title, sources, fact in db.conn.execute(sql, chunk):
+            card = card_from_data(deck_id, card_id, json.loads(data), fact)
             found[pk] = StudyItem(
                 card_pk=pk,
                 deck_id=deck_id,

@@ -38,6 +38,29 @@ SETTING_LIMITS: dict[str, tuple[float, float]] = {
 }
 
 
+#: On/off settings kept in the settings JSON, with their defaults. `bury_related`: answering
+#: a card buries the other cards of its fact until the next study day (one card of a fact
+#: per day, like Anki's bury-siblings); off, they may come back the same day (never next).
+BOOL_SETTINGS: dict[str, bool] = {"bury_related": True}
+_TRUE = ("true", "on", "yes", "1")
+_FALSE = ("false", "off", "no", "0")
+
+
+def bool_setting(learner: Learner, key: str) -> bool:
+    """The learner's on/off setting `key` (its default when unset)."""
+    value = learner.settings.get(key)
+    return BOOL_SETTINGS[key] if not isinstance(value, bool) else value
+
+
+def _as_bool(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in _TRUE or word in _FALSE:
+        return word in _TRUE
+    raise StoreError(f"{key} must be on or off (true/false), not {value!r}")
+
+
 def default_learner_name() -> str:
     """The OS user name, the learner used when none is given."""
     try:
@@ -236,6 +259,8 @@ def update_settings(db: Database, learner_id: int, **values: Any) -> Learner:
             if not lo <= value <= hi:
                 raise StoreError(f"{key} must be between {lo:g} and {hi:g} (got {value})")
             columns[key] = value
+        elif key in BOOL_SETTINGS:
+            extra[key] = _as_bool(key, value)
         elif key == "theme":
             columns["theme"] = str(value)
         elif key == "fsrs_params":

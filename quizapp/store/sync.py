@@ -238,9 +238,10 @@ def _store_deck(
 ) -> None:
     deck_id, title, description, tags_json, sources_json, card_count = deck
     existing = {
-        (r[0], r[1]): (r[2], r[3], r[4], r[5])
+        (r[0], r[1]): (r[2], r[3], r[4], r[5], r[6])
         for r in db.conn.execute(
-            "SELECT card_id, ord, id, content_hash, active, position FROM cards WHERE deck_id = ?",
+            """SELECT card_id, ord, id, content_hash, active, position, fact
+               FROM cards WHERE deck_id = ?""",
             [deck_id],
         )
     }
@@ -254,7 +255,7 @@ def _store_deck(
             old = existing.get(k)
             if old is None:
                 inserts.append(r)
-            elif old[1] != r[4] or not old[2] or old[3] != r[8]:
+            elif old[1] != r[4] or not old[2] or old[3] != r[8] or old[4] != r[9]:
                 updates.append((*r[3:], old[0]))
         gone = [v[0] for k, v in existing.items() if k not in keep and v[2]]
     else:  # a new deck: every row is an insert
@@ -286,13 +287,13 @@ def _store_deck(
         )
         db.conn.executemany(
             """INSERT INTO cards (deck_id, card_id, ord, type, content_hash, tags, search,
-                   data, position, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)""",
+                   data, position, fact, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)""",
             inserts,
         )
         if updates:
             db.conn.executemany(
                 """UPDATE cards SET type = ?, content_hash = ?, tags = ?, search = ?, data = ?,
-                       position = ?, active = 1 WHERE id = ?""",
+                       position = ?, fact = ?, active = 1 WHERE id = ?""",
                 updates,
             )
         if gone:

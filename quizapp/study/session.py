@@ -8,7 +8,10 @@ Order of service (as Anki's v3 scheduler):
    new-card limit and a session over several decks up to the learner's total (raised by
    an exam plan's pace or extra cards today, see quizapp.personal.limits);
 4. when nothing else is left, learning items due within the learn-ahead window.
-Cloze siblings of an answered item are buried until the next study day.
+Cloze siblings of an answered item are buried until the next study day, and so are the
+other items of its fact (`cards.fact`, see quizapp.decks.facts) unless the learner's
+`bury_related` setting is off. Whatever the setting, the item served after an answer is
+never of the answered item's fact while another item is available (`_apart`).
 
 What the learner sees is what is saved: `presentation(item)` is the option order of an
 mcq item for this presentation (drawn from the learner, the item and how often it was
@@ -39,7 +42,7 @@ from quizapp.scheduling.scheduler import FsrsScheduler
 from quizapp.store import progress
 from quizapp.store.db import CHECKPOINT_EVERY, Database, checkpointer, transaction, wal_path
 from quizapp.store.items import StudyItem, load_item
-from quizapp.store.learners import Learner, get_learner_by_id
+from quizapp.store.learners import Learner, bool_setting, get_learner_by_id
 from quizapp.store.queries import study as queries
 from quizapp.store.scope import Scope
 from quizapp.study.presentation import Order, draw_order
@@ -194,6 +197,7 @@ class StudySession:
     _limits: tuple[int, Learner, NewLimits] | None = None  # today's new-card limits, for
     _done_decks: tuple[int, dict[str, int]] | None = None  # (day start, new per deck today)
     _decks: list[str] | None = None  # the decks of the scope, in deck order
+    _last: tuple[str, str] | None = None  # (deck id, fact key) of the item just answered
 
     # -- clock and limits ------------------------------------------------------------
 
@@ -459,6 +463,50 @@ class StudySession:
         return load_item(self.db, pk) if pk is not None else None
 
     def _next_pk(self) -> int | None:
+        """`_usual_pk`, unless it is of the fact just answered and another item is not."""
+        pk = self._usual_pk()
+        last = self._last
+        if pk is None or last is None:
+            return pk
+        if queries.relation_keys(self.db, [pk]).get(pk) != last:
+            return pk
+        other = self._apart(last)
+        return pk if other is None else other
+
+    def _apart(self, last: tuple[str, str]) -> int | None:
+        """The first item available now, in order of service, not of fact `last`: learning
+        due now, then the heads of the review and new queues (within today's limits), then
+        learning within the learn-ahead window."""
+        now = self.now()
+        now_ms = dt_to_ms(now) or 0
+        start, day_end = self._day_bounds(now)
+        pk = queries.first_learning_apart(
+            self.db, self.learner.id, self.scope, now_ms, now_ms, last
+        )
+        if pk is not None:
+            return pk
+        new_done, rev_done = self._done_since(start)
+        heads: list[int] = []
+        rev_left = max(0, self.learner.reviews_per_day - rev_done)
+        new_left = max(0, self.new_limit() - new_done)
+        self._reviews_due(now_ms, day_end)  # built, and their heads checked
+        self._new(now_ms, new_left, day_end)
+        rq = self._reviews
+        if rq is not None and rev_left:
+            heads += rq.pks[: min(rq.verified, rev_left, HEAD_CHECK)]
+        nq = self._news
+        if nq is not None and new_left:
+            heads += nq.pks[: min(nq.verified, new_left, HEAD_CHECK)]
+        keys = queries.relation_keys(self.db, heads)
+        for head in heads:
+            if keys.get(head, last) != last:
+                return head
+        ahead = dt_to_ms(now + LEARN_AHEAD) or 0
+        return queries.first_learning_apart(
+            self.db, self.learner.id, self.scope, min(ahead, day_end), now_ms, last
+        )
+
+    def _usual_pk(self) -> int | None:
         now = self.now()
         now_ms = dt_to_ms(now) or 0
         self._check_store(now_ms)
@@ -615,6 +663,7 @@ class StudySession:
         self._preview = None
         if not outer:
             self._checkpoint_soon()
+        self._last = (item.deck_id, item.card.fact or "#" + item.card_id)
         if sig == self._sig and not outer:  # only this answer changed the store since
             prev = before_row["state"] if before_row else None
             self._answered(now_ms, item.card_pk, siblings, prev)
@@ -660,8 +709,13 @@ class StudySession:
             checkpointer.request(self._file[0])
 
     def _siblings(self, item: StudyItem) -> list[int]:
-        """The other active study items of the same card (cloze deletions)."""
-        return queries.siblings(self.db, item.deck_id, item.card_id, item.card_pk)
+        """The items an answer buries: the other active study items of the same card (cloze
+        deletions) and, unless the learner's `bury_related` is off, of the same fact (not
+        those in a learning step)."""
+        fact = item.card.fact if bool_setting(self.learner, "bury_related") else ""
+        return queries.related(
+            self.db, self.learner.id, item.deck_id, item.card_id, fact, item.card_pk
+        )
 
     def _set(self, item: StudyItem, column: str, value: int) -> None:
         self._invalidate()
@@ -688,6 +742,7 @@ class StudySession:
             return None
         entry = self._undo.pop()
         self._invalidate()
+        self._last = None
         if entry.kind == "answer":
             progress.undo_review(self.db, self.learner.id, entry.review_id)
             s = self.summary

@@ -38,7 +38,7 @@ def quizapp(
 def basic_cards(n: int, start: int = 0) -> str:
     return "".join(
         f"  - id: c{i}\n    type: basic\n    prompt: Question {i}?\n    answer: Answer {i}\n"
-        f"    explanation: Because {i}.\n    source: {{id: s, quote: q}}\n"
+        f"    explanation: Because {i}.\n    source: {{id: s, quote: q{i}}}\n"
         for i in range(start, start + n)
     )
 

@@ -50,7 +50,7 @@ cards:
     type: cloze
     text: "Dissect {{positive}} nodes when there is no {{metastatic disease}}."
     explanation: Only proven nodes.
-    source: {id: src, quote: "Sentence one."}
+    source: {id: src, quote: "Dissect positive nodes."}
 """
 
 

@@ -348,3 +348,21 @@ async def test_ctrl_q_quits_from_study(build: Build) -> None:
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_settings_switch_turns_fact_burying_off(build: Build) -> None:
+    from textual.widgets import Switch
+
+    app = build(learner_name="ada")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        switch = app.screen.query_one("#set-bury_related", Switch)
+        assert switch.value is True
+        switch.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Saved bury related = False" in screen_text(app, "#settings-msg")
+    lr = get_learner(app.db, "ada")
+    assert lr is not None and lr.settings["bury_related"] is False

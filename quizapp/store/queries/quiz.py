@@ -20,14 +20,18 @@ from quizapp.store.scope import Scope
 # -- pools --------------------------------------------------------------------------
 
 
-def candidates(db: Database, scope: Scope, types: Iterable[str]) -> list[tuple[int, str, str, int]]:
-    """(card_pk, deck_id, card_id, ord) of the study items of ``scope`` of ``types``, in
-    deck order."""
+def candidates(
+    db: Database, scope: Scope, types: Iterable[str]
+) -> list[tuple[int, str, str, int, str]]:
+    """(card_pk, deck_id, card_id, ord, fact key) of the study items of ``scope`` of
+    ``types``, in deck order (fact key: `#` + card id for an item synced without one)."""
     kinds = list(types)
     where, params = scope.sql("c")
     marks = ", ".join("?" for _ in kinds)
     return db.conn.execute(
-        f"""SELECT c.id, c.deck_id, c.card_id, c.ord FROM cards c
+        f"""SELECT c.id, c.deck_id, c.card_id, c.ord,
+                   CASE WHEN c.fact != '' THEN c.fact ELSE '#' || c.card_id END
+            FROM cards c
             WHERE {where} AND c.type IN ({marks})
             ORDER BY c.deck_id, c.position, c.ord""",
         [*params, *kinds],

@@ -147,6 +147,64 @@ def siblings(db: Database, deck_id: str, card_id: str, card_pk: int) -> list[int
     ]
 
 
+def related(
+    db: Database, learner_id: int, deck_id: str, card_id: str, fact: str, card_pk: int
+) -> list[int]:
+    """The other active items of the same card (cloze deletions) and, when `fact` is given,
+    of the same fact (`cards_fact` index) that are not in a learning step (burying those
+    would hide a step due today). One statement: two index lookups."""
+    if not fact:
+        return siblings(db, deck_id, card_id, card_pk)
+    return [
+        r[0]
+        for r in db.conn.execute(
+            """SELECT id FROM cards WHERE deck_id = ? AND card_id = ? AND id != ? AND +active = 1
+               UNION
+               SELECT c.id FROM cards c
+               LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = ?
+               WHERE c.deck_id = ? AND c.fact = ? AND c.fact != '' AND c.id != ?
+                 AND +c.active = 1 AND coalesce(s.state, 0) NOT IN (1, 3)""",
+            [deck_id, card_id, card_pk, learner_id, deck_id, fact, card_pk],
+        )
+    ]
+
+
+def relation_keys(db: Database, pks: list[int]) -> dict[int, tuple[str, str]]:
+    """pk → (deck id, fact key) of each item (`#` + card id for an item synced before fact
+    keys existed): items with equal keys are related and never served one after another."""
+    if not pks:
+        return {}
+    marks = ", ".join("?" for _ in pks)
+    rows = db.conn.execute(
+        f"""SELECT id, deck_id, CASE WHEN fact != '' THEN fact ELSE '#' || card_id END
+            FROM cards WHERE id IN ({marks})""",
+        pks,
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def first_learning_apart(
+    db: Database,
+    learner_id: int,
+    scope: Scope,
+    until_ms: int,
+    now_ms: int,
+    related_to: tuple[str, str],
+) -> int | None:
+    """`first_learning`, leaving out the items of fact `related_to` (see `relation_keys`)."""
+    where, params = scope.sql()
+    row = db.conn.execute(
+        f"""SELECT s.card_pk FROM card_state s JOIN cards c ON c.id = s.card_pk
+            WHERE s.learner_id = ? AND s.state IN (1, 3) AND s.due <= ?
+              AND s.suspended = 0 AND s.buried_until <= ? AND {where}
+              AND NOT (c.deck_id = ?
+                       AND CASE WHEN c.fact != '' THEN c.fact ELSE '#' || c.card_id END = ?)
+            ORDER BY s.due LIMIT 1""",
+        [learner_id, until_ms, now_ms, *params, *related_to],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def due_before(db: Database, learner_id: int, scope: Scope, until_ms: int) -> int:
     """Studied, unsuspended items of ``scope`` due before ``until_ms``."""
     where, params = scope.sql()

@@ -16,6 +16,7 @@ from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from quizapp.quiz import POOLS, QuizBlock, QuizError, build_block, load_active_block, pool_counts
 from quizapp.quiz.blocks import DEFAULT_SECONDS_PER_QUESTION
+from quizapp.quiz.library import fact_note
 from quizapp.store.queries.browse import deck_titles
 from quizapp.store.queries.decks import all_tags
 from quizapp.tui.safe import lit
@@ -217,6 +218,9 @@ class BuildBlockScreen(Screen[None]):
             return
         if len(block) < n:
             self.notify(f"Only {len(block)} question(s) in this pool.", timeout=4)
+        note = fact_note(block)
+        if note:
+            self.notify(note[0].upper() + note[1:] + ".", timeout=6)
         self._open(block)
 
     def action_resume(self) -> None:

@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static, Switch
 
 from quizapp.clock import ms_to_dt
 from quizapp.personal.fitting import OptimizeRun, last_run, optimise_learner
 from quizapp.store.db import StoreError
 from quizapp.store.learners import (
     SETTING_LIMITS,
+    bool_setting,
     deck_new_limits,
     set_deck_new_limit,
     update_settings,
@@ -98,6 +99,8 @@ class SettingsScreen(Screen[None]):
                 )
                 yield Input(id="set-deck-new", type="integer",
                             placeholder="blank: the new cards per day above")
+                yield Label("One card of a fact per day")
+                yield Switch(bool_setting(lr, "bury_related"), id="set-bury_related")
             yield Static(id="settings-msg")
             with Horizontal(id="settings-actions"):
                 yield Button("Optimise my scheduler (Ctrl+O)", id="btn-optimise")
@@ -231,6 +234,13 @@ class SettingsScreen(Screen[None]):
         if (isinstance(value, str) and value != self.quiz.learner.theme
                 and value != self.app.theme and self.save("theme", value)):
             self.quiz.apply_theme(value)
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        if event.switch.id == "set-bury_related" and event.value != bool_setting(
+            self.quiz.learner, "bury_related"
+        ):
+            self.save("bury_related", event.value)
 
     def action_close(self) -> None:
         for field in self.query(Input):
