@@ -101,8 +101,8 @@ class Card:
     fact: str = ""  # the fact it tests: cards of one fact are spaced apart (see decks.facts)
     # cloze: other accepted answers per deletion number, e.g. ((1, ("resectable",)),)
     cloze_accept: tuple[tuple[int, tuple[str, ...]], ...] = ()
-    anki: AnkiRef | None = None  # the Anki note and card it was imported from / exported as
     draft: bool = False  # `draft: true`: listed and checked, not studied
+    anki: AnkiRef | None = None  # the Anki note and card it was imported from / exported as
 
     @property
     def multiple(self) -> bool:

@@ -61,8 +61,8 @@ def pin_none_of_the_above(monkeypatch: pytest.MonkeyPatch) -> None:
     says so belongs to the deck loader; here the store's reader stands in for it)."""
     real = items.card_from_data
 
-    def with_fixed(deck_id: str, card_id: str, data: dict[str, Any]) -> Card:
-        card = real(deck_id, card_id, data)
+    def with_fixed(deck_id: str, card_id: str, data: dict[str, Any], fact: str = "") -> Card:
+        card = real(deck_id, card_id, data, fact)
         choices = tuple(
             dataclasses.replace(c, fixed=c.text == NONE_OF_THE_ABOVE) for c in card.choices
         )

@@ -22,14 +22,14 @@ from tests.conftest import FakeClock
 
 
 def deck_yaml(deck_id: str, n: int) -> str:
-    quote = "As many as 35% recur."  # the third card tests a fact of its own
+    # each card quotes a sentence of its own: a fact of its own (~c0, ~c1, …)
     cards = "\n".join(
         f"""  - id: c{i}
     type: basic
     prompt: Question {i} of {deck_id}
     answer: Answer {i}
     explanation: Because.
-    source: {{id: src, quote: "{quote if i == 2 else "Sentence one."}"}}"""
+    source: {{id: src, quote: "Sentence number {i} of {deck_id}."}}"""
         for i in range(n)
     )
     return f"""\
@@ -233,7 +233,7 @@ def test_cram_leaves_every_card_state_row_unchanged(
     back = c.undo()
     assert back is not None and back.card_id == "c1" and c.summary.answered == 8
     assert c.counts().review == 1
-    # by fact: c2 quotes a sentence of its own (~c2); the others share ~c0
+    # by fact: c2 quotes a sentence of its own (~c2)
     one = cram(s, deck_ids=("mine",), facts=("~c2",))
     item = one.next_item()
     assert item is not None and item.card_id == "c2" and one.counts().review == 1

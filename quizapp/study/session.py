@@ -485,18 +485,20 @@ class StudySession:
         )
         if pk is not None:
             return pk
-        new_done, rev_done = self._done_since(start)
+        _, rev_done = self._done_since(start)
         heads: list[int] = []
         rev_left = max(0, self.learner.reviews_per_day - rev_done)
-        new_left = max(0, self.new_limit() - new_done)
+        left = self._new_left(now, start)
         self._reviews_due(now_ms, day_end)  # built, and their heads checked
-        self._new(now_ms, new_left, day_end)
+        new_left, _ = self._new(now_ms, left, day_end)  # within each deck's limit
         rq = self._reviews
         if rq is not None and rev_left:
             heads += rq.pks[: min(rq.verified, rev_left, HEAD_CHECK)]
         nq = self._news
-        if nq is not None and new_left:
-            heads += nq.pks[: min(nq.verified, new_left, HEAD_CHECK)]
+        if isinstance(nq, _NewQueue) and new_left:
+            per = left[1]
+            open_heads = [pk for pk in nq.pks[: nq.verified] if per.get(nq.deck_of[pk], 0) > 0]
+            heads += open_heads[: min(new_left, HEAD_CHECK)]
         keys = queries.relation_keys(self.db, heads)
         for head in heads:
             if keys.get(head, last) != last:
