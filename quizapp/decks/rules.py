@@ -183,8 +183,12 @@ CARD_FIELDS: Mapping[str, Field] = {
         record="sourceRef",
         hint='add `source: {id: …, quote: "…"}` saying where the fact comes from',
     ),
+    # Drafting's minimal placeholders (the fact-keys work replaces them): the fact key the
+    # cards of one sentence share, and `draft: true` until a review accepts the card.
+    "fact": Field(Kind.TEXT, pattern=CARD_ID_PATTERN, max_length=ID_MAX_LENGTH),
+    "draft": Field(Kind.BOOL),
 }
-CARD_COMMON_KEYS: tuple[str, ...] = ("id", "type", "explanation", "tags", "source")
+CARD_COMMON_KEYS: tuple[str, ...] = ("id", "type", "explanation", "tags", "source", "fact", "draft")
 CARD_COMMON_REQUIRED: tuple[str, ...] = ("id", "type", "explanation", "source")
 
 
