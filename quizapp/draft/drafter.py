@@ -23,7 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from quizapp.decks.add_ids import slugify
 from quizapp.decks.quotes import normalise
@@ -295,13 +295,13 @@ def draft_deck(doc: Document, source_id: str, drafter: Drafter | None = None) ->
             )
             fact_keys[c.fact.index] = key
         card_id = _unique(f"{key}-{c.form if c.form != 'list' else 'which'}"[:64], taken_ids)
-        ordered: dict[str, object] = {"id": card_id}
+        ordered: dict[str, Any] = {"id": card_id}
         ordered.update(c.card)
         ordered["fact"] = key
         ordered["draft"] = True
         source = ordered.pop("source")
         ordered["source"] = source
-        c.card = ordered  # type: ignore[assignment]
+        c.card = ordered
         result.cards.append(c)
     return result
 

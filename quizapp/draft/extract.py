@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from quizapp.draft.errors import DraftError
 
@@ -263,7 +263,7 @@ def parse_markdown(text: str, kind: str = "md") -> Document:
     return doc
 
 
-def _inline_text(children: list) -> Iterator[str]:  # type: ignore[type-arg]
+def _inline_text(children: list[Any]) -> Iterator[str]:
     buf = ""
     for child in children:
         if child.type in ("text", "code_inline"):

@@ -61,7 +61,7 @@ _HAS_LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
 
 @lru_cache(maxsize=1)
 def _segmenter():  # type: ignore[no-untyped-def]
-    import pysbd
+    import pysbd  # type: ignore[import-untyped]
 
     return pysbd.Segmenter(language="en", clean=False)
 
