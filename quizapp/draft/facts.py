@@ -132,7 +132,7 @@ def facts_of(doc: Document) -> list[Fact]:
     intro_of: dict[int, str] = {}
     for b in doc.blocks:
         if b.kind == "heading":
-            if b.level > 1:
+            if b.level > 1 and not is_furniture(b.text):
                 headings = [h for h in headings if h[0] < b.level] + [(b.level, b.text)]
             last_sentence = ""
             continue

@@ -194,8 +194,9 @@ class ReviewDeck:
         return []
 
     def variants(self, i: int) -> list[dict[str, Any]]:
-        """Other forms of card `i`'s fact (typed ↔ mcq for a figure, cloze ↔ mcq for a
-        term), drafted again from the deck's source text; [] when there are none."""
+        """Every form of card `i`'s fact (typed ↔ mcq for a figure, cloze ↔ mcq for a
+        term), drafted again from the deck's source text, in a stable order; [] when the
+        quote is not a sentence of the source."""
         from quizapp.draft.drafter import RuleDrafter
         from quizapp.draft.extract import parse_text
         from quizapp.draft.facts import facts_of
@@ -210,18 +211,9 @@ class ReviewDeck:
         if fact is None:
             return []
         sid = str((current.get("source") or {}).get("id", ""))
-        ids = {str(c.get("id")) for c in self.cards if isinstance(c, Mapping)}
         out: list[dict[str, Any]] = []
         for cand in RuleDrafter().variants(fact, facts, sid):
-            card = dict(cand.card)
-            if _same_question(card, current):
-                continue
-            base = f"{current.get('fact') or current.get('id')}-{cand.form}"
-            new_id, n = base[:64], 2
-            while new_id in ids and new_id != current.get("id"):
-                new_id = f"{base[:60]}-{n}"
-                n += 1
-            ordered: dict[str, Any] = {"id": new_id, **card}
+            ordered: dict[str, Any] = {"id": "", **cand.card}
             if current.get("fact"):
                 ordered["fact"] = current["fact"]
             ordered["draft"] = True
@@ -230,14 +222,30 @@ class ReviewDeck:
         return out
 
     def next_variant(self, i: int) -> dict[str, Any] | None:
-        """The next variant of card `i` (cycling), or None when its fact has no other."""
+        """The next variant of card `i` that asks something no card of the deck asks
+        (cycling through the fact's forms), with a fresh id; None when there is none."""
         options = self.variants(i)
         if not options:
             return None
-        key = str(self.cards[i].get("fact") or self.cards[i].get("id"))
-        n = self._variant_cursor.get(key, 0)
-        self._variant_cursor[key] = n + 1
-        return options[n % len(options)]
+        current = self.card(i)
+        others = [self.card(j) for j in range(len(self.cards)) if j != i]
+        key = str(current.get("fact") or current.get("id"))
+        start = self._variant_cursor.get(key, 0)
+        for step in range(len(options)):
+            n = (start + step) % len(options)
+            option = options[n]
+            if _same_question(option, current) or any(_same_question(option, o) for o in others):
+                continue
+            self._variant_cursor[key] = n + 1
+            ids = {str(o.get("id")) for o in others}
+            base = f"{current.get('fact') or current.get('id')}-{option['type']}"[:60]
+            new_id, k = base, 2
+            while new_id in ids:
+                new_id = f"{base}-{k}"
+                k += 1
+            option["id"] = new_id
+            return option
+        return None
 
     def save(self) -> None:
         out = io.StringIO()
