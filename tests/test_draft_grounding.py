@@ -19,8 +19,10 @@ BUNDLED = ROOT / "decks" / "sources" / "medscape-sts.txt"
 
 
 def test_markers_attach_to_the_sentence_they_follow() -> None:
-    got = split_sentences("A first claim is made here. [47] Then a second one follows. [5, 6] "
-                          "A third has none. A fourth has a superscript.¹²")
+    got = split_sentences(
+        "A first claim is made here. [47] Then a second one follows. [5, 6] "
+        "A third has none. A fourth has a superscript.¹²"
+    )
     assert got == [
         ("A first claim is made here.", "[47]"),
         ("Then a second one follows.", "[5, 6]"),
@@ -32,16 +34,24 @@ def test_markers_attach_to_the_sentence_they_follow() -> None:
 def test_figures_keep_hedges_outside_and_know_their_kind() -> None:
     s = "The presence of fewer than three or four nodules within 5 years gave p < 0.05 in 38%."
     got = [(f.text, f.kind) for f in figures(s)]
-    assert got == [("three or four", "count"), ("5 years", "duration"), ("p < 0.05", "p-value"),
-                   ("38%", "percent")]
+    assert got == [
+        ("three or four", "count"),
+        ("5 years", "duration"),
+        ("p < 0.05", "p-value"),
+        ("38%", "percent"),
+    ]
     assert [f.text for f in figures("In 2018, one study of Eighty percent")] == ["Eighty percent"]
 
 
 def _card(**kw: object) -> dict[str, object]:
     quote = "As many as 35% of patients develop local recurrence."
     base: dict[str, object] = {
-        "id": "x", "type": "typed", "prompt": "As many as _____ of patients develop it?",
-        "answer": "35%", "explanation": quote, "source": {"id": "s", "quote": quote},
+        "id": "x",
+        "type": "typed",
+        "prompt": "As many as _____ of patients develop it?",
+        "answer": "35%",
+        "explanation": quote,
+        "source": {"id": "s", "quote": quote},
     }
     base.update(kw)
     return base
@@ -55,18 +65,32 @@ def test_check_passes_a_grounded_card_and_names_each_fault() -> None:
     assert grounding.check(_card(), SENT, DOC) == []
     assert "the answer is not inside the quote" in grounding.check(_card(answer="40%"), SENT, DOC)
     assert any("accepted answer" in p for p in grounding.check(_card(accept=["45%"]), SENT, DOC))
-    assert any("prompt has a number" in p
-               for p in grounding.check(_card(prompt="In 2019, how many?"), SENT, DOC))
+    assert any(
+        "prompt has a number" in p
+        for p in grounding.check(_card(prompt="In 2019, how many?"), SENT, DOC)
+    )
     bad_quote = _card(source={"id": "s", "quote": "As many as 36% of patients."})
     assert grounding.check(bad_quote, SENT, DOC) == ["the quote is not in the document"]
-    cloze = {"id": "c", "type": "cloze", "explanation": SENT, "source": {"id": "s", "quote": SENT},
-             "text": "As many as 35% of patients develop {{local relapse}}."}
+    cloze = {
+        "id": "c",
+        "type": "cloze",
+        "explanation": SENT,
+        "source": {"id": "s", "quote": SENT},
+        "text": "As many as 35% of patients develop {{local relapse}}.",
+    }
     problems = grounding.check(cloze, SENT, DOC)
     assert any("deletion" in p for p in problems) and "the cloze text is not the quote" in problems
-    mcq = {"id": "m", "type": "mcq", "prompt": "Which?", "explanation": SENT,
-           "source": {"id": "s", "quote": SENT},
-           "choices": [{"text": "35%", "correct": True, "why": "says so"},
-                       {"text": "50%", "why": "invented"}]}
+    mcq = {
+        "id": "m",
+        "type": "mcq",
+        "prompt": "Which?",
+        "explanation": SENT,
+        "source": {"id": "s", "quote": SENT},
+        "choices": [
+            {"text": "35%", "correct": True, "why": "says so"},
+            {"text": "50%", "why": "invented"},
+        ],
+    }
     assert any("not the document's text" in p for p in grounding.check(mcq, SENT, DOC))
     wrong_ref = _card(source={"id": "s", "quote": SENT, "ref": "[9]"})
     assert any("ref" in p for p in grounding.check(wrong_ref, SENT, DOC))

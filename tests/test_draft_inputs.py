@@ -111,7 +111,9 @@ def test_markdown_lists_give_one_fact_per_item_with_intro(tmp_path: Path) -> Non
     facts = facts_of(extract(_md(tmp_path)))
     items = [f for f in facts if f.kind == "item"]
     assert [f.text for f in items[:3]] == [
-        "thiazide diuretics", "calcium channel blockers", "ACE inhibitors"
+        "thiazide diuretics",
+        "calcium channel blockers",
+        "ACE inhibitors",
     ]
     assert all(f.intro == "First-line drugs include the following:" for f in items[:3])
     assert items[0].headings == ("Drugs",)
@@ -130,8 +132,11 @@ def test_markdown_list_becomes_a_which_of_the_following_card(tmp_path: Path) -> 
     wrong = {ch.text for ch in card.choices if not ch.correct}
     assert right == {"thiazide diuretics", "calcium channel blockers", "ACE inhibitors"}
     assert wrong and wrong <= {"spironolactone", "beta blockers"}
-    assert all("Second-line drugs include the following:" in ch.why for ch in card.choices
-               if not ch.correct)
+    assert all(
+        "Second-line drugs include the following:" in ch.why
+        for ch in card.choices
+        if not ch.correct
+    )
 
 
 def test_furniture_and_questions_are_not_facts(tmp_path: Path) -> None:

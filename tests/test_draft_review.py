@@ -34,8 +34,9 @@ def _ids(deck: Path) -> list[str]:
 
 def test_plain_review_accepts_rejects_and_keeps_comments(drafted: Path) -> None:
     before = _ids(drafted)
-    out = CliRunner().invoke(cli, ["decks", "review", "--plain", str(drafted)],
-                             input="a\nr\ns\nq\n")
+    out = CliRunner().invoke(
+        cli, ["decks", "review", "--plain", str(drafted)], input="a\nr\ns\nq\n"
+    )
     assert out.exit_code == 0, out.output
     assert "1 accepted, 0 edited, 1 rejected" in out.output
     after = _ids(drafted)
@@ -58,8 +59,11 @@ def test_edit_is_rechecked_and_refused_when_ungrounded(drafted: Path) -> None:
     assert ReviewDeck(drafted).card(i)["answer"] == card["answer"]  # unchanged on disk
     unknown = {**card, "colour": "red"}
     assert any("unknown key" in p for p in rd.replace(i, unknown))
-    good = {**card, "prompt": "Up to what share of patients develop local recurrence or "
-                              "distant metastases after resection plus adjuvant therapy?"}
+    good = {
+        **card,
+        "prompt": "Up to what share of patients develop local recurrence or "
+        "distant metastases after resection plus adjuvant therapy?",
+    }
     assert rd.replace(i, good) == []
     assert ReviewDeck(drafted).card(i)["prompt"].startswith("Up to what share")
     assert check_paths([drafted])[1] == []
@@ -85,7 +89,10 @@ def test_next_variant_swaps_the_card_for_another_form(drafted: Path) -> None:
     variant = rd.next_variant(i)
     assert variant is not None and variant["fact"] == first["fact"]
     assert (variant["type"], variant.get("prompt"), variant.get("text")) != (
-        first["type"], first.get("prompt"), first.get("text"))
+        first["type"],
+        first.get("prompt"),
+        first.get("text"),
+    )
     assert rd.replace(i, variant) == []
     assert ReviewDeck(drafted).card(i)["id"] == variant["id"]
     assert check_paths([drafted])[1] == []

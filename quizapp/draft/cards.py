@@ -42,6 +42,7 @@ class Candidate:
     form: str  # "typed" | "cloze" | "mcq" | "list"
     tested: tuple[tuple[int, int], ...] = ()
     facts: tuple[Fact, ...] = field(default=())  # list cards: the items they draw on
+    question_text: str | None = None  # normalised prompt + text (near-duplicate checks)
 
     @property
     def sentence(self) -> str | None:

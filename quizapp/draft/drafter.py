@@ -18,12 +18,14 @@ wrong options from. `variants` gives the other forms of one fact's spans, for re
 
 from __future__ import annotations
 
-import difflib
+import bisect
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from rapidfuzz import fuzz
 
 from quizapp.decks.add_ids import slugify
 from quizapp.decks.quotes import normalise
@@ -91,8 +93,17 @@ class RuleDrafter:
 
     def __init__(self, max_per_fact: int = 3) -> None:
         self.max_per_fact = max_per_fact
+        self._cache: tuple[Sequence[Fact], _Analysis] | None = None
 
     def analyse(self, facts: Sequence[Fact]) -> _Analysis:
+        cached = self._cache
+        if cached is not None and cached[0] is facts:
+            return cached[1]
+        result = self._analyse(facts)
+        self._cache = (facts, result)
+        return result
+
+    def _analyse(self, facts: Sequence[Fact]) -> _Analysis:
         index = TermIndex(f.text for f in facts)
         figs: dict[int, list[Figure]] = {}
         tms: dict[int, list[Term]] = {}
@@ -138,7 +149,13 @@ class RuleDrafter:
                 out.append(Candidate(card, fact, "cloze", ((t.start, t.end),)))
             if t.kind in _TERM_LABEL:
                 card = mcq_card(
-                    fact, t.start, t.end, _TERM_LABEL[t.kind], a.alt_terms[t.kind], source_id, tags
+                    fact,
+                    t.start,
+                    t.end,
+                    _TERM_LABEL[t.kind],
+                    self._term_alts(fact, t, a),
+                    source_id,
+                    tags,
                 )
                 if card:
                     out.append(Candidate(card, fact, "mcq", ((t.start, t.end),)))
@@ -153,11 +170,19 @@ class RuleDrafter:
 
     @staticmethod
     def _figure_alts(fact: Fact, g: Figure, a: _Analysis) -> list[Alternative]:
-        return [
-            x
-            for x in a.alt_figures[g.kind]
-            if x.fact.index != fact.index and x.values and x.values != g.values
-        ]
+        return _nearest(
+            a.alt_figures[g.kind],
+            fact.index,
+            lambda x: x.fact.index != fact.index and bool(x.values) and x.values != g.values,
+        )
+
+    @staticmethod
+    def _term_alts(fact: Fact, t: Term, a: _Analysis) -> list[Alternative]:
+        return _nearest(
+            a.alt_terms[t.kind],
+            fact.index,
+            lambda x: x.fact.index != fact.index and x.text.casefold() != t.text.casefold(),
+        )
 
     def _fact_cards(self, f: Fact, a: _Analysis, source_id: str) -> list[Candidate]:
         tags = _tags(f)
@@ -199,7 +224,7 @@ class RuleDrafter:
             if t in chosen or t.kind not in _TERM_LABEL or any(_shares_word(t, c) for c in chosen):
                 continue
             card = mcq_card(
-                f, t.start, t.end, _TERM_LABEL[t.kind], a.alt_terms[t.kind], source_id, tags
+                f, t.start, t.end, _TERM_LABEL[t.kind], self._term_alts(f, t, a), source_id, tags
             )
             if card:
                 out.append(Candidate(card, f, "mcq", ((t.start, t.end),)))
@@ -219,6 +244,26 @@ class RuleDrafter:
             if card:
                 out.append(Candidate(card, members[0], "list", (), tuple(members)))
         return out
+
+
+def _nearest(
+    alts: Sequence[Alternative], index: int, keep: Callable[[Alternative], bool], limit: int = 8
+) -> list[Alternative]:
+    """Up to `limit` alternatives that `keep` accepts, the nearest to fact `index` in the
+    document first (its neighbouring statements are the likeliest same-kind items)."""
+    pos = bisect.bisect_left(alts, index, key=lambda x: x.fact.index)
+    out: list[Alternative] = []
+    lo, hi = pos - 1, pos
+    while (lo >= 0 or hi < len(alts)) and len(out) < limit:
+        d_lo = index - alts[lo].fact.index if lo >= 0 else None
+        d_hi = alts[hi].fact.index - index if hi < len(alts) else None
+        if d_hi is None or (d_lo is not None and d_lo <= d_hi):
+            x, lo = alts[lo], lo - 1
+        else:
+            x, hi = alts[hi], hi + 1
+        if keep(x):
+            out.append(x)
+    return out
 
 
 def _shares_word(a: Term, b: Term) -> bool:
@@ -250,8 +295,13 @@ def fact_slug(fact: Fact, a_terms: Sequence[Term], a_figs: Sequence[Figure]) -> 
     return slugify(basis, 40)
 
 
-def _question(card: dict[str, object]) -> str:
-    return normalise(str(card.get("prompt", "")) + " " + str(card.get("text", ""))).casefold()
+def _question(c: Candidate) -> str:
+    """The question's text, normalised once per candidate."""
+    q = c.question_text
+    if q is None:
+        q = normalise(str(c.card.get("prompt", "")) + " " + str(c.card.get("text", ""))).casefold()
+        c.question_text = q
+    return q
 
 
 def _answer(c: Candidate) -> str:
@@ -267,17 +317,26 @@ def draft_deck(doc: Document, source_id: str, drafter: Drafter | None = None) ->
     text = doc.text()
     result = DraftDeck(facts=facts, cards=[])
     kept: list[Candidate] = []
+    by_answer: dict[str, list[Candidate]] = defaultdict(list)  # near-duplicates share one
+    by_span: set[tuple[int, tuple[int, int]]] = set()
     for c in drafter.draft(doc, facts, source_id):
         problems = grounding.check(c.card, c.sentence, text)
         if problems:
             result.rejected.append((c, problems))
             continue
-        if any(_near_duplicate(c, k) for k in kept):
+        spans = {(c.fact.index, span) for span in c.tested}
+        answer = _answer(c)
+        if (spans & by_span) or (
+            c.form != "list" and any(_near_duplicate(c, k) for k in by_answer[answer])
+        ):
             result.duplicates += 1
             continue
+        by_span |= spans
+        by_answer[answer].append(c)
         kept.append(c)
     # ids and fact keys: from the fact's own words, so a re-draft gives the same ones
-    analysis = RuleDrafter().analyse(facts) if kept else None
+    rules = drafter if isinstance(drafter, RuleDrafter) else RuleDrafter()
+    analysis = rules.analyse(facts) if kept else None
     fact_keys: dict[int, str] = {}
     taken_facts: set[str] = set()
     taken_ids: set[str] = set()
@@ -307,13 +366,8 @@ def draft_deck(doc: Document, source_id: str, drafter: Drafter | None = None) ->
 
 
 def _near_duplicate(a: Candidate, b: Candidate) -> bool:
-    if a.card.get("type") == "mcq" and a.form == "list":
-        return False
-    same_answer = a.fact.index == b.fact.index and bool(set(a.tested) & set(b.tested))
-    if same_answer:
-        return True
-    ratio = difflib.SequenceMatcher(None, _question(a.card), _question(b.card)).ratio()
-    return ratio >= NEAR_DUPLICATE and _answer(a) == _answer(b)
+    """Two cards with the same answer whose questions are nearly the same text."""
+    return fuzz.ratio(_question(a), _question(b)) >= NEAR_DUPLICATE * 100
 
 
 def _unique(base: str, taken: set[str]) -> str:

@@ -337,6 +337,40 @@ def _pdf(path: Path, data: bytes) -> Document:
     return doc
 
 
+_FUNCTION_ENDINGS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "that",
+        "which",
+        "who",
+        "than",
+        "as",
+        "from",
+        "into",
+    ]
+)
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
 
 
@@ -356,10 +390,14 @@ def _pdf_blocks(text: str) -> str:
         if not stripped:
             continue
         short = len(stripped) < typical * 0.7
-        if (
-            (short and stripped[-1:] in ".!?:")
-            or (short and _looks_like_heading(stripped))
-            or _ITEM.match(nxt)
-        ):
+        prev = lines[i - 1].strip() if i else ""
+        heading = (
+            short
+            and _looks_like_heading(stripped)
+            and nxt[:1].isupper()
+            and (not prev or prev[-1:] in ".!?:")
+            and stripped.split()[-1].lower() not in _FUNCTION_ENDINGS
+        )
+        if (short and stripped[-1:] in ".!?:") or heading or _ITEM.match(nxt):
             out.append("")
     return "\n".join(out)

@@ -11,7 +11,8 @@ document does not give (for typed answers: that the answer does not give).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
+from functools import lru_cache
 from typing import Any
 
 from quizapp.decks import cloze as cloze_syntax
@@ -31,15 +32,22 @@ def inside(part: str, whole: str) -> bool:
     return bool(p) and p in _fold(whole)
 
 
-def _numbers_ok(text: str, allowed: Sequence[float]) -> bool:
+def _numbers_ok(text: str, allowed: Collection[float]) -> bool:
     return all(n in allowed for n in numbers_in(text))
+
+
+@lru_cache(maxsize=4)
+def _prepared(document: str) -> tuple[str, str, frozenset[float]]:
+    """The normalised document, case-folded too, and its numbers: once per document."""
+    doc = normalise(document)
+    return doc, doc.casefold(), frozenset(numbers_in(doc))
 
 
 def check(card: Mapping[str, Any], sentence: str | None, document: str) -> list[str]:
     """What is wrong with `card` against the `sentence` it was drafted from (None for a
     card drawing on several) and the whole `document` text; [] when it is grounded."""
     problems: list[str] = []
-    doc = normalise(document)
+    doc, folded, doc_numbers = _prepared(document)
     source = card.get("source") or {}
     quote = str(source.get("quote", ""))
     if not quote_in_normalised(quote, doc):
@@ -51,12 +59,10 @@ def check(card: Mapping[str, Any], sentence: str | None, document: str) -> list[
         after = markers_after(quote, doc) or []
         if ref != " ".join(after):
             problems.append(f"ref {ref!r} is not the marker after the quote ({after})")
-    doc_numbers = numbers_in(doc)
-    quote_numbers = numbers_in(quote)
     ctype = card.get("type")
     prompt = str(card.get("prompt", ""))
-    if not _numbers_ok(prompt, quote_numbers):
-        problems.append("the prompt has a number the quote does not give")
+    if not _numbers_ok(prompt, doc_numbers):  # the prompt may carry a heading as context
+        problems.append("the prompt has a number the document does not give")
     if not _numbers_ok(str(card.get("explanation", "")), doc_numbers):
         problems.append("the explanation has a number the document does not give")
     if ctype in ("typed", "basic"):
@@ -88,7 +94,7 @@ def check(card: Mapping[str, Any], sentence: str | None, document: str) -> list[
             text = str(c.get("text", ""))
             if c.get("correct") and not inside(text, quote):
                 problems.append(f"correct option {text!r} is not inside the quote")
-            if not inside(text, doc):
+            if not _fold(text) or _fold(text) not in folded:
                 problems.append(f"option {text!r} is not the document's text")
             if not _numbers_ok(str(c.get("why", "")), doc_numbers):
                 problems.append(f"the reason for {text!r} has a number the document lacks")

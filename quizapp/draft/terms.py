@@ -114,23 +114,25 @@ def number_value(word: str) -> float | None:
     return None
 
 
-_NUMBER_TOKEN = re.compile(rf"(?i){_DIGITS}|{_WORDNUM}")
+_NUMBER_WORDS = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:-[A-Za-z]+)?")
 
 
-def numbers_in(text: str) -> list[float]:
-    """Every number written in `text` (digits or words), as values."""
+@lru_cache(maxsize=8192)
+def numbers_in(text: str) -> tuple[float, ...]:
+    """Every number written in `text` (digits or whole number words), as values."""
     out: list[float] = []
-    for m in _NUMBER_TOKEN.finditer(text):
-        # word numbers only as whole words ("one" in "someone" is not a number)
-        s, e = m.span()
-        if m.group(0)[:1].isalpha() and (
-            (s > 0 and text[s - 1].isalpha()) or (e < len(text) and text[e].isalpha())
-        ):
-            continue
-        v = number_value(" ".join(m.group(0).split()))
-        if v is not None:
-            out.append(v)
-    return out
+    for m in _NUMBER_WORDS.finditer(text):
+        word = m.group(0)
+        if word[0].isdigit():
+            try:
+                out.append(float(word.rstrip(",").replace(",", "")))
+            except ValueError:
+                continue
+        else:
+            v = number_value(word)
+            if v is not None and word.lower() != "half":
+                out.append(v)
+    return tuple(out)
 
 
 _KIND_OF = {
@@ -154,7 +156,7 @@ def figures(sentence: str) -> list[Figure]:
         start = m.start()
         if start > 0 and sentence[start - 1] in "([" and kind == "count":
             continue
-        out.append(Figure(start, m.end(), text, kind, tuple(numbers_in(text))))
+        out.append(Figure(start, m.end(), text, kind, numbers_in(text)))
     return out
 
 
