@@ -44,7 +44,7 @@ from quizapp.draft.terms import Figure, Term, TermIndex, figures, terms
 
 __all__ = ["DraftDeck", "Drafter", "RuleDrafter", "draft_deck", "fact_slug"]
 
-NEAR_DUPLICATE = 0.9  # question texts at least this similar, with the same answer
+NEAR_DUPLICATE = 0.85  # question texts at least this similar, with the same answer
 
 
 class Drafter(Protocol):
@@ -54,7 +54,9 @@ class Drafter(Protocol):
 
     def draft(self, doc: Document, facts: Sequence[Fact], source_id: str) -> list[Candidate]: ...
 
-    def variants(self, fact: Fact, facts: Sequence[Fact], source_id: str) -> list[Candidate]: ...
+    def variants(
+        self, fact: Fact, facts: Sequence[Fact], source_id: str, title: str = ""
+    ) -> list[Candidate]: ...
 
 
 @dataclass(slots=True)
@@ -95,16 +97,16 @@ class RuleDrafter:
         self.max_per_fact = max_per_fact
         self._cache: tuple[Sequence[Fact], _Analysis] | None = None
 
-    def analyse(self, facts: Sequence[Fact]) -> _Analysis:
+    def analyse(self, facts: Sequence[Fact], title: str = "") -> _Analysis:
         cached = self._cache
         if cached is not None and cached[0] is facts:
             return cached[1]
-        result = self._analyse(facts)
+        result = self._analyse(facts, title)
         self._cache = (facts, result)
         return result
 
-    def _analyse(self, facts: Sequence[Fact]) -> _Analysis:
-        index = TermIndex(f.text for f in facts)
+    def _analyse(self, facts: Sequence[Fact], title: str) -> _Analysis:
+        index = TermIndex((f.text for f in facts), title)
         figs: dict[int, list[Figure]] = {}
         tms: dict[int, list[Term]] = {}
         alt_f: dict[str, list[Alternative]] = defaultdict(list)
@@ -120,17 +122,19 @@ class RuleDrafter:
         return _Analysis(index, figs, tms, alt_f, alt_t)
 
     def draft(self, doc: Document, facts: Sequence[Fact], source_id: str) -> list[Candidate]:
-        a = self.analyse(facts)
+        a = self.analyse(facts, doc.title)
         out: list[Candidate] = []
         for f in facts:
             out.extend(self._fact_cards(f, a, source_id)[: self.max_per_fact])
         out.extend(self._list_cards(facts, source_id))
         return out
 
-    def variants(self, fact: Fact, facts: Sequence[Fact], source_id: str) -> list[Candidate]:
+    def variants(
+        self, fact: Fact, facts: Sequence[Fact], source_id: str, title: str = ""
+    ) -> list[Candidate]:
         """Every form of every span of `fact`: typed and mcq for figures, cloze and mcq for
         terms (the drafted cards first)."""
-        a = self.analyse(facts)
+        a = self.analyse(facts, title)
         out: list[Candidate] = list(self._fact_cards(fact, a, source_id))
         tags = _tags(fact)
         for g in a.figures[fact.index]:

@@ -337,6 +337,7 @@ def _pdf(path: Path, data: bytes) -> Document:
     return doc
 
 
+_END_MARKER = re.compile(r"\s*(?:\[\d[\d,\s–-]*\]\s*)+$")
 _FUNCTION_ENDINGS = frozenset(
     [
         "a",
@@ -381,6 +382,7 @@ def _pdf_blocks(text: str) -> str:
     out: list[str] = []
     widths = sorted(len(ln) for ln in lines if ln.strip())
     typical = widths[len(widths) * 3 // 4] if widths else 80
+    broke = True  # the previous line ended a block
     for i, line in enumerate(lines):
         if _PAGE_NUMBER.match(line):
             continue
@@ -388,16 +390,18 @@ def _pdf_blocks(text: str) -> str:
         stripped = line.strip()
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if not stripped:
+            broke = True
             continue
+        bare = _END_MARKER.sub("", stripped)  # "… 7 years. [1]" ends a sentence too
         short = len(stripped) < typical * 0.7
-        prev = lines[i - 1].strip() if i else ""
         heading = (
             short
             and _looks_like_heading(stripped)
             and nxt[:1].isupper()
-            and (not prev or prev[-1:] in ".!?:")
+            and broke
             and stripped.split()[-1].lower() not in _FUNCTION_ENDINGS
         )
-        if (short and stripped[-1:] in ".!?:") or heading or _ITEM.match(nxt):
+        broke = bool((short and bare[-1:] in ".!?:") or heading or _ITEM.match(nxt))
+        if broke:
             out.append("")
     return "\n".join(out)

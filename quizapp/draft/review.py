@@ -206,13 +206,14 @@ class ReviewDeck:
         text = self.source_text()
         if not text or not quote:
             return []
-        facts = facts_of(parse_text(text))
+        doc = parse_text(text)
+        facts = facts_of(doc)
         fact = next((f for f in facts if normalise(f.text) == quote), None)
         if fact is None:
             return []
         sid = str((current.get("source") or {}).get("id", ""))
         out: list[dict[str, Any]] = []
-        for cand in RuleDrafter().variants(fact, facts, sid):
+        for cand in RuleDrafter().variants(fact, facts, sid, doc.title):
             ordered: dict[str, Any] = {"id": "", **cand.card}
             if current.get("fact"):
                 ordered["fact"] = current["fact"]

@@ -655,7 +655,10 @@ class TermIndex:
     """Document frequencies of content words, for salience ("frequent here, rare in
     general English")."""
 
-    def __init__(self, sentences: Iterable[str]) -> None:
+    def __init__(self, sentences: Iterable[str], title: str = "") -> None:
+        # the title's words name the document's subject: a term made only of them is what
+        # every sentence is about, a poor blank ("soft-tissue sarcomas" in a sarcoma page)
+        self.topic = frozenset(w.lower() for w in _TOKEN.findall(title))
         self.doc_freq: Counter[str] = Counter()
         for s in sentences:
             self.doc_freq.update({w.lower() for w in _TOKEN.findall(s)})
@@ -674,6 +677,8 @@ class TermIndex:
             score += 1.0  # eponyms, names, acronyms
         if re.search(r"(?i)'s$", words[0]) or "’s" in text:
             score += 0.5
+        if self.topic and all(w.lower() in self.topic for w in words):
+            score *= 0.5
         return score
 
 
