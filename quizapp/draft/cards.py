@@ -143,6 +143,15 @@ def _content_words(text: str) -> set[str]:
     return {w.lower().rstrip("s") for w in re.findall(r"[\w-]+", text) if len(w) > 3}
 
 
+def _specific(term: str) -> bool:
+    """A term specific enough for a multiple-choice question: two words or more, or one
+    word rare in general English (an eponym, "lymphadenectomy")."""
+    from quizapp.draft.terms import rarity
+
+    words = term.split()
+    return len(words) >= 2 or (len(words) == 1 and rarity(words[0]) >= 3.0)
+
+
 def mcq_card(
     fact: Fact,
     start: int,
@@ -156,6 +165,8 @@ def mcq_card(
     """The sentence with one span blanked; the options are the span and same-kind items the
     document gives elsewhere, each `why` saying where the document puts it."""
     answer = fact.text[start:end]
+    if not figure and not _specific(answer):
+        return None  # "dissection", "diagnosis": too general to have clear wrong options
     picked: list[Alternative] = []
     seen = {answer.casefold()}
     sentence_words = _content_words(fact.text)
@@ -165,6 +176,8 @@ def mcq_card(
             continue
         if not figure and _content_words(alt.text) & sentence_words:
             continue  # shares a word with the sentence: could be a synonym, or a give-away
+        if not figure and (not _specific(alt.text) or any(key in s or s in key for s in seen)):
+            continue  # a bare everyday word, or a part of an option already taken
         seen.add(key)
         picked.append(alt)
         if len(picked) == 3:

@@ -44,6 +44,7 @@ from quizapp.draft.terms import Figure, Term, TermIndex, figures, terms
 
 __all__ = ["DraftDeck", "Drafter", "RuleDrafter", "draft_deck", "fact_slug"]
 
+EXTRA_CLOZE_SCORE = 4.0  # a third card's term must be at least this salient
 NEAR_DUPLICATE = 0.85  # question texts at least this similar, with the same answer
 
 
@@ -227,12 +228,28 @@ class RuleDrafter:
         for t in a.terms[f.index]:
             if t in chosen or t.kind not in _TERM_LABEL or any(_shares_word(t, c) for c in chosen):
                 continue
+            if a.index.is_topic(t.text):
+                continue  # the document's own subject: every option would fit the page
             card = mcq_card(
                 f, t.start, t.end, _TERM_LABEL[t.kind], self._term_alts(f, t, a), source_id, tags
             )
             if card:
                 out.append(Candidate(card, f, "mcq", ((t.start, t.end),)))
                 break
+        # room left: one more cloze on the best key term no card of this sentence tests yet
+        # (a separate card, so it may share a word with the others' answers)
+        tested = [span for c in out for span in c.tested]
+        for t in a.terms[f.index]:
+            if len(out) >= self.max_per_fact or t.score < EXTRA_CLOZE_SCORE:
+                break
+            if t.kind == "claim" or any(t.start < e and t.end > s for s, e in tested):
+                continue
+            if f.text.casefold().count(t.text.casefold()) > 1:
+                continue
+            card = cloze_card(f, [t], source_id, tags)
+            if card:
+                out.append(Candidate(card, f, "cloze", ((t.start, t.end),)))
+            break
         return out
 
     def _list_cards(self, facts: Sequence[Fact], source_id: str) -> list[Candidate]:

@@ -643,8 +643,13 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_NOT_CONDITIONS = frozenset(("diagnosis", "prognosis", "diagnoses", "prognoses"))
+
+
 def term_kind(text: str) -> str:
     last = text.split()[-1] if text.split() else ""
+    if last.lower() in _NOT_CONDITIONS:
+        return ""
     for kind, pattern in _KINDS:
         if pattern.search(last):
             return kind
@@ -662,6 +667,10 @@ class TermIndex:
         self.doc_freq: Counter[str] = Counter()
         for s in sentences:
             self.doc_freq.update({w.lower() for w in _TOKEN.findall(s)})
+
+    def is_topic(self, term: str) -> bool:
+        words = _TOKEN.findall(term)
+        return bool(self.topic) and bool(words) and all(w.lower() in self.topic for w in words)
 
     def salience(self, words: Sequence[str], capitalised_inside: bool) -> float:
         total = 0.0
