@@ -274,6 +274,8 @@ def time_pdf(words: int, runs: int) -> dict[str, Any]:
             "pdf_draft_s": statistics.median(times),
             "pdf_runs_s": times,
             "pdf_facts": len(result.facts),
+            "pdf_dropped_ungrounded": len(result.rejected),
+            "pdf_dropped_near_duplicates": result.duplicates,
             **{f"pdf_{k}": v for k, v in q.items()},
         }
     finally:
@@ -293,6 +295,10 @@ def main() -> None:
         f"PDF: {speed['pdf_words']} words, {speed['pdf_pages']} pages → "
         f"{speed['pdf_facts']} facts, {speed['pdf_cards']} cards in "
         f"{speed['pdf_draft_s']:.2f} s (median of {args.runs}; target ≤ 10 s)"
+    )
+    print(
+        f"  dropped while drafting: {speed['pdf_dropped_ungrounded']} failing the grounding "
+        f"checks, {speed['pdf_dropped_near_duplicates']} near-duplicates"
     )
     print(
         f"  answer not in quote: {speed['pdf_answer_not_in_quote']}; grounding failures: "
