@@ -34,8 +34,8 @@ class ReviewScreen(Screen[None]):
         Binding("v", "variant", "Variant"),
         Binding("s", "skip", "Skip"),
         Binding("q", "quit_review", "Quit"),
-        Binding("ctrl+s", "save_edit", "Save edit", show=False, priority=True),
-        Binding("escape", "cancel_edit", "Cancel edit", show=False),
+        Binding("ctrl+s", "save_edit", "Save edit", priority=True),
+        Binding("escape", "cancel_edit", "Cancel edit"),
     ]
 
     DEFAULT_CSS = """
@@ -101,6 +101,17 @@ class ReviewScreen(Screen[None]):
     def editing(self) -> bool:
         return self.has_class("editing")
 
+    _EDIT_ACTIONS = frozenset(("save_edit", "cancel_edit"))
+    _CARD_ACTIONS = frozenset(("accept", "edit", "edit_external", "reject", "variant", "skip"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows the keys of the current mode: the card's, or the editor's."""
+        if action in self._EDIT_ACTIONS:
+            return self.editing
+        if action in self._CARD_ACTIONS or action == "quit_review":
+            return not self.editing
+        return True
+
     # -- actions -----------------------------------------------------------------------
 
     def action_accept(self) -> None:
@@ -145,6 +156,7 @@ class ReviewScreen(Screen[None]):
         editor = self.query_one("#review-editor", TextArea)
         editor.text = card_yaml(self.deck.card(self.current))
         self.add_class("editing")
+        self.refresh_bindings()
         editor.focus()
         self._say("Editing: ctrl+s saves (after the checks), Esc cancels.")
 
@@ -168,6 +180,7 @@ class ReviewScreen(Screen[None]):
     def action_cancel_edit(self) -> None:
         if self.editing:
             self.remove_class("editing")
+            self.refresh_bindings()
             self._say("Edit cancelled; the card is unchanged.")
 
     def action_quit_review(self) -> None:
@@ -186,6 +199,7 @@ class ReviewScreen(Screen[None]):
             self._say("Not saved: " + "; ".join(problems))
             return
         self.remove_class("editing")
+        self.refresh_bindings()
         self.counts["edited"] += 1
         self.show_next("Saved the edited card (still a draft: accept it to study it).")
 
