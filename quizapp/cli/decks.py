@@ -130,3 +130,114 @@ def add_ids(app: AppContext, file: Path) -> None:
         click.echo(f"Added {len(added)} id(s) to {file}: {', '.join(added)}")
     else:
         click.echo(f"Every card in {file} already has an id.")
+
+
+@decks.command("review")
+@click.argument("deck", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--plain", is_flag=True, help="Review line by line instead of in the TUI.")
+def review(deck: Path, plain: bool) -> None:
+    """Walk a deck's draft cards: accept, edit, reject, or try the next variant.
+
+    Drafts (`draft: true`) are listed but not studied until accepted. Every change is
+    saved at once; comments and card order are kept.
+    """
+    import sys
+
+    from quizapp.draft.errors import DraftError
+    from quizapp.draft.review import ReviewDeck
+
+    if not deck.exists():
+        raise click.ClickException(f"{deck}: no such file")
+    try:
+        rd = ReviewDeck(deck)
+    except DraftError as e:
+        raise click.ClickException(str(e)) from None
+    if not rd.drafts():
+        click.echo(f"No draft cards in {deck}: nothing to review.")
+        return
+    if not plain and sys.stdin.isatty() and sys.stdout.isatty():
+        try:
+            from quizapp.tui.app import run_review
+        except ImportError:
+            plain = True
+        else:
+            run_review(deck)
+            return
+    try:
+        _plain_review(rd)
+    except DraftError as e:
+        raise click.ClickException(str(e)) from None
+
+
+_REVIEW_KEYS = "[a]ccept  [e]dit  [r]eject  [v]ariant  [s]kip  [q]uit"
+
+
+def _plain_review(rd: object) -> None:
+    """The line-based review loop (reads commands from stdin; EOF quits)."""
+    from quizapp.draft.errors import DraftError
+    from quizapp.draft.review import ReviewDeck, card_yaml, describe, parse_card
+
+    assert isinstance(rd, ReviewDeck)
+    accepted = rejected = edited = 0
+    skipped: set[str] = set()
+    while True:
+        pending = [i for i in rd.drafts() if str(rd.cards[i].get("id")) not in skipped]
+        if not pending:
+            break
+        i = pending[0]
+        card = rd.card(i)
+        total = len(rd.drafts())
+        click.echo("")
+        click.echo(f"Draft {len(rd.drafts()) - len(pending) + 1} of {total}")
+        for line in describe(card):
+            click.echo("  " + line)
+        click.echo(_REVIEW_KEYS)
+        try:
+            command = input("> ").strip().lower()
+        except EOFError:
+            break
+        if command in ("a", "accept"):
+            rd.accept(i)
+            accepted += 1
+            click.echo(f"Accepted {card.get('id')}.")
+        elif command in ("r", "reject"):
+            rd.reject(i)
+            rejected += 1
+            click.echo(f"Rejected {card.get('id')} (removed from the deck).")
+        elif command in ("v", "variant"):
+            variant = rd.next_variant(i)
+            if variant is None:
+                click.echo("No other variant for this fact.")
+                continue
+            problems = rd.replace(i, variant)
+            click.echo(
+                f"Now {variant['id']} ({variant['type']})." if not problems
+                else "Variant refused: " + "; ".join(problems)
+            )
+        elif command in ("e", "edit"):
+            text = click.edit(card_yaml(card), extension=".yaml")
+            if text is None:
+                click.echo("Unchanged.")
+                continue
+            try:
+                problems = rd.replace(i, parse_card(text))
+            except DraftError as e:
+                problems = [str(e)]
+            if problems:
+                click.echo("Edit refused (the card is unchanged):")
+                for p in problems:
+                    click.echo(f"  - {p}")
+            else:
+                edited += 1
+                click.echo("Saved the edited card (still a draft: accept it to study it).")
+        elif command in ("s", "skip", "n", "next"):
+            skipped.add(str(card.get("id")))
+        elif command in ("q", "quit"):
+            break
+        else:
+            click.echo(f"Unknown command {command!r}: {_REVIEW_KEYS}")
+    left = len(rd.drafts())
+    click.echo(
+        f"Reviewed {rd.path}: {accepted} accepted, {edited} edited, {rejected} rejected; "
+        f"{left} draft(s) left."
+    )

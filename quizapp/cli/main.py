@@ -210,6 +210,7 @@ COMMAND_MODULES: dict[str, str] = {
     "advise": "optimize",
     "backup": "backup",
     "decks": "decks",
+    "draft": "draft",
     "export": "interop",
     "import": "interop",
     "learners": "learners",

@@ -399,3 +399,10 @@ def run_app(
     """Open the app in the terminal (what bare `quizapp` does; `quizapp quiz` may pass
     start="quiz")."""
     make_app(db=db, deck_dirs=deck_dirs, learner_name=learner_name, start=start).run()
+
+
+def run_review(path: Path) -> None:
+    """Open the review screen on a deck's draft cards (`quizapp decks review DECK`)."""
+    from quizapp.tui.screens.review import ReviewApp
+
+    ReviewApp(path).run()
