@@ -123,9 +123,9 @@ _NONEMPTY = {
 def _t(value: object, *, required: bool = False) -> str:
     if type(value) is not _TEXT:
         raise _Reject
-    if required and not value.strip():  # type: ignore[union-attr]
+    if required and not value.strip():
         raise _Reject
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _opt(d: dict[str, object], key: str, *, required: bool = False) -> str:
@@ -142,7 +142,7 @@ def _str_list(value: object) -> list[str]:
     for v in value:
         if type(v) is not _TEXT:
             raise _Reject
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _tag_tuple(value: object) -> tuple[str, ...]:

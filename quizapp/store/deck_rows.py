@@ -175,6 +175,7 @@ def _card_entry(
     tail += f', "type": "{ctype.value}"}}'
     payload = f'{first}, "line": {int(line)}, {tail}'
     digest = hashlib.sha1(f"{first}, {tail}".encode()).hexdigest()
+    ords: Sequence[int]
     if ctype is CardType.CLOZE:
         ords, plain = ords_and_plain(text)
     else:

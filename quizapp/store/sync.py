@@ -106,9 +106,9 @@ def _scan(db: Database, paths: Iterable[Path]) -> _Scan:
     # not scanned any more — moved or copied elsewhere — is taken over by its new file.)
     owners = {r["id"]: path for path, r in known.items()}
     scanned = set()
-    for f in files:
+    for path in files:
         with suppress(OSError, RuntimeError):
-            scanned.add(str(f.resolve()))
+            scanned.add(str(path.resolve()))
     plan = [_plan(path, known) for path in files]
     jobs: list[tuple[str, str | None]] = []
     sizes: list[int] = []
