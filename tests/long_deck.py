@@ -37,11 +37,11 @@ cards:
       - {{text: "Second", correct: true, why: "Yes."}}
       - {{text: "Third", why: "No."}}
     explanation: The first two.
-    source: {{id: src, quote: "Sentence one."}}
+    source: {{id: src, quote: "Sentence two."}}
   - id: basic-1
     type: basic
     prompt: Front one
     answer: Back one
     explanation: Because one.
-    source: {{id: src, quote: "Sentence one."}}
+    source: {{id: src, quote: "Sentence three."}}
 """

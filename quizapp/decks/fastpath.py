@@ -52,7 +52,7 @@ _TEXT = str
 
 #: The text fields of a card (besides id and type) the fast path reads; the rest of a
 #: card's keys are lists (accept, tags, choices) or the source (tests/test_decks_rules.py).
-CARD_TEXT_FIELDS = ("prompt", "answer", "text", "explanation", "fact")
+CARD_TEXT_FIELDS = ("prompt", "answer", "text", "explanation")
 
 
 def yaml_rs_module() -> object | None:

@@ -156,6 +156,10 @@ def _meta(card: Card, deck: Deck, **extra: Any) -> str:
             }
     if card.accept:
         meta["accept"] = list(card.accept)
+    if card.cloze_accept:
+        meta["cloze_accept"] = {str(n): list(alts) for n, alts in card.cloze_accept}
+    if card.fact:
+        meta["fact"] = card.fact
     if any(c.fixed for c in card.choices):
         meta["fixed"] = [i for i, c in enumerate(card.choices) if c.fixed]
     meta.update(extra)

@@ -278,13 +278,23 @@ def restore_cards(
     raw_tags = meta.get("tags")
     tags = tuple(str(x) for x in raw_tags) if isinstance(raw_tags, list) else note.tags
     anki = AnkiRef(note.guid, 0, nt.name, nt.id)
-    base = dict(deck_id=deck_id, id=meta["id"], tags=tags, anki=anki)
+    base = dict(deck_id=deck_id, id=meta["id"], tags=tags, anki=anki, fact=s("fact"))
     out: list[tuple[int, Card]] = []
     if qz.kind == "cloze":
         text = t(0)
         if meta.get("plain"):
             text = unnumbered(text)
-        card = Card(type=CardType.CLOZE, text=text, prompt=t(2),
+        accept_map = meta.get("cloze_accept")
+        cloze_accept = (
+            tuple(
+                (int(n), tuple(str(a) for a in alts))
+                for n, alts in sorted(accept_map.items(), key=lambda kv: int(kv[0]))
+                if str(n).isdigit() and isinstance(alts, list)
+            )
+            if isinstance(accept_map, dict)
+            else ()
+        )
+        card = Card(type=CardType.CLOZE, text=text, prompt=t(2), cloze_accept=cloze_accept,
                     explanation=t(1) or DEFAULT_EXPLANATION,
                     source=ref or SourceRef(SOURCE_ID, cloze.plain_text(text)), **base)  # fmt: skip
         out.append((0, card))

@@ -52,10 +52,14 @@ def card_to_dict(card: Card) -> dict[str, Any]:
             if ch.correct:
                 item["correct"] = True
             item["why"] = ch.why
+            if ch.fixed:
+                item["fixed"] = True
             choices.append(item)
         out["choices"] = choices
     if card.type is CardType.CLOZE:
         out["text"] = card.text
+        if card.cloze_accept:
+            out["accept"] = {n: list(alts) for n, alts in card.cloze_accept}
     out["explanation"] = card.explanation
     if card.tags:
         out["tags"] = list(card.tags)
@@ -64,6 +68,10 @@ def card_to_dict(card: Card) -> dict[str, Any]:
         if card.source.ref:
             src["ref"] = card.source.ref
         out["source"] = src
+    if card.fact:
+        out["fact"] = card.fact
+    if card.draft:
+        out["draft"] = True
     if card.anki is not None:
         anki: dict[str, Any] = {"guid": card.anki.guid, "ord": card.anki.ord}
         if card.anki.notetype:
