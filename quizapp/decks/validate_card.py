@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from quizapp.decks import cloze
 from quizapp.decks.errors import ProblemLog
+from quizapp.decks.image_fields import ImageCheck, read_media
 from quizapp.decks.node_fields import FieldReader
 from quizapp.decks.nodes import STD_TAG, Map, Node, Scalar, Seq, kind_of
 from quizapp.decks.rules import (
@@ -60,6 +61,7 @@ class CardValidator(FieldReader):
     def __init__(self, log: ProblemLog) -> None:
         super().__init__(log)
         self.quote_checks: list[QuoteCheck] = []
+        self.image_checks: list[ImageCheck] = []
 
     def card(
         self,
@@ -117,6 +119,7 @@ class CardValidator(FieldReader):
             self.cloze(node.items["text"][1], text, card_id)
         card_tags = self.tags(node, card_id)
         ref = self.source_ref(node, card_id, sources)
+        media = read_media(self, node, ctype, card_id, self.image_checks)
         return Card(
             deck_id=deck_id,
             id=card_id,
@@ -130,6 +133,10 @@ class CardValidator(FieldReader):
             tags=tuple(dict.fromkeys((*deck_tags, *card_tags))),
             source=ref,
             line=node.line,
+            image=media.image,
+            answer_image=media.answer_image,
+            shapes=media.shapes,
+            mode=media.mode,
         )
 
     def card_type(self, node: Map, card_id: str) -> CardType | None:
