@@ -14,6 +14,9 @@ from quizapp.cli.main import AppContext, cli, color_enabled, pass_ctx
 @click.option("--learner", default=None, help="Learner name (default: the OS user, created).")
 @click.option("--deck", "deck_ids", multiple=True, help="Deck id to study (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="Only cards with this tag (repeatable).")
+@click.option(
+    "--open-images", is_flag=True, help="Plain study: open each card's image in the system viewer."
+)
 @pass_ctx
 def study(
     app: AppContext,
@@ -21,6 +24,7 @@ def study(
     learner: str | None,
     deck_ids: tuple[str, ...],
     tags: tuple[str, ...],
+    open_images: bool,
 ) -> None:
     """Study due and new cards (in the app; line by line with --plain or when piped)."""
     app.check_ahead()  # the integrity check runs while the imports below load
@@ -49,4 +53,5 @@ def study(
             return text
         return click.style(text, fg="green" if kind == "ok" else "red", bold=True)
 
-    PlainStudy(session, sys.stdin, sys.stdout, style).run()
+    opener = (lambda path: click.launch(str(path))) if open_images else None
+    PlainStudy(session, sys.stdin, sys.stdout, style, opener).run()
