@@ -21,6 +21,7 @@ from quizapp.store.queries.browse import item_flags
 from quizapp.study import grading
 from quizapp.study.session import StudySession
 from quizapp.tui.safe import lit, part
+from quizapp.tui.widgets.card_image import CardPicture, chosen_mode, open_full
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.feedback import feedback, verdict
 from quizapp.tui.widgets.footer import QuizFooter
@@ -34,7 +35,10 @@ TYPE_NAMES = {
     CardType.TYPED: "typed answer",
     CardType.MCQ: "multiple choice",
     CardType.CLOZE: "cloze",
+    CardType.OCCLUSION: "image occlusion",
 }
+#: Types answered in the text field (Enter on an empty field reveals, except typed).
+_FIELD_TYPES = (CardType.TYPED, CardType.CLOZE, CardType.OCCLUSION)
 
 
 class StudyScreen(Screen[None]):
@@ -49,6 +53,7 @@ class StudyScreen(Screen[None]):
         Binding("s", "suspend", "Suspend"),
         Binding("f", "flag", "Flag"),
         Binding("b", "bury", "Bury"),
+        Binding("z", "zoom", "Full-screen image", show=False),
         Binding("escape", "leave", "End session"),
     ]
 
@@ -79,6 +84,8 @@ class StudyScreen(Screen[None]):
         with VerticalScroll(id="card"):
             yield Static(id="meta")
             yield Static(id="prompt")
+            mode = chosen_mode(self.session.learner.settings.get("images"))
+            yield CardPicture(mode, id="picture")
             yield ChoiceList([], False, id="choices")
             yield Input(id="answer", placeholder="Type your answer, Enter to submit")
             yield Static(id="hint")
@@ -118,17 +125,20 @@ class StudyScreen(Screen[None]):
             prompt.update(Content.assemble(*pieces))
         else:
             prompt.update(lit(card.prompt))
+        self.query_one("#picture", CardPicture).show(item)
         new = self.query_one("#choices", ChoiceList)
         new.set_choices([c.text for c in card.choices], card.multiple)
         new.display = card.type == CardType.MCQ
         field = self.query_one("#answer", Input)
         field.value = ""
-        field.display = card.type in (CardType.TYPED, CardType.CLOZE)
+        field.display = card.type in _FIELD_TYPES
         if field.display:  # hidden, it stays as the last answer left it (a restyle saved)
             field.disabled = False
         field.placeholder = (
             "Fill the blank; Enter submits (empty Enter shows the answer)"
             if card.type == CardType.CLOZE else "Type your answer; Enter submits"
+        ) if card.type != CardType.OCCLUSION else (
+            "Name the red region; Enter submits (empty Enter shows the answer)"
         )
         hint = {
             CardType.BASIC: "Recall the answer, then press Space (or Enter) to see it.",
@@ -136,7 +146,7 @@ class StudyScreen(Screen[None]):
                            if card.multiple else "Press a letter, or arrows and Enter."),
             CardType.TYPED: "",
             CardType.CLOZE: "",
-        }[card.type]
+        }.get(card.type, "")
         hint_widget = self.query_one("#hint", Static)
         hint_widget.update(lit(hint))
         hint_widget.display = bool(hint)
@@ -191,7 +201,7 @@ class StudyScreen(Screen[None]):
         event.stop()
         if self.item is None or self.answering:
             return
-        if self.item.card.type in (CardType.TYPED, CardType.CLOZE):
+        if self.item.card.type in _FIELD_TYPES:
             self.reveal(grading.grade(self.item, event.value))
 
     def reveal(self, result: grading.GradeResult) -> None:
@@ -207,6 +217,7 @@ class StudyScreen(Screen[None]):
         fb = self.query_one("#feedback", Static)
         fb.update(feedback(self.item, result, self.chosen))
         fb.display = True
+        self.query_one("#picture", CardPicture).show(self.item, revealed=True)
         self.query_one("#choices", ChoiceList).display = False
         field = self.query_one("#answer", Input)
         field.disabled = True
@@ -302,6 +313,10 @@ class StudyScreen(Screen[None]):
         self.session.flag(self.item, not flagged)
         self.notify("Unflagged." if flagged else "Flagged.", timeout=2)
         self.refresh_bindings()
+
+    def action_zoom(self) -> None:
+        if not open_full(self.query_one("#picture", CardPicture)):
+            self.notify("This card has no image.", timeout=2)
 
     def action_leave(self) -> None:
         self.finish()
