@@ -119,3 +119,29 @@ def test_study_occlusion_snapshot(snap_compare: Any, image_app: QuizApp) -> None
         await pilot.pause()
 
     assert snap_compare(image_app, terminal_size=(80, 40), run_before=run_before)
+
+
+async def test_quiz_and_browse_show_the_picture(image_app: QuizApp) -> None:
+    from quizapp.quiz import build_block
+    from quizapp.tui.screens.browse import CardDetailScreen
+    from quizapp.tui.screens.quiz import QuizScreen
+
+    async with image_app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app = image_app
+        block = build_block(  # the typed card with its ECG image (occlusion is not quizzed)
+            app.db, app.learner, n=1, pool="all", mode="tutor", clock=app.clock, shuffle=False
+        )
+        assert block.question().item.card_id == "ecg-qrs"
+        await app.push_screen(QuizScreen(block))
+        await pilot.pause()
+        await pilot.pause()
+        quiz_picture = app.screen.query_one("#picture", CardPicture)
+        assert quiz_picture.query(HalfcellImage)
+        assert text_of(quiz_picture.query_one("#alt", Static)).startswith("One ECG complex")
+        pk = block.question().item.card_pk
+        await app.push_screen(CardDetailScreen(pk))
+        await pilot.pause()
+        await pilot.pause()
+        detail = app.screen.query_one("#picture", CardPicture)
+        assert detail.query(HalfcellImage)

@@ -26,6 +26,7 @@ from quizapp.quiz import QuizBlock, QuizError, TimeUp, review_entry
 from quizapp.store.db import StoreError
 from quizapp.tui.safe import lit, part
 from quizapp.tui.screens.study import TYPE_NAMES, _question_spans
+from quizapp.tui.widgets.card_image import CardPicture, chosen_mode
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.footer import QuizFooter
 from quizapp.tui.widgets.navigator import QuestionNavigator
@@ -70,6 +71,7 @@ class QuizScreen(Screen[None]):
         with VerticalScroll(id="card"):
             yield Static(id="meta")
             yield Static(id="prompt")
+            yield CardPicture(chosen_mode(self.quiz.learner.settings.get("images")), id="picture")
             yield ChoiceList([], False, id="choices")
             yield Input(id="answer", placeholder="Type your answer; Enter saves it")
             yield Static(id="hint")
@@ -112,6 +114,7 @@ class QuizScreen(Screen[None]):
         else:
             prompt.update(lit(card.prompt))
         done = block.mode == "tutor" and q.answered  # tutor answers are final
+        self.query_one("#picture", CardPicture).show(q.item, revealed=done)
         choices = self.query_one("#choices", ChoiceList)
         saved = q.chosen_indexes() if not done else []
         choices.set_choices([c.text for c in card.choices], card.multiple, saved)

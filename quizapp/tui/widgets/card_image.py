@@ -89,7 +89,7 @@ class CardPicture(Vertical):
     DEFAULT_CSS = """
     CardPicture { height: auto; margin: 1 0 0 0; }
     CardPicture.-none { display: none; }
-    CardPicture > .picture { width: auto; height: auto; max-height: 50vh; }
+    CardPicture > .picture { width: auto; height: auto; max-height: 40vh; }
     CardPicture > #alt { color: $text-muted; text-style: italic; }
     """
 
