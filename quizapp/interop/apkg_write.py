@@ -23,6 +23,7 @@ from pathlib import Path
 
 import genanki
 
+from quizapp.interop.occlusion import occlusion_note
 from quizapp.model import Card, CardType, Deck
 from quizapp.outputs import Protected, atomic_path, check_target
 
@@ -186,6 +187,10 @@ def _note_for(card: Card, deck: Deck, media: _Media) -> genanki.Note:
     tags = [re.sub(r"\s+", "_", t.strip()) for t in (*deck.tags, *card.tags) if t.strip()]
     tags = list(dict.fromkeys(tags))
     guid = genanki.guid_for(deck.id, card.id)
+    if card.type is CardType.OCCLUSION:  # Anki's Image Occlusion note (interop/occlusion.py)
+        note = occlusion_note(card, deck, f, lambda name, p: media.files.update({name: str(p)}))
+        if note is not None:
+            return note
     if card.type is CardType.CLOZE:
         text = numbered_cloze(f(card.text))
         extra = f(card.prompt)

@@ -30,6 +30,7 @@ from quizapp.interop.apkg_read import (
     AnkiPackage,
 )
 from quizapp.interop.htmltext import html_to_text, plain_to_text
+from quizapp.interop.occlusion import field_image, note_cards_if_occlusion, package_image_size
 from quizapp.model import Card, CardType, Deck, Source, SourceRef
 
 Progress = Callable[[int, int], None]
@@ -294,6 +295,7 @@ def convert_package(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> C
     seen_ids: dict[str, set[str]] = {}
     item_of_card: dict[int, tuple[str, str, int]] = {}  # anki cid → (deck id, card id, ord)
     maps: dict[int, FieldMap] = {}
+    image_size = package_image_size(pkg.open_media, pkg.media)  # Image Occlusion in pixels
     for note in pkg.notes:
         label = f"note {note.guid!r}"
         nt = pkg.notetypes.get(note.mid)
@@ -320,7 +322,11 @@ def convert_package(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> C
             )
             seen_ids[deck_id] = set()
         media = conv.media.setdefault(deck_id, set())
-        cards, reason = note_cards(note, nt, fm, deck_id, media)
+        cards, reason = note_cards_if_occlusion(  # Anki's Image Occlusion → occlusion card
+            note.fields, nt.fields, nt.is_cloze, deck_id, card_id_for_guid(note.guid),
+            note.tags, media, image_size, SOURCE_ID, DEFAULT_EXPLANATION,
+        ) or note_cards(note, nt, fm, deck_id, media)
+        cards = [field_image(c, media) for c in cards]  # a field that is one <img> → image:
         if reason:
             conv.skipped.append(f"{label} ({nt.name}): {reason}")
             continue
