@@ -301,3 +301,14 @@ def test_sync_stores_one_item_per_group_and_the_deck_path(db, tmp_path: Path) ->
     ]
     assert Path(items[0].deck_path) == path.resolve()
     assert items[0].card.shapes == load_deck(path).cards[0].shapes
+
+
+def test_display_decoding_scales_down_and_is_cached(tmp_path: Path) -> None:
+    from quizapp.study import images
+
+    path = tmp_path / "big.jpg"
+    Image.new("RGB", (1600, 1000), "blue").save(path)
+    small = images.decoded(path, (200, 100))
+    assert small.width <= 200 and small.height <= 100 and small.mode == "RGBA"
+    assert images.decoded(path, (200, 100)) is small  # the session's cache
+    assert images.decoded(path).size == (1600, 1000)  # full size: another entry

@@ -58,8 +58,10 @@ def resolve_image(deck_path: Path, ref: str) -> Path:
     return target
 
 
-def open_image(path: Path) -> Image.Image:
-    """The decoded image (RGBA) at `path`, within the limits; raises MediaError."""
+def open_image(path: Path, max_size: tuple[int, int] | None = None) -> Image.Image:
+    """The decoded image (RGBA) at `path`, within the limits; raises MediaError. With
+    `max_size`, scaled down to fit it — a JPEG is decoded at a reduced scale already
+    (Pillow's draft mode), so a 2 MP photo shown in a terminal costs a fraction."""
     name = path.name
     try:
         size = path.stat().st_size
@@ -78,7 +80,11 @@ def open_image(path: Path) -> Image.Image:
                 width, height = img.size
                 if width * height > MAX_IMAGE_PIXELS:
                     raise MediaError(_too_big(name, width, height), _SMALLER)
+                if max_size is not None:
+                    img.draft("RGB", max_size)
                 img.load()
+                if max_size is not None:
+                    img.thumbnail(max_size, Image.Resampling.BILINEAR, reducing_gap=2.0)
                 return img.convert("RGBA")
     except MediaError:
         raise

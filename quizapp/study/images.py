@@ -24,7 +24,7 @@ from quizapp.study.occlusion import composite, describe
 __all__ = ["MediaError", "decoded", "image_file", "image_for", "picture", "text_for"]
 
 CACHE_SIZE = 24
-_cache: OrderedDict[tuple[str, int, int], Image.Image] = OrderedDict()
+_cache: OrderedDict[tuple[object, ...], Image.Image] = OrderedDict()
 
 
 def image_for(item: StudyItem, revealed: bool) -> CardImage | None:
@@ -42,17 +42,18 @@ def image_file(item: StudyItem, image: CardImage) -> Path:
     return resolve_image(Path(item.deck_path), image.file)
 
 
-def decoded(path: Path) -> Image.Image:
-    """The decoded image at `path` (RGBA), from the session's cache when the file has not
-    changed; raises MediaError. Callers must not modify it."""
+def decoded(path: Path, max_size: tuple[int, int] | None = None) -> Image.Image:
+    """The decoded image at `path` (RGBA; scaled down to fit `max_size`), from the
+    session's cache when the file has not changed; raises MediaError. Callers must not
+    modify it."""
     try:
         st = path.stat()
     except OSError as e:
         raise MediaError(f"cannot read image `{path.name}`: {e.strerror or e}") from None
-    key = (str(path), st.st_mtime_ns, st.st_size)
+    key = (str(path), st.st_mtime_ns, st.st_size, max_size)
     img = _cache.get(key)
     if img is None:
-        img = open_image(path)
+        img = open_image(path, max_size)
         _cache[key] = img
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
@@ -61,13 +62,15 @@ def decoded(path: Path) -> Image.Image:
     return img
 
 
-def picture(item: StudyItem, revealed: bool) -> Image.Image | None:
-    """The picture of this side of the item (occlusion: masks composited); None without
-    one. Raises MediaError."""
+def picture(
+    item: StudyItem, revealed: bool, max_size: tuple[int, int] | None = None
+) -> Image.Image | None:
+    """The picture of this side of the item (occlusion: masks composited, at the size
+    shown: shapes are fractions of the image); None without one. Raises MediaError."""
     image = image_for(item, revealed)
     if image is None:
         return None
-    img = decoded(image_file(item, image))
+    img = decoded(image_file(item, image), max_size)
     card = item.card
     if card.type is CardType.OCCLUSION and image is card.image:
         return composite(img, card.shapes, item.ord, card.mode, revealed)

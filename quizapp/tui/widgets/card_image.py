@@ -70,12 +70,18 @@ def widget_class(mode: str) -> Callable[..., Widget]:
     return HalfcellImage
 
 
+def pixel_box(cols: int, rows: int, mode: str) -> tuple[int, int]:
+    """The most pixels `cols`×`rows` cells show: 1×2 per cell in half-blocks (2× for
+    smooth scaling by the renderer), a generous cell size for graphics protocols."""
+    per_w, per_h = (2, 4) if mode == "halfblock" else (12, 24)
+    return max(1, cols * per_w), max(1, rows * per_h)
+
+
 def fit(picture: PILImage.Image, cols: int, rows: int, mode: str) -> PILImage.Image:
     """`picture` scaled down (never up) to what `cols`×`rows` cells can show."""
     from PIL import Image as PILImage
 
-    per_w, per_h = (2, 4) if mode == "halfblock" else (12, 24)
-    box = (max(1, cols * per_w), max(1, rows * per_h))
+    box = pixel_box(cols, rows, mode)
     if picture.width <= box[0] and picture.height <= box[1]:
         return picture
     copy = picture.copy()
@@ -118,19 +124,23 @@ class CardPicture(Vertical):
             alt.update("")
             return
         words = images.text_for(item, revealed)
+        if self.mode == "off":
+            alt.update(lit(f"[image: {words}]"))
+            return
+        cols = self.app.size.width - 4
+        rows = max(4, min(24, self.app.size.height * 2 // 5))
         try:
-            self.picture = images.picture(item, revealed)
+            self.picture = images.picture(
+                item, revealed, pixel_box(cols, rows, self._drawing_mode())
+            )
         except images.MediaError as e:
             alt.update(lit(f"[image: {image.alt}] — {e}"))
             return
-        if self.mode == "off" or self.picture is None:
+        if self.picture is None:
             alt.update(lit(f"[image: {words}]"))
             return
         alt.update(lit(image.alt))
-        width = self.app.size.width - 4
-        height = max(4, min(24, self.app.size.height // 2))
-        pic = fit(self.picture, width, height, self._drawing_mode())
-        self.mount(widget_class(self.mode)(pic, classes="picture"), before=alt)
+        self.mount(widget_class(self.mode)(self.picture, classes="picture"), before=alt)
 
     def _drawing_mode(self) -> str:
         if self.mode != "auto":
@@ -168,8 +178,15 @@ class FullPicture(ModalScreen[None]):
 
 
 def open_full(widget: CardPicture) -> bool:
-    """Show `widget`'s picture full screen; False when there is none."""
-    if widget.picture is None or widget.mode == "off":
+    """Show `widget`'s picture full screen (decoded again at that size); False when there
+    is none."""
+    if widget.picture is None or widget.item is None or widget.mode == "off":
         return False
-    widget.app.push_screen(FullPicture(widget.picture, widget.mode))
+    size = widget.app.size
+    box = pixel_box(size.width, size.height - 1, widget._drawing_mode())
+    try:
+        picture = images.picture(widget.item, widget.revealed, box) or widget.picture
+    except images.MediaError:
+        picture = widget.picture
+    widget.app.push_screen(FullPicture(picture, widget.mode))
     return True
