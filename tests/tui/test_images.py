@@ -145,3 +145,26 @@ async def test_quiz_and_browse_show_the_picture(image_app: QuizApp) -> None:
         await pilot.pause()
         detail = app.screen.query_one("#picture", CardPicture)
         assert detail.query(HalfcellImage)
+
+
+def test_a_terminal_textual_image_cannot_start_in_falls_back_to_alt_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import builtins
+
+    from quizapp.tui.widgets import card_image
+
+    real_import = builtins.__import__
+
+    def broken(name: str, *args: Any, **kw: Any) -> Any:
+        if name.startswith("textual_image"):
+            raise ZeroDivisionError("division by zero")
+        return real_import(name, *args, **kw)
+
+    monkeypatch.delenv("QUIZAPP_IMAGES", raising=False)
+    monkeypatch.setattr(builtins, "__import__", broken)
+    monkeypatch.setattr(card_image, "_UNAVAILABLE", "")
+    card_image.prepare()
+    monkeypatch.setattr(builtins, "__import__", real_import)
+    assert card_image._UNAVAILABLE == "ZeroDivisionError: division by zero"
+    assert card_image.chosen_mode("kitty") == "off"

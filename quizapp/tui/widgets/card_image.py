@@ -39,6 +39,8 @@ MAX_PIXELS_PER_CELL = (2, 4)  # width, height: enough for half-blocks; graphics 
 
 def chosen_mode(setting: str | None = None) -> str:
     """The drawing mode: `QUIZAPP_IMAGES`, else the learner's setting, else auto."""
+    if _UNAVAILABLE:
+        return "off"
     for value in (os.environ.get(ENV, ""), setting or ""):
         value = value.strip().lower()
         if value in MODES:
@@ -48,9 +50,24 @@ def chosen_mode(setting: str | None = None) -> str:
 
 def prepare(setting: str | None = None) -> None:
     """Let textual-image ask the terminal what it supports — only possible before Textual
-    starts reading the keyboard. Not done when images are off."""
-    if chosen_mode(setting) != "off":
+    starts reading the keyboard. Not done when images are off. If textual-image cannot
+    start in this terminal, pictures fall back to their alt text (never a crash)."""
+    global _UNAVAILABLE
+    if chosen_mode(setting) == "off":
+        return
+    try:
+        from textual_image import _terminal
+
+        try:
+            _terminal.get_cell_size()
+        except ZeroDivisionError:  # a pty that reports 0 columns (e.g. `script`)
+            _terminal.get_cell_size._result = _terminal.CellSize(10, 20)  # type: ignore[attr-defined]
         import textual_image.widget  # noqa: F401  (the import asks the terminal)
+    except Exception as e:  # any failure: show alt text instead
+        _UNAVAILABLE = f"{type(e).__name__}: {e}"
+
+
+_UNAVAILABLE = ""  # why textual-image could not start here ("" when it could)
 
 
 def widget_class(mode: str) -> Callable[..., Widget]:
