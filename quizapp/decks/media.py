@@ -58,11 +58,11 @@ def resolve_image(deck_path: Path, ref: str) -> Path:
     return target
 
 
-def open_image(path: Path, max_size: tuple[int, int] | None = None) -> Image.Image:
+def open_image(path: Path, max_size: tuple[int, int] | None = None, label: str = "") -> Image.Image:
     """The decoded image (RGBA) at `path`, within the limits; raises MediaError. With
     `max_size`, scaled down to fit it — a JPEG is decoded at a reduced scale already
     (Pillow's draft mode), so a 2 MP photo shown in a terminal costs a fraction."""
-    name = path.name
+    name = label or path.name  # as the deck wrote it, when known
     try:
         size = path.stat().st_size
     except OSError as e:
@@ -114,7 +114,7 @@ def check_images(ctx: ProblemLog, checks: list[ImageCheck]) -> None:
     for check in checks:
         if check.file not in done:
             try:
-                open_image(resolve_image(ctx.path, check.file)).close()
+                open_image(resolve_image(ctx.path, check.file), label=check.file).close()
                 done[check.file] = None
             except MediaError as e:
                 done[check.file] = e
