@@ -62,6 +62,17 @@ FIGURES: dict[str, tuple[float | None, str, str]] = {
     "items_s": (3.0, "s", "`quizapp report --all --items --format csv`, 21 learners"),
     "peak_rss_mb": (200.0, "MB", "peak RSS of the TUI process (first card + 20 answers)"),
     "anki_ratio": (1.0, "×", "quizapp time / Anki time per task (add, due queue, answer)"),
+    "image_card_ms": (
+        100.0,
+        "ms",
+        "TUI: keypress (grade) → next card's 2 MP JPEG drawn in half-blocks, median "
+        "(benchmarks.image_probe; a new file per card)",
+    ),
+    "image_extra_ms": (
+        None,
+        "ms",
+        "image_card_ms minus the same cards with QUIZAPP_IMAGES=off (the picture's own cost)",
+    ),
 }
 
 
@@ -223,6 +234,25 @@ def bench_tui(runs: int, answers: int = 20) -> dict[str, Any]:
         "startup_tui_s": (value, samples),
         "tui_answer_ms": (median(answer_ms), [p95(answer_ms), max(answer_ms)]),
         "peak_rss_mb": (max(rss), rss),
+    }
+
+
+def bench_images(runs: int, answers: int = 10) -> dict[str, Any]:
+    def probe(mode: str) -> list[float]:
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.image_probe", str(answers), mode],
+            capture_output=True, text=True, cwd=ROOT.parent, timeout=600, check=True,
+        )  # fmt: skip
+        return [float(x) for x in json.loads(out.stdout.splitlines()[-1])["ms"]]
+
+    drawn: list[float] = []
+    off: list[float] = []
+    for _ in range(max(1, runs // 2)):
+        drawn += probe("halfblock")
+        off += probe("off")
+    return {
+        "image_card_ms": (median(drawn), [p95(drawn), max(drawn)]),
+        "image_extra_ms": (median(drawn) - median(off), [median(off)]),
     }
 
 
@@ -492,6 +522,8 @@ def run_group(group: str, runs: int, raw: dict[str, Any]) -> None:
         raw.update(bench_core(runs))
     elif group == "reports":
         raw.update(bench_reports(runs))
+    elif group == "images":
+        raw.update(bench_images(runs))
     elif group == "anki":
         raw.update(bench_anki(runs, raw.get("sync_first_s", (None,))[0]))
 
@@ -499,7 +531,9 @@ def run_group(group: str, runs: int, raw: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="quizapp benchmarks")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", nargs="*", default=None, help="sync plain tui core reports anki")
+    ap.add_argument(
+        "--only", nargs="*", default=None, help="sync plain tui images core reports anki"
+    )
     ap.add_argument("--no-anki", action="store_true")
     ap.add_argument("--no-write", action="store_true", help="do not write results/latest.json")
     args = ap.parse_args(argv)
@@ -521,7 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     # Compiled here explicitly: PYTHONDONTWRITEBYTECODE, set on some machines, would
     # otherwise have every measured start re-compile quizapp's ~100 modules.
     compileall.compile_dir(ROOT.parent / "quizapp", quiet=1)
-    groups = args.only or ["sync", "plain", "tui", "core", "reports", "anki"]
+    groups = args.only or ["sync", "plain", "tui", "images", "core", "reports", "anki"]
     if args.no_anki and "anki" in groups:
         groups.remove("anki")
     raw: dict[str, Any] = {}

@@ -2,8 +2,9 @@
 
 A *card* is what a deck author writes (one YAML entry). A *study item* is what a
 learner is scheduled on: one per card, except cloze cards, which give one item per
-deletion (`ord` 1, 2, …). Items are keyed by (deck id, card id, ord); progress is
-stored against that key, so editing a card's text keeps its progress.
+deletion (`ord` 1, 2, …), and occlusion cards, one per shape group (`ord` = group).
+Items are keyed by (deck id, card id, ord); progress is stored against that key, so
+editing a card's text keeps its progress.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class CardType(enum.StrEnum):
     TYPED = "typed"  # the learner types an answer; numbers compare as numbers
     MCQ = "mcq"  # one or several correct options, each option with a reason
     CLOZE = "cloze"  # a sentence with {{deletions}}; each deletion is its own study item
+    OCCLUSION = "occlusion"  # an image with masked shapes; each shape group is a study item
 
 
 class Rating(enum.IntEnum):
@@ -85,6 +87,26 @@ class AnkiRef:
 
 
 @dataclass(frozen=True, slots=True)
+class CardImage:
+    """An image of a card: a file inside the deck's folder and the text that stands for it."""
+
+    file: str  # relative to the deck file (checked like a source's `file`)
+    alt: str  # what the image shows, for plain mode and screen readers
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """One occlusion mask. Coordinates are fractions of the image's width/height (0–1):
+    rect and ellipse (its bounding box) as (left, top, width, height); polygon as
+    (x1, y1, x2, y2, …)."""
+
+    group: int  # shapes of one group are one study item (ord), like cloze numbers
+    label: str  # revealed on answer; the typed answer is matched against it
+    kind: str  # "rect", "ellipse" or "polygon"
+    coords: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     deck_id: str
     id: str
@@ -103,6 +125,10 @@ class Card:
     cloze_accept: tuple[tuple[int, tuple[str, ...]], ...] = ()
     draft: bool = False  # `draft: true`: listed and checked, not studied
     anki: AnkiRef | None = None  # the Anki note and card it was imported from / exported as
+    image: CardImage | None = None  # shown with the prompt (occlusion: the masked image)
+    answer_image: CardImage | None = None  # shown with the answer
+    shapes: tuple[Shape, ...] = ()  # occlusion
+    mode: str = ""  # occlusion: "hide-all" (default: hide all, guess one) or "hide-one"
 
     @property
     def multiple(self) -> bool:

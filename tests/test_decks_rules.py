@@ -20,6 +20,7 @@ from quizapp.decks.rules import (
     CARDS,
     CHOICE,
     DECK,
+    RECORDS,
     SOURCE,
     SOURCE_REF,
     Field,
@@ -93,7 +94,7 @@ def _check_record(record: Record, schema: dict[str, Any]) -> None:
         _check_field(f"{record.name}.{name}", rule, schema["properties"][name])
 
 
-@pytest.mark.parametrize("record", [DECK, SOURCE, SOURCE_REF, CHOICE], ids=lambda r: r.name)
+@pytest.mark.parametrize("record", list(RECORDS.values()), ids=lambda r: r.name)
 def test_records_match_the_schema(record: Record) -> None:
     schema = SCHEMA if record.name == "deck" else SCHEMA["$defs"][record.name]
     _check_record(record, schema)

@@ -33,6 +33,9 @@ from quizapp.cli.main import AppContext, cli, color_enabled, pass_ctx
     "schedule (--plain).",
 )
 @click.option("--fact", "facts", multiple=True, help="With --cram: only this fact (repeatable).")
+@click.option(
+    "--open-images", is_flag=True, help="Plain study: open each card's image in the system viewer."
+)
 @pass_ctx
 def study(
     app: AppContext,
@@ -44,6 +47,7 @@ def study(
     ahead: int | None,
     cram: bool,
     facts: tuple[str, ...],
+    open_images: bool,
 ) -> None:
     """Study due and new cards (in the app; line by line with --plain or when piped)."""
     if ahead is not None and cram:
@@ -95,4 +99,5 @@ def study(
             return text
         return click.style(text, fg="green" if kind == "ok" else "red", bold=True)
 
-    PlainStudy(session, sys.stdin, sys.stdout, style).run()
+    opener = (lambda path: click.launch(str(path))) if open_images else None
+    PlainStudy(session, sys.stdin, sys.stdout, style, open_image=opener).run()

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 DECK_SUFFIXES = (".yaml", ".yml")
-SKIPPED_DIRS = frozenset({"sources"})
+# `examples` holds example decks studied on request (`--decks decks/examples/images`), not
+# bundled: a folder named as a path is always walked, only subfolders of that name skipped.
+SKIPPED_DIRS = frozenset({"sources", "examples"})
 
 
 def bundled_decks_dir() -> Path:

@@ -52,7 +52,9 @@ _TEXT = str
 
 #: The text fields of a card (besides id and type) the fast path reads; the rest of a
 #: card's keys are lists (accept, tags, choices) or the source (tests/test_decks_rules.py).
-CARD_TEXT_FIELDS = ("prompt", "answer", "text", "explanation")
+CARD_TEXT_FIELDS = ("prompt", "answer", "text", "explanation", "mode")
+#: Image keys (and so every occlusion card) decline: such a card takes the precise path.
+_MEDIA_KEYS = frozenset(("image", "answer_image", "shapes"))
 
 
 def yaml_rs_module() -> object | None:
@@ -243,7 +245,7 @@ def _fast_card(
     if ctype is None:
         raise _Reject
     keys = c.keys()
-    if not (keys <= _CARD_ALLOWED[ctype] and _CARD_NEEDED[ctype] <= keys):
+    if not (keys <= _CARD_ALLOWED[ctype] and _CARD_NEEDED[ctype] <= keys) or keys & _MEDIA_KEYS:
         raise _Reject
     card_id = c["id"]
     if type(card_id) is not str or len(card_id) > _CARD_ID_MAX or not _CARD_ID_MATCH(card_id):

@@ -170,6 +170,9 @@ def _load(
     deck = validator.deck(root)
     if check_quotes and isinstance(root, Map):
         _check_quotes(validator, validator.found_sources)
+        from quizapp.decks.media import check_images  # Pillow: only check mode decodes
+
+        check_images(ctx, validator.image_checks)  # exist, inside the folder, decode, limits
     if ctx.problems or deck is None:
         raise ctx.fail()
     if kit is not None:

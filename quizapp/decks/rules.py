@@ -167,6 +167,34 @@ ANKI_REF = Record(
     required=("guid",),
 )
 
+IMAGE = Record(
+    "image",
+    {
+        # relative to the deck, inside its folder: `escapes_folder`; decoded in check mode
+        "file": Field(Kind.TEXT, nonempty=True, hint="add `file:` with the image's path"),
+        "alt": Field(
+            Kind.TEXT, nonempty=True, hint="add `alt:` saying what the image shows, in words"
+        ),
+    },
+    required=("file", "alt"),
+)
+
+SHAPE = Record(
+    "shape",
+    {
+        "group": Field(Kind.INT, hint="add `group: 1` (shapes of one group are one item)"),
+        "label": Field(Kind.TEXT, nonempty=True, hint="add `label:` with what the shape hides"),
+        # "rect|ellipse L T W H" or "polygon x,y x,y x,y …", fractions of the image's size
+        "shape": Field(
+            Kind.TEXT,
+            nonempty=True,
+            hint="add `shape: rect 0.1 0.2 0.3 0.1` (left top width height)",
+        ),
+    },
+    required=("group", "label", "shape"),
+)
+OCCLUSION_MODES: tuple[str, ...] = ("hide-all", "hide-one")
+
 #: Every key a card may have, whatever its type (the schema's `card` properties).
 CARD_FIELDS: Mapping[str, Field] = {
     "id": Field(
@@ -175,7 +203,9 @@ CARD_FIELDS: Mapping[str, Field] = {
         max_length=ID_MAX_LENGTH,
         hint="add `id:` (letters, digits, `.`, `_`, `-`), or run `quizapp decks add-ids FILE`",
     ),
-    "type": Field(Kind.TEXT, enum=CARD_TYPES, hint="add `type:` — one of basic, typed, mcq, cloze"),
+    "type": Field(
+        Kind.TEXT, enum=CARD_TYPES, hint="add `type:` — one of basic, typed, mcq, cloze, occlusion"
+    ),
     "prompt": Field(Kind.TEXT, nonempty=True, hint="add `prompt:` with the question"),
     "answer": Field(Kind.TEXT, nonempty=True, hint="add `answer:` with the expected answer"),
     "accept": _TAGS,
@@ -204,9 +234,27 @@ CARD_FIELDS: Mapping[str, Field] = {
     "anki": Field(Kind.RECORD, record="ankiRef"),
     "fact": Field(Kind.TEXT, pattern=FACT_PATTERN, max_length=ID_MAX_LENGTH),
     "draft": Field(Kind.BOOL),
+    "image": Field(Kind.RECORD, record="image", hint="add `image: {file: …, alt: …}`"),
+    "answer_image": Field(Kind.RECORD, record="image"),
+    "shapes": Field(
+        Kind.RECORD_LIST,
+        record="shape",
+        min_items=1,
+        hint="add `shapes:` with `- {group: 1, label: …, shape: rect 0.1 0.2 0.3 0.1}`",
+    ),
+    "mode": Field(Kind.TEXT, enum=OCCLUSION_MODES),
 }
 CARD_COMMON_KEYS: tuple[str, ...] = (
-    "id", "type", "explanation", "tags", "source", "anki", "fact", "draft"
+    "id",
+    "type",
+    "explanation",
+    "tags",
+    "source",
+    "anki",
+    "fact",
+    "draft",
+    "image",
+    "answer_image",
 )
 CARD_COMMON_REQUIRED: tuple[str, ...] = ("id", "type", "explanation", "source")
 
@@ -240,10 +288,11 @@ CARDS: Mapping[CardType, Record] = {
     CardType.TYPED: _card(CardType.TYPED, ("prompt", "answer", "accept"), ("prompt", "answer")),
     CardType.MCQ: _card(CardType.MCQ, ("prompt", "choices"), ("prompt", "choices")),
     CardType.CLOZE: _cloze(),
+    CardType.OCCLUSION: _card(CardType.OCCLUSION, ("shapes", "mode"), ("image", "shapes")),
 }
 
 RECORDS: Mapping[str, Record] = {
-    r.name: r for r in (DECK, SOURCE, SOURCE_REF, CHOICE, ANKI_REF)
+    r.name: r for r in (DECK, SOURCE, SOURCE_REF, CHOICE, ANKI_REF, IMAGE, SHAPE)
 }  # the cards are per type: CARDS
 
 # ---------------------------------------------------------------------------- derived names

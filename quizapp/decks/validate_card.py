@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from quizapp.decks import cloze
 from quizapp.decks.errors import ProblemLog
+from quizapp.decks.image_fields import ImageCheck, read_media
 from quizapp.decks.node_fields import FieldReader
 from quizapp.decks.nodes import STD_TAG, Map, Node, Scalar, Seq, is_null, kind_of
 from quizapp.decks.rules import (
@@ -66,6 +67,7 @@ class CardValidator(FieldReader):
     def __init__(self, log: ProblemLog) -> None:
         super().__init__(log)
         self.quote_checks: list[QuoteCheck] = []
+        self.image_checks: list[ImageCheck] = []
 
     def card(
         self,
@@ -143,6 +145,7 @@ class CardValidator(FieldReader):
         card_tags = self.tags(node, card_id)
         ref = self.source_ref(node, card_id, sources)
         anki = self.anki_ref(node, card_id)
+        media = read_media(self, node, ctype, card_id, self.image_checks)
         return Card(
             deck_id=deck_id,
             id=card_id,
@@ -160,6 +163,10 @@ class CardValidator(FieldReader):
             fact=fact,
             cloze_accept=tuple((n, v[1]) for n, v in sorted(by_deletion.items())),
             draft=draft,
+            image=media.image,
+            answer_image=media.answer_image,
+            shapes=media.shapes,
+            mode=media.mode,
         )
 
     def deletion_lists(

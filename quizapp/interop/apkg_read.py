@@ -37,7 +37,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, cast
 
 import zstandard
 
@@ -194,6 +194,17 @@ class AnkiPackage:
     revlog: list[AnkiReview] = field(default_factory=list)
     media: dict[str, str] = field(default_factory=dict)  # media file name → zip member
     budget: Budget = field(default_factory=Budget)  # shared by the collection and media
+
+    def open_media(self, name: str) -> IO[bytes]:
+        """A readable stream of a media file (decompressed; for reading an image's header —
+        not counted against the budget: `copy_media` writes one); KeyError if absent."""
+        member = self.media[name]
+        zf = zipfile.ZipFile(self.path)
+        raw = zf.open(member)
+        if self.version >= 3:
+            reader = zstandard.ZstdDecompressor().stream_reader(raw)
+            return cast(IO[bytes], _ClosingStream(reader, zf))
+        return cast(IO[bytes], _ClosingStream(raw, zf))
 
     def copy_media(self, name: str, dest: Path) -> int:
         """Copy media file `name` to `dest`; returns the bytes written. Counted against
@@ -591,3 +602,30 @@ def _read_rows(con: sqlite3.Connection, pkg: AnkiPackage, progress: Progress | N
         if i % step == 0:
             tick(step)
     tick(counts[2] % step)
+
+
+class _ClosingStream:
+    """A read stream that closes its zip file too."""
+
+    def __init__(self, stream: IO[bytes] | zstandard.ZstdDecompressionReader, zf: zipfile.ZipFile):
+        self._stream = stream
+        self._zf = zf
+
+    def read(self, n: int = -1) -> bytes:
+        return self._stream.read(n)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+    def close(self) -> None:
+        self._stream.close()
+        self._zf.close()
+
+    def __enter__(self) -> _ClosingStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -31,6 +31,7 @@ import genanki
 from quizapp.interop import qz_notetypes as qz
 from quizapp.interop.apkg_read import AnkiNotetype
 from quizapp.interop.convert import DEFAULT_EXPLANATION, card_id_for_ord, plan_for
+from quizapp.interop.occlusion import occlusion_note
 from quizapp.interop.qz_notetypes import LETTERS
 from quizapp.model import Card, CardType, Deck
 from quizapp.outputs import Protected, atomic_path, check_target
@@ -208,6 +209,10 @@ def _note_for(card: Card, deck: Deck, media: _Media, guid: str) -> genanki.Note:
     explanation = "" if card.explanation == DEFAULT_EXPLANATION else f(card.explanation)
     source = _source_html(card, deck)
     tags = _tags(card, deck)
+    if card.type is CardType.OCCLUSION:  # Anki's Image Occlusion note (interop/occlusion.py)
+        note = occlusion_note(card, deck, f, lambda name, p: media.files.update({name: str(p)}))
+        if note is not None:
+            return note
     if card.type is CardType.CLOZE:
         plain = "::" not in card.text and bool(card.text)
         text = numbered_cloze(f(card.text))

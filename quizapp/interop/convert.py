@@ -34,6 +34,7 @@ from quizapp.interop.apkg_read import (
     AnkiPackage,
 )
 from quizapp.interop.htmltext import html_to_text, plain_to_text
+from quizapp.interop.occlusion import field_image, note_cards_if_occlusion, package_image_size
 from quizapp.interop.qz_notetypes import LETTERS, QzNotetype
 from quizapp.interop.templates import Plan, plan
 from quizapp.model import AnkiRef, Card, CardType, Choice, Deck, Source, SourceRef
@@ -355,6 +356,7 @@ def convert_package(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> C
     decks: dict[str, Deck] = {}
     seen_ids: dict[str, set[str]] = {}
     item_of_card: dict[int, tuple[str, str, int]] = {}  # anki cid → (deck id, card id, ord)
+    image_size = package_image_size(pkg.open_media, pkg.media)  # Image Occlusion in pixels
 
     def deck_for(deck_id: str, name: str) -> Deck:
         deck = decks.get(deck_id)
@@ -400,21 +402,35 @@ def convert_package(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> C
             deck_id = ids[name]
             deck = deck_for(deck_id, name)
             media = conv.media.setdefault(deck_id, set())
-            conv.notetypes[nt.id] = nt
             base = card_id_for_guid(note.guid)
-            for o in [0] if nt.is_cloze else ords:
-                card, reason = note_card(note, nt, o, deck_id, card_id_for_ord(base, o), media)
-                if card is None:
-                    conv.skipped.append(f"{label} ({nt.name}, card {o + 1}): {reason}")
+            occlusion = note_cards_if_occlusion(  # Anki's Image Occlusion → occlusion card
+                note.fields, nt.fields, nt.is_cloze, deck_id, base,
+                note.tags, media, image_size, SOURCE_ID, DEFAULT_EXPLANATION,
+            )  # fmt: skip
+            if occlusion is not None:
+                cards, reason = occlusion
+                if reason:
+                    conv.skipped.append(f"{label} ({nt.name}): {reason}")
                     continue
-                made.append((o, card))
+                made = [(0, c) for c in cards]
+            else:
+                conv.notetypes[nt.id] = nt
+                for o in [0] if nt.is_cloze else ords:
+                    card, reason = note_card(
+                        note, nt, o, deck_id, card_id_for_ord(base, o), media
+                    )
+                    if card is None:
+                        conv.skipped.append(f"{label} ({nt.name}, card {o + 1}): {reason}")
+                        continue
+                    made.append((o, card))
+            made = [(o, field_image(c, media)) for o, c in made]  # one <img> field → image:
         for o, card in made:
             if card.id in seen_ids[deck_id]:
                 conv.skipped.append(f"{label}: duplicate card id {card.id} in deck {deck_id}")
                 continue
             seen_ids[deck_id].add(card.id)
             deck.cards.append(card)
-            if card.type is CardType.CLOZE:
+            if card.type in (CardType.CLOZE, CardType.OCCLUSION):
                 for cord in ords:
                     item_of_card[cid_of[cord]] = (deck_id, card.id, cord + 1)
             elif o in cid_of:

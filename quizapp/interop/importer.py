@@ -130,8 +130,23 @@ def _import_into(
         )
     result.skipped = conv.skipped
     result.warnings.extend(conv.warnings)
-    wanted: set[str] = set()
     written: set[str] = set()
+    # media first: `decks check` below decodes the images that cards show (image:)
+    wanted: set[str] = {m for d in conv.decks if d.cards for m in conv.media.get(d.id, ())}
+    if wanted:
+        available = {safe_media_name(k): k for k in pkg.media} if pkg is not None else {}
+        media_dir = staging / "media"
+        for name in sorted(wanted):
+            if name not in available:
+                result.warnings.append(f"media file {name!r} is referenced but not in the package")
+                continue
+            assert pkg is not None
+            media_dir.mkdir(exist_ok=True)
+            try:
+                pkg.copy_media(available[name], media_dir / name)
+            except AnkiImportError as exc:
+                raise AnkiImportError(f"{path}: media file {name!r}: {exc}") from None
+            result.media.append(out / "media" / name)
     for deck in conv.decks:
         if not deck.cards:
             result.warnings.append(
@@ -153,26 +168,11 @@ def _import_into(
         result.deck_ids.append(deck.id)
         result.cards += len(deck.cards)
         written.add(deck.id)
-        wanted.update(conv.media.get(deck.id, ()))
     if written and conv.notetypes:
         check_target(out / NOTETYPES_FILE, guard)
         write_notetypes(staging / NOTETYPES_FILE, conv.notetypes, out / NOTETYPES_FILE)
     result.revlog = [r for r in conv.revlog if r.deck_id in written]
     result.schedule = [s for s in conv.schedule if s.deck_id in written]
-    if wanted:
-        available = {safe_media_name(k): k for k in pkg.media} if pkg is not None else {}
-        media_dir = staging / "media"
-        for name in sorted(wanted):
-            if name not in available:
-                result.warnings.append(f"media file {name!r} is referenced but not in the package")
-                continue
-            assert pkg is not None
-            media_dir.mkdir(exist_ok=True)
-            try:
-                pkg.copy_media(available[name], media_dir / name)
-            except AnkiImportError as exc:
-                raise AnkiImportError(f"{path}: media file {name!r}: {exc}") from None
-            result.media.append(out / "media" / name)
     return result
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from quizapp.interop.occlusion import card_media_dict
 from quizapp.model import Card, CardType, Deck
 from quizapp.outputs import Protected, write_atomic
 
@@ -60,6 +61,7 @@ def card_to_dict(card: Card) -> dict[str, Any]:
         out["text"] = card.text
         if card.cloze_accept:
             out["accept"] = {n: list(alts) for n, alts in card.cloze_accept}
+    out.update(card_media_dict(card))  # image, answer_image, mode, shapes
     out["explanation"] = card.explanation
     if card.tags:
         out["tags"] = list(card.tags)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from quizapp.decks import cloze
@@ -26,7 +27,7 @@ from quizapp.scheduling.scheduler import format_interval
 from quizapp.store.db import StoreError
 from quizapp.store.items import StudyItem
 from quizapp.store.queries.study import is_flagged
-from quizapp.study import grading
+from quizapp.study import grading, images
 from quizapp.study.presentation import Order
 from quizapp.study.session import StudySession, elapsed_ms
 from quizapp.textsafe import inert
@@ -79,6 +80,7 @@ class PlainStudy:
     out: TextIO
     style: Callable[[str, str], str] = lambda text, _kind: text
     width: int = 0  # columns to wrap deck text to (0: the terminal's width)
+    open_image: Callable[[Path], object] | None = None  # `--open-images`: the system viewer
 
     def say(self, text: str = "") -> None:
         say(self.out, text)
@@ -232,6 +234,7 @@ class PlainStudy:
             f"[{c.learning} learning · {c.review} review · {c.new} new]  ",
             f"{item.deck_title} · {card.type.value} · {item.key}",
         ))
+        self._picture(item, revealed=False)
         start = time.monotonic()
         order = self.session.presentation(item)
         if card.type == CardType.MCQ:
@@ -244,6 +247,10 @@ class PlainStudy:
                 self.say(self.fill("", card.prompt))
             self.say(self.fill("", cloze.render_question(card.text, item.ord)))
             result = grading.grade(item, self.ask("Fill the blank (Enter to reveal)> "))
+        elif card.type == CardType.OCCLUSION:
+            if card.prompt:
+                self.say(_deck(card.prompt))
+            result = grading.grade(item, self.ask("Name the red region (Enter to reveal)> "))
         else:
             self.say(self.fill("", card.prompt))
             self.ask("Press Enter to show the answer> ")
@@ -293,6 +300,8 @@ class PlainStudy:
             self.say(self.fill("  (", f"{result.feedback})"))
         if card.type == CardType.CLOZE:
             self.say(self.fill("", cloze.render_answer(card.text, item.ord)))
+        if card.answer_image is not None or card.type == CardType.OCCLUSION:
+            self._picture(item, revealed=True)
         if card.type == CardType.MCQ:
             letters = grading.letters(len(card.choices))
             shown = order or Order.identity(len(card.choices))
@@ -307,6 +316,22 @@ class PlainStudy:
             ref = f" {card.source.ref}" if card.source.ref else ""
             title = f" — {item.source.title}" if item.source and item.source.title else ""
             self.say(self.fill('Source: "', f'{card.source.quote}"{ref}{title}'))
+
+    def _picture(self, item: StudyItem, revealed: bool) -> None:
+        """The side's image as words (alt text, file); opened in the viewer on request."""
+        text = images.text_for(item, revealed)
+        if not text:
+            return
+        self.say(f"{'Answer image' if revealed else 'Image'}: {_deck(text)}")
+        if self.open_image is None:
+            return
+        try:
+            path = images.saved_picture(item, revealed)
+        except images.MediaError as e:
+            self.say(f"(cannot open the image: {_deck(str(e))})")
+            return
+        if path is not None:
+            self.open_image(path)
 
     def _grade(self, item: StudyItem, suggested: Rating) -> Rating:
         intervals = self.session.preview(item)

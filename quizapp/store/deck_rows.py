@@ -34,8 +34,9 @@ from quizapp.decks.errors import DeckError, Problem
 from quizapp.decks.facts import FactEntry, fact_keys
 from quizapp.decks.fastpath import CardKit
 from quizapp.decks.loader import MAX_DECK_BYTES, load_deck_built
+from quizapp.decks.occlusion import groups, shape_text
 from quizapp.decks.rules import escapes_folder, is_absolute_ref
-from quizapp.model import Card, CardType, Deck
+from quizapp.model import Card, CardImage, CardType, Deck
 
 #: (deck_id, card_id, ord, type, content_hash, tags, search, data, position, fact) per
 #: study item.
@@ -89,7 +90,58 @@ def card_data(card: Card) -> dict[str, Any]:
             "ref": card.source.ref,
         }
     data["line"] = card.line
+    data.update(_media_data(card))
     return data
+
+
+def _image_data(image: CardImage) -> dict[str, str]:
+    return {"file": image.file, "alt": image.alt}
+
+
+def _media_data(card: Card) -> dict[str, Any]:
+    """The image and occlusion members of a card's JSON (none for a card without them)."""
+    data: dict[str, Any] = {}
+    if card.image:
+        data["image"] = _image_data(card.image)
+    if card.answer_image:
+        data["answer_image"] = _image_data(card.answer_image)
+    if card.shapes:
+        data["shapes"] = [
+            {"group": s.group, "label": s.label, "shape": shape_text(s.kind, s.coords)}
+            for s in card.shapes
+        ]
+    if card.mode:
+        data["mode"] = card.mode
+    return data
+
+
+def _media_entry(card: Card) -> CardEntry:
+    """The entry of a card with images (the fast path declines them: few, so json.dumps)."""
+    data = card_data(card)
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    del data["line"]
+    digest = hashlib.sha1(
+        json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
+    ords: Sequence[int] = _NO_CLOZE
+    plain = ords_and_plain(card.text)[1] if card.text else ""
+    if card.type is CardType.CLOZE:
+        ords = ords_and_plain(card.text)[0]
+    elif card.type is CardType.OCCLUSION:
+        ords = groups(card.shapes) or _NO_CLOZE
+    images = [i.alt for i in (card.image, card.answer_image) if i]
+    labels = [s.label for s in card.shapes]
+    parts = [card.id, card.prompt, card.answer, *card.accept, plain, *images, *labels]
+    parts += [*[c.text for c in card.choices], card.explanation]
+    search = " ".join([p for p in parts if p]).casefold()
+    tags = f" {' '.join(card.tags)} "
+    src = card.source
+    fact = (
+        FactEntry(card.id, card.fact, src.source_id, src.quote)
+        if src is not None
+        else FactEntry(card.id, card.fact)
+    )
+    return card.id, card.type.value, ords, payload, digest, tags, search, fact, card.draft
 
 
 # ---------------------------------------------------------------------------- entries
@@ -193,6 +245,8 @@ def _card_entry(
 
 def from_card(card: Card) -> CardEntry:
     """The entry of a `Card` (as the fast path builds it from the same fields)."""
+    if card.image or card.answer_image or card.shapes:
+        return _media_entry(card)
     src = card.source
     return _card_entry(
         card.deck_id,

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from quizapp.model import Card, CardType, Choice, Source, SourceRef
+from quizapp.decks.occlusion import parse_shape
+from quizapp.model import Card, CardImage, CardType, Choice, Shape, Source, SourceRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +21,21 @@ class StudyItem:
     card: Card
     deck_title: str = ""
     source: Source | None = None  # the document the card quotes
+    deck_path: str = ""  # the deck file (its card's image files are relative to it)
 
     @property
     def key(self) -> str:
         base = f"{self.deck_id}/{self.card_id}"
         return f"{base}#c{self.ord}" if self.ord else base
+
+
+def _image(data: dict[str, Any] | None) -> CardImage | None:
+    return CardImage(data["file"], data.get("alt", "")) if data else None
+
+
+def _shape(data: dict[str, Any]) -> Shape:
+    kind, coords = parse_shape(data["shape"])
+    return Shape(int(data["group"]), data.get("label", ""), kind, coords)
 
 
 def card_from_data(deck_id: str, card_id: str, data: dict[str, Any], fact: str = "") -> Card:
@@ -55,6 +66,10 @@ def card_from_data(deck_id: str, card_id: str, data: dict[str, Any], fact: str =
         line=int(data.get("line", 0)),
         fact=fact or data.get("fact", ""),
         cloze_accept=tuple((int(n), tuple(answers)) for n, answers in data.get("cloze_accept", ())),
+        image=_image(data.get("image")),
+        answer_image=_image(data.get("answer_image")),
+        shapes=tuple(_shape(s) for s in data.get("shapes", ())),
+        mode=data.get("mode", ""),
     )
 
 
@@ -75,7 +90,7 @@ def _source(sources_json: str, card: Card) -> Source | None:
 
 
 _ITEM_SQL = """
-    SELECT c.id, c.deck_id, c.card_id, c.ord, c.data, d.title, d.sources, c.fact
+    SELECT c.id, c.deck_id, c.card_id, c.ord, c.data, d.title, d.sources, c.fact, d.path
     FROM cards c JOIN decks d ON d.id = c.deck_id
     WHERE c.id IN ({marks})
 """
@@ -89,7 +104,9 @@ def load_items(db: Database, card_pks: list[int]) -> list[StudyItem]:
     for start in range(0, len(card_pks), 500):
         chunk = card_pks[start : start + 500]
         sql = _ITEM_SQL.format(marks=", ".join("?" for _ in chunk))
-        for pk, deck_id, card_id, ord_, data, title, sources, fact in db.conn.execute(sql, chunk):
+        for pk, deck_id, card_id, ord_, data, title, sources, fact, path in db.conn.execute(
+            sql, chunk
+        ):
             card = card_from_data(deck_id, card_id, json.loads(data), fact)
             found[pk] = StudyItem(
                 card_pk=pk,
@@ -99,6 +116,7 @@ def load_items(db: Database, card_pks: list[int]) -> list[StudyItem]:
                 card=card,
                 deck_title=title,
                 source=_source(sources, card),
+                deck_path=path or "",
             )
     return [found[pk] for pk in card_pks if pk in found]
 

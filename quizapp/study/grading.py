@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from quizapp.decks.cloze import answers_for
+from quizapp.decks.occlusion import group_label
 from quizapp.model import Card, CardType, Rating
 from quizapp.study.matching import match_text
 from quizapp.study.presentation import Order
@@ -52,6 +53,7 @@ __all__ = [
     "grade",
     "grade_cloze",
     "grade_mcq",
+    "grade_occlusion",
     "grade_typed",
     "letters",
     "parse_choice_input",
@@ -249,6 +251,8 @@ def grade(item: StudyItem, response: Response, order: Order | None = None) -> Gr
       `NotAnAnswer`;
     * typed: the text (None or blank is a wrong answer);
     * cloze: the text of the blanks, or None / blank to reveal (self-graded);
+    * occlusion: the label of the item's shape group typed, or None / blank to reveal it
+      (self-graded);
     * basic: always revealed and self-graded.
     """
     card = item.card
@@ -271,5 +275,25 @@ def grade(item: StudyItem, response: Response, order: Order | None = None) -> Gr
         if isinstance(response, str) and response.strip():
             return grade_cloze(card, item.ord, response)
         return self_graded(" … ".join(answers_for(card.text, item.ord)))
+    if card.type == CardType.OCCLUSION:
+        return grade_occlusion(card, item.ord, response if isinstance(response, str) else None)
     return self_graded(card.answer)
+
+
+def grade_occlusion(card: Card, ord: int, text: str | None) -> GradeResult:
+    """Occlusion group `ord`: None / blank reveals its label (self-graded); text is matched
+    against the label with `match_text` (a group of several labels: any one of them, or
+    all of them joined by ";")."""
+    label = group_label(card.shapes, ord)
+    if not label:
+        raise ValueError(f"card {card.id!r} has no occlusion group {ord}")
+    if text is None or not text.strip():
+        return self_graded(label)
+    singles = [s.label for s in card.shapes if s.group == ord and s.label.strip()]
+    outcomes = [match_text(text, c) for c in dict.fromkeys([label, *singles])]
+    for want_exact in (True, False):
+        for ok, fb in outcomes:
+            if ok and (not fb or not want_exact):
+                return _result(True, text.strip(), label, fb)
+    return _result(False, text.strip(), label, outcomes[0][1])
 

@@ -398,6 +398,9 @@ def run_app(
 ) -> None:
     """Open the app in the terminal (what bare `quizapp` does; `quizapp quiz` may pass
     start="quiz")."""
+    from quizapp.tui.widgets.card_image import prepare
+
+    prepare()  # textual-image asks the terminal for graphics support before Textual starts
     make_app(db=db, deck_dirs=deck_dirs, learner_name=learner_name, start=start).run()
 
 

@@ -31,6 +31,7 @@ from quizapp.store.queries.browse import (
 from quizapp.store.queries.decks import all_tags
 from quizapp.study.grading import letters
 from quizapp.tui.safe import cell, lit, part
+from quizapp.tui.widgets.card_image import CardPicture, chosen_mode
 from quizapp.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
@@ -196,6 +197,7 @@ class CardDetailScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="detail"):
             yield Static(id="detail-card")
+            yield CardPicture(chosen_mode(self.quiz.learner.settings.get("images")), id="picture")
             yield Static(id="detail-state")
             yield Static(Content.from_markup("[b]Review history[/b] (newest first)"))
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
@@ -248,6 +250,7 @@ class CardDetailScreen(Screen[None]):
         if card.tags:
             parts += [("Tags: ", "bold"), part(" ".join(card.tags)), "\n"]
         self.query_one("#detail-card", Static).update(Content.assemble(*parts))
+        self.query_one("#picture", CardPicture).show(item)
 
         now = app.clock()
         lr = app.learner

@@ -33,6 +33,7 @@ from quizapp.tui.screens.study import (
     scroll_card,
     scroll_to_verdict,
 )
+from quizapp.tui.widgets.card_image import CardPicture, chosen_mode
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.footer import QuizFooter
 from quizapp.tui.widgets.navigator import QuestionNavigator
@@ -83,6 +84,7 @@ class QuizScreen(Screen[None]):
         with VerticalScroll(id="card"):
             yield Static(id="meta")
             yield Static(id="prompt")
+            yield CardPicture(chosen_mode(self.quiz.learner.settings.get("images")), id="picture")
             yield ChoiceList([], False, id="choices")
             yield Input(id="answer", placeholder="Type your answer; Enter saves it")
             yield Static(id="hint")
@@ -125,6 +127,7 @@ class QuizScreen(Screen[None]):
         else:
             prompt.update(lit(card.prompt))
         done = block.mode == "tutor" and q.answered  # tutor answers are final
+        self.query_one("#picture", CardPicture).show(q.item, revealed=done)
         choices = self.query_one("#choices", ChoiceList)
         saved = q.chosen_shown() if not done else []  # options as this question shows them
         choices.set_choices([text for _, text in q.choices], card.multiple, saved)

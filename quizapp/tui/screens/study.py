@@ -23,6 +23,7 @@ from quizapp.study.presentation import Order
 from quizapp.study.session import StudySession
 from quizapp.textsafe import inert
 from quizapp.tui.safe import lit, part
+from quizapp.tui.widgets.card_image import CardPicture, chosen_mode, open_full
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.feedback import feedback, verdict
 from quizapp.tui.widgets.footer import QuizFooter
@@ -36,7 +37,10 @@ TYPE_NAMES = {
     CardType.TYPED: "typed answer",
     CardType.MCQ: "multiple choice",
     CardType.CLOZE: "cloze",
+    CardType.OCCLUSION: "image occlusion",
 }
+#: Types answered in the text field (Enter on an empty field reveals, except typed).
+_FIELD_TYPES = (CardType.TYPED, CardType.CLOZE, CardType.OCCLUSION)
 
 # Scrolling a long question (a clinical vignette) from the keyboard, on the study and
 # quiz screens. PageUp/PageDown always scroll it (they are priority keys: an option list
@@ -149,6 +153,7 @@ class StudyScreen(Screen[None]):
         Binding("s", "suspend", "Suspend"),
         Binding("f", "flag", "Flag"),
         Binding("b", "bury", "Bury"),
+        Binding("z", "zoom", "Full-screen image", show=False),
         Binding("escape", "leave", "End session"),
         *SCROLL_BINDINGS,
     ]
@@ -186,6 +191,8 @@ class StudyScreen(Screen[None]):
         with VerticalScroll(id="card"):
             yield Static(id="meta")
             yield Static(id="prompt")
+            mode = chosen_mode(self.session.learner.settings.get("images"))
+            yield CardPicture(mode, id="picture")
             yield ChoiceList([], False, id="choices")
             yield Input(id="answer", placeholder="Type your answer, Enter to submit")
             yield Static(id="hint")
@@ -226,17 +233,20 @@ class StudyScreen(Screen[None]):
             prompt.update(Content.assemble(*pieces))
         else:
             prompt.update(lit(card.prompt))
+        self.query_one("#picture", CardPicture).show(item)
         new = self.query_one("#choices", ChoiceList)
         new.set_choices([card.choices[i].text for i in self.order.shown], card.multiple)
         new.display = card.type == CardType.MCQ
         field = self.query_one("#answer", Input)
         field.value = ""
-        field.display = card.type in (CardType.TYPED, CardType.CLOZE)
+        field.display = card.type in _FIELD_TYPES
         if field.display:  # hidden, it stays as the last answer left it (a restyle saved)
             field.disabled = False
         field.placeholder = (
             "Fill the blank; Enter submits (empty Enter shows the answer)"
             if card.type == CardType.CLOZE else "Type your answer; Enter submits"
+        ) if card.type != CardType.OCCLUSION else (
+            "Name the red region; Enter submits (empty Enter shows the answer)"
         )
         hint = {
             CardType.BASIC: "Recall the answer, then press Space (or Enter) to see it.",
@@ -244,7 +254,7 @@ class StudyScreen(Screen[None]):
                            if card.multiple else "Press a letter, or arrows and Enter."),
             CardType.TYPED: "",
             CardType.CLOZE: "",
-        }[card.type]
+        }.get(card.type, "")
         hint_widget = self.query_one("#hint", Static)
         hint_widget.update(lit(hint))
         hint_widget.display = bool(hint)
@@ -306,7 +316,7 @@ class StudyScreen(Screen[None]):
         event.stop()
         if self.item is None or self.answering:
             return
-        if self.item.card.type in (CardType.TYPED, CardType.CLOZE):
+        if self.item.card.type in _FIELD_TYPES:
             self.reveal(grading.grade(self.item, event.value))
 
     def reveal(self, result: grading.GradeResult) -> None:
@@ -322,6 +332,7 @@ class StudyScreen(Screen[None]):
         fb = self.query_one("#feedback", Static)
         fb.update(feedback(self.item, result, self.chosen, self.order))
         fb.display = True
+        self.query_one("#picture", CardPicture).show(self.item, revealed=True)
         self.query_one("#choices", ChoiceList).display = False
         field = self.query_one("#answer", Input)
         field.disabled = True
@@ -433,6 +444,10 @@ class StudyScreen(Screen[None]):
         self.session.flag(self.item, not flagged)
         self.notify("Unflagged." if flagged else "Flagged.", timeout=2)
         self.refresh_bindings()
+
+    def action_zoom(self) -> None:
+        if not open_full(self.query_one("#picture", CardPicture)):
+            self.notify("This card has no image.", timeout=2)
 
     def action_leave(self) -> None:
         self.finish()
