@@ -138,6 +138,7 @@ def test_labels_survive_a_round_trip_through_comments(tmp_path: Path) -> None:
     import_file(apkg, out)
     (deck_file,) = out.glob("*.yaml")
     back = next(c for c in load_deck(deck_file).cards if c.type is CardType.OCCLUSION)
+    assert (back.deck_id, back.id) == (occ.deck_id, occ.id)  # same deck, same card
     assert back.shapes == occ.shapes  # labels included
     assert (occ.mode, back.mode) == ("", "hide-all")  # the default, written out
 

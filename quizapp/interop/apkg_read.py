@@ -614,12 +614,6 @@ class _ClosingStream:
     def read(self, n: int = -1) -> bytes:
         return self._stream.read(n)
 
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self._stream.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self._stream.tell()
-
     def close(self) -> None:
         self._stream.close()
         self._zf.close()

@@ -412,6 +412,12 @@ def convert_package(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> C
                 if reason:
                     conv.skipped.append(f"{label} ({nt.name}): {reason}")
                     continue
+                if cards and cards[0].deck_id != deck_id:  # our own export: its deck back
+                    names = set(media)
+                    deck_id = cards[0].deck_id
+                    deck = deck_for(deck_id, name)
+                    media = conv.media.setdefault(deck_id, set())
+                    media.update(names)
                 made = [(0, c) for c in cards]
             else:
                 conv.notetypes[nt.id] = nt

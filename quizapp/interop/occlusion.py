@@ -34,6 +34,7 @@ IO_FIELDS = ("Occlusion", "Image", "Header", "Back Extra", "Comments")
 MODEL_ID_OCCLUSION = 1_607_392_305  # fixed: re-exports update the same note type
 MEDIA_DIR = "media"  # where the importer puts media files, next to the deck files
 LABELS_PREFIX = "quizapp labels:"
+CARD_PREFIX = "quizapp card:"  # `quizapp card: DECK/CARD`: the card's identity, kept both ways
 _STOCK_KIND_IMAGE_OCCLUSION = 6  # Anki's `originalStockKind` of the Image Occlusion type
 
 _CLOZE = re.compile(
@@ -130,17 +131,27 @@ def image_name(field_html: str) -> str:
     return safe_media_name(html.unescape(next(g for g in m.groups() if g is not None)))
 
 
-def _labels(comments: str) -> tuple[dict[int, str], str]:
-    """Labels from our Comments line, and the rest of the comments."""
+def _labels(comments: str) -> tuple[dict[int, str], str, tuple[str, str] | None]:
+    """Labels and the card's identity from our Comments lines, and the rest of the
+    comments."""
     labels: dict[int, str] = {}
     rest: list[str] = []
+    identity: tuple[str, str] | None = None
     for line in comments.split("\n"):
-        if line.strip().casefold().startswith(LABELS_PREFIX):
+        folded = line.strip().casefold()
+        if folded.startswith(LABELS_PREFIX):
             body = line.strip()[len(LABELS_PREFIX) :]
             labels.update((int(n), v.strip()) for n, v in _LABEL.findall(body) if v.strip())
+        elif folded.startswith(CARD_PREFIX):
+            deck_id, _, card_id = line.strip()[len(CARD_PREFIX) :].strip().partition("/")
+            if _IDENT.match(deck_id) and _IDENT.match(card_id):
+                identity = (deck_id, card_id)
         elif line.strip():
             rest.append(line)
-    return labels, "\n".join(rest)
+    return labels, "\n".join(rest), identity
+
+
+_IDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def occlusion_card(
@@ -164,7 +175,9 @@ def occlusion_card(
         return [], f"image {name!r} is not in the package or is not an image"
     header = html_to_text(fields[2])[0]
     back_extra = html_to_text(fields[3])[0]
-    labels, comments = _labels(html_to_text(fields[4])[0])
+    labels, comments, identity = _labels(html_to_text(fields[4])[0])
+    if identity is not None:  # exported by quizapp: the same deck and card id come back
+        deck_id, card_id = identity
     shapes: list[Shape] = []
     any_oi = False
     for group, kind, coords, oi in parse_occlusions(fields[0]):
@@ -302,7 +315,7 @@ def occlusion_note(
             f'<img src="{html.escape(name, quote=True)}">',
             esc(card.prompt),
             esc(card.explanation),
-            esc(f"{LABELS_PREFIX} {labels}"),
+            esc(f"{LABELS_PREFIX} {labels}\n{CARD_PREFIX} {deck.id}/{card.id}"),
         ],
         tags=list(dict.fromkeys(tags)),
         guid=genanki.guid_for(deck.id, card.id),
