@@ -179,7 +179,10 @@ def test_same_scope_moves_the_date(db: Database, learner: Learner, clock: FakeCl
 
 
 def test_an_exam_today_or_past_is_refused_and_the_plan_kept(
-    db: Database, learner: Learner, clock: FakeClock, tmp_path: Path,
+    db: Database,
+    learner: Learner,
+    clock: FakeClock,
+    tmp_path: Path,
     write_deck: Callable[..., Path],
 ) -> None:
     from quizapp.store.db import StoreError
@@ -193,8 +196,9 @@ def test_an_exam_today_or_past_is_refused_and_the_plan_kept(
     decks = write_deck().parent
     base = ["--db", str(tmp_path / "c.db"), "--decks", str(decks), "plan"]
     runner = CliRunner()
-    assert runner.invoke(cli, [*base, "set", "--learner", "a", "--exam", "2099-01-15"]
-                         ).exit_code == 0
+    assert (
+        runner.invoke(cli, [*base, "set", "--learner", "a", "--exam", "2099-01-15"]).exit_code == 0
+    )
     out = runner.invoke(cli, [*base, "set", "--learner", "a", "--exam", "2020-01-01"])
     assert out.exit_code == 1
     assert out.output.startswith("Error: exam date 2020-01-01 is in the past")
@@ -217,8 +221,12 @@ def test_projection_is_a_range_below_100_for_a_learner_who_fails(
                 """INSERT INTO reviews (learner_id, card_pk, reviewed_at, rating, state,
                        prev_state, retrievability)
                    VALUES (?, ?, ?, ?, 2, 2, 0.9)""",
-                [learner.id, pk, dt_to_ms(clock.now - timedelta(days=day)) or 0,
-                 1 if (day + i) % 2 else 3],
+                [
+                    learner.id,
+                    pk,
+                    dt_to_ms(clock.now - timedelta(days=day)) or 0,
+                    1 if (day + i) % 2 else 3,
+                ],
             )
     plan = set_plan(db, learner.id, EXAM, now=clock.now)
     report = plan_report(db, learner, plan, now=clock.now, tz=UTC)

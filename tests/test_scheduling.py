@@ -132,8 +132,15 @@ def test_fuzz_spreads_cards_learnt_together() -> None:
     Anki fuzz range instead of landing on one day, and stays inside it."""
     sched = FsrsScheduler(0.9, fuzz=True)
     plain = FsrsScheduler(0.9, fuzz=False)
-    mem = MemoryState(state=2, step=None, stability=40.0, difficulty=5.0, due=T,
-                      last_review=T - timedelta(days=40), reps=5)
+    mem = MemoryState(
+        state=2,
+        step=None,
+        stability=40.0,
+        difficulty=5.0,
+        due=T,
+        last_review=T - timedelta(days=40),
+        reps=5,
+    )
 
     def days_until(state: MemoryState) -> int:
         assert state.due is not None

@@ -30,8 +30,17 @@ def _db_with_cards(tmp_path: Path, n: int):  # type: ignore[no-untyped-def]
         "INSERT INTO decks (id, title, tags, sources) VALUES ('big', 'Big', '[]', '{}')"
     )
     rows = [
-        ("big", f"card-{i}", 0, "basic", "h", f" t{i % 7} ", f"prompt number {i} answer",
-         json.dumps({"type": "basic", "prompt": f"Prompt number {i}", "answer": "a"}), i)
+        (
+            "big",
+            f"card-{i}",
+            0,
+            "basic",
+            "h",
+            f" t{i % 7} ",
+            f"prompt number {i} answer",
+            json.dumps({"type": "basic", "prompt": f"Prompt number {i}", "answer": "a"}),
+            i,
+        )
         for i in range(n)
     ]
     db.conn.execute("BEGIN")
@@ -73,7 +82,13 @@ def test_state_filters_history_and_flags(tmp_path: Path) -> None:
     db = _db_with_cards(tmp_path, 3)
     lr = ensure_learner(db, "ann")
     assert STATE_FILTERS == (
-        "new", "learning", "due", "review", "suspended", "flagged", "leech",
+        "new",
+        "learning",
+        "due",
+        "review",
+        "suspended",
+        "flagged",
+        "leech",
     )
     assert history(db, lr.id, 1) == [] and item_flags(db, lr.id, 1) == (False, False)
     _review(db, lr.id, T0 - timedelta(days=2))

@@ -29,7 +29,9 @@ def _db(tmp_path: Path) -> Database:
     """Three decks (one inactive), a card in each; deck `b`'s card is tagged `t1`."""
     db = open_database(tmp_path / "q.db")
     for deck_id, title, tags, active in (
-        ("b", "Beta", ["x"], 1), ("a", "Alpha", [], 1), ("z", "Zed", [], 0),
+        ("b", "Beta", ["x"], 1),
+        ("a", "Alpha", [], 1),
+        ("z", "Zed", [], 0),
     ):
         db.conn.execute(
             "INSERT INTO decks (id, title, tags, sources, active) VALUES (?, ?, ?, '{}', ?)",

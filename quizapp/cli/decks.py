@@ -211,7 +211,8 @@ def _plain_review(rd: object) -> None:
                 continue
             problems = rd.replace(i, variant)
             click.echo(
-                f"Now {variant['id']} ({variant['type']})." if not problems
+                f"Now {variant['id']} ({variant['type']})."
+                if not problems
                 else "Variant refused: " + "; ".join(problems)
             )
         elif command in ("e", "edit"):

@@ -58,9 +58,7 @@ def import_cmd(
     max_bytes = _parse_size(max_unpacked)
     protected = app.protected()
 
-    with click.progressbar(
-        length=1, label=f"Reading {file.name}", file=sys.stderr
-    ) as bar:
+    with click.progressbar(length=1, label=f"Reading {file.name}", file=sys.stderr) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.length = max(total, 1)

@@ -75,8 +75,15 @@ def add_missing_ids(path: Path, *, protected: Protected | None = None) -> list[s
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise DeckError(
-            [Problem(str(path), 0, 0, f"not UTF-8 text ({e.reason} at byte {e.start})",
-                     "save the deck file as UTF-8")]
+            [
+                Problem(
+                    str(path),
+                    0,
+                    0,
+                    f"not UTF-8 text ({e.reason} at byte {e.start})",
+                    "save the deck file as UTF-8",
+                )
+            ]
         ) from None
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
@@ -97,9 +104,7 @@ def add_missing_ids(path: Path, *, protected: Protected | None = None) -> list[s
         raise DeckError(
             [Problem(str(path), 0, 0, "no `cards:` list found", "a deck needs `cards:`")]
         )
-    taken = {
-        str(card["id"]) for card in cards if isinstance(card, CommentedMap) and "id" in card
-    }
+    taken = {str(card["id"]) for card in cards if isinstance(card, CommentedMap) and "id" in card}
     added: list[str] = []
     for card in cards:
         if not isinstance(card, CommentedMap) or "id" in card:
@@ -113,9 +118,8 @@ def add_missing_ids(path: Path, *, protected: Protected | None = None) -> list[s
     out = io.StringIO()
     yaml.dump(data, out)
     write_atomic(
-        path, [(b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8")],
+        path,
+        [(b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8")],
         protected=protected,
     )
     return added
-
-

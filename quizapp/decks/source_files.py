@@ -101,7 +101,8 @@ def _check_ref(ctx: ProblemLog, qc: QuoteCheck, normalised_source: str) -> None:
     ctx.at(
         qc.ref_node or qc.node,
         f"ref {ref} does not follow this quote in the source ({ends})",
-        f"write `ref: \"{markers[0]}\"`" if len(markers) == 1 else
-        ("use one of the markers after the sentence" if markers else "remove `ref`"),
+        f'write `ref: "{markers[0]}"`'
+        if len(markers) == 1
+        else ("use one of the markers after the sentence" if markers else "remove `ref`"),
         qc.card_id,
     )

@@ -422,9 +422,7 @@ def convert_package(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> C
             else:
                 conv.notetypes[nt.id] = nt
                 for o in [0] if nt.is_cloze else ords:
-                    card, reason = note_card(
-                        note, nt, o, deck_id, card_id_for_ord(base, o), media
-                    )
+                    card, reason = note_card(note, nt, o, deck_id, card_id_for_ord(base, o), media)
                     if card is None:
                         conv.skipped.append(f"{label} ({nt.name}, card {o + 1}): {reason}")
                         continue

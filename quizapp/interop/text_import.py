@@ -149,6 +149,7 @@ STOCK: dict[str, AnkiNotetype] = {
 #: What Anki treats as HTML in a text file without `#html:` (tags and comments).
 _HTML = re.compile(r"(?si)(<!--.*?-->)|(<style.*?>.*?</style>)|(<script.*?>.*?</script>)|(<.*?>)")
 
+
 def _sniff(sample: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
@@ -272,8 +273,9 @@ def read_text_file(
             stock = STOCK["cloze"]
         if stock is not None:
             nt = stock
-            fields = stock.fields + tuple(f"Field {n}" for n in range(len(stock.fields) + 1,
-                                                                       len(values) + 1))
+            fields = stock.fields + tuple(
+                f"Field {n}" for n in range(len(stock.fields) + 1, len(values) + 1)
+            )
             if len(fields) != len(stock.fields):
                 nt = AnkiNotetype(stock.id, stock.name, fields, stock.is_cloze, stock.templates)
         else:

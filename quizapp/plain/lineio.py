@@ -42,8 +42,11 @@ def fill(prefix: str, text: str, width: int, hang: int | None = None) -> str:
     for i, paragraph in enumerate(text.split("\n")):
         first = prefix if i == 0 else marker
         wrapped = textwrap.wrap(
-            paragraph, max(width, len(marker) + 10), initial_indent=first,
-            subsequent_indent=marker, break_on_hyphens=False,
+            paragraph,
+            max(width, len(marker) + 10),
+            initial_indent=first,
+            subsequent_indent=marker,
+            break_on_hyphens=False,
         )
         lines += wrapped or [first.rstrip() if i == 0 else marker.rstrip()]
     return "\n".join(lines)

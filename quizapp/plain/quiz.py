@@ -186,8 +186,13 @@ class PlainQuiz:
         for o in e.options:
             mark = "✓ right" if o.correct else "✗ wrong"
             chosen = " (your choice)" if o.chosen else ""
-            self.say(self.fill(f"  {o.letter}) {mark}{chosen}: ", f"{o.text} — {o.why}",
-                               hang=len(f"  {o.letter}) ")))
+            self.say(
+                self.fill(
+                    f"  {o.letter}) {mark}{chosen}: ",
+                    f"{o.text} — {o.why}",
+                    hang=len(f"  {o.letter}) "),
+                )
+            )
         if e.explanation:
             self.say(self.fill("Why: ", e.explanation))
         if e.source_quote:

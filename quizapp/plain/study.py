@@ -176,8 +176,10 @@ class PlainStudy:
                     self.say(f"{n} more new card(s) today.")
                 elif kind in ("a", "ahead"):
                     self.session = review_ahead(s, int(rest))
-                    self.say(f"Reviewing ahead: {self.session.counts().review} due within "
-                             f"{int(rest)} day(s).")
+                    self.say(
+                        f"Reviewing ahead: {self.session.counts().review} due within "
+                        f"{int(rest)} day(s)."
+                    )
                 elif kind in ("c", "cram"):
                     chosen = _cram_choice(rest)
                     self.session = cram(
@@ -186,8 +188,10 @@ class PlainStudy:
                         tags=chosen["tags"] or None,
                         facts=chosen["facts"],
                     )
-                    self.say(f"Cram: {self.session.counts().review} card(s); answers do not "
-                             "change the schedule.")
+                    self.say(
+                        f"Cram: {self.session.counts().review} card(s); answers do not "
+                        "change the schedule."
+                    )
                 else:
                     self.say("Type n N, a N or c [deck:ID] [tag:T] [fact:F] (Enter: back).")
                     continue
@@ -230,10 +234,12 @@ class PlainStudy:
         card = item.card
         c = self.session.counts()
         self.say(RULE)
-        self.say(self.fill(
-            f"[{c.learning} learning · {c.review} review · {c.new} new]  ",
-            f"{item.deck_title} · {card.type.value} · {item.key}",
-        ))
+        self.say(
+            self.fill(
+                f"[{c.learning} learning · {c.review} review · {c.new} new]  ",
+                f"{item.deck_title} · {card.type.value} · {item.key}",
+            )
+        )
         self._picture(item, revealed=False)
         start = time.monotonic()
         order = self.session.presentation(item)
@@ -308,8 +314,13 @@ class PlainStudy:
             for letter, i in zip(letters, shown.shown, strict=False):
                 choice = card.choices[i]
                 mark = "✓ right" if choice.correct else "✗ wrong"
-                self.say(self.fill(f"  {letter}) {mark}: ", f"{choice.text} — {choice.why}",
-                                   hang=len(f"  {letter}) ")))
+                self.say(
+                    self.fill(
+                        f"  {letter}) {mark}: ",
+                        f"{choice.text} — {choice.why}",
+                        hang=len(f"  {letter}) "),
+                    )
+                )
         if card.explanation:
             self.say(self.fill("Why: ", card.explanation))
         if card.source and card.source.quote:
@@ -383,8 +394,10 @@ class PlainStudy:
             self.say("Cram answers are not saved to the schedule.")
         note = self.session.limit_note()
         if note is not None:
-            self.say(f"{note.text()[0].upper()}{note.text()[1:]} — `quizapp study --plain "
-                     "--extra-new N` studies more, or raise it in settings.")
+            self.say(
+                f"{note.text()[0].upper()}{note.text()[1:]} — `quizapp study --plain "
+                "--extra-new N` studies more, or raise it in settings."
+            )
 
 
 def _cram_choice(text: str) -> dict[str, tuple[str, ...]]:

@@ -113,7 +113,7 @@ def build_block(
 
 
 def fact_note(block: QuizBlock) -> str:
-    """"only 12 distinct facts in this pool: some questions share a fact" when the block
+    """ "only 12 distinct facts in this pool: some questions share a fact" when the block
     was drawn from a pool with fewer distinct facts than its questions, else ""."""
     facts = block.scope.get("shared_facts")
     return pools.fact_note(int(facts)) if isinstance(facts, int) else ""

@@ -144,9 +144,7 @@ def review_entry(q: Question) -> ReviewEntry:
         )
         pairs = q.choices
         chosen = _letter_text(pairs, q.chosen_shown())
-        expected = _letter_text(
-            pairs, [d for d, i in enumerate(shown) if card.choices[i].correct]
-        )
+        expected = _letter_text(pairs, [d for d, i in enumerate(shown) if card.choices[i].correct])
     elif card.type == CardType.CLOZE:
         expected = " … ".join(cloze.answers_for(card.text, q.item.ord))
     else:

@@ -176,4 +176,3 @@ def _fuzz_seed(card_pk: int, mem: MemoryState) -> int:
     intervals get the same fuzz; the next review of it (one more rep) draws anew."""
     last = round(mem.last_review.timestamp()) if mem.last_review else 0
     return (card_pk * 1_000_003 + mem.reps) * 1_000_000_007 + last
-

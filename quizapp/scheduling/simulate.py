@@ -152,6 +152,7 @@ def best(rows: Sequence[AdvisorRow]) -> AdvisorRow:
 # (the private helpers of `fsrs.Scheduler`: the same stability, difficulty and interval
 # arithmetic a study session uses), in pure Python.
 
+
 class DayFsrs:
     """FSRS-6 at day resolution: py-fsrs's formulas (``fsrs.Scheduler``'s helpers) on
     plain floats, for simulating many futures quickly."""

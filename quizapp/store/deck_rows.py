@@ -120,9 +120,7 @@ def _media_entry(card: Card) -> CardEntry:
     data = card_data(card)
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
     del data["line"]
-    digest = hashlib.sha1(
-        json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
-    ).hexdigest()
+    digest = hashlib.sha1(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     ords: Sequence[int] = _NO_CLOZE
     plain = ords_and_plain(card.text)[1] if card.text else ""
     if card.type is CardType.CLOZE:

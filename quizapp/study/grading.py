@@ -28,7 +28,6 @@ Typed answers are matched by `quizapp.study.matching` (numbers as numbers, typos
 medical words).
 """
 
-
 from __future__ import annotations
 
 import re
@@ -296,4 +295,3 @@ def grade_occlusion(card: Card, ord: int, text: str | None) -> GradeResult:
             if ok and (not fb or not want_exact):
                 return _result(True, text.strip(), label, fb)
     return _result(False, text.strip(), label, outcomes[0][1])
-

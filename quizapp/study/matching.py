@@ -387,7 +387,6 @@ _CONFUSABLE: tuple[tuple[str, str, bool], ...] = (
     ("", "an", True),
     ("", "im", True),  # possible / impossible
     ("", "in", True),  # operable / inoperable
-
     ("", "non", True),
     ("", "un", True),
 )

@@ -405,8 +405,14 @@ class StudySession:
             if len(got) >= want:
                 open_decks.add(d)
         return _NewQueue(
-            pks, day_end, now_ms, verified=len(pks), complete=not open_decks,
-            deck_of=deck_of, per_deck=counts, open_decks=open_decks,
+            pks,
+            day_end,
+            now_ms,
+            verified=len(pks),
+            complete=not open_decks,
+            deck_of=deck_of,
+            per_deck=counts,
+            open_decks=open_decks,
         )
 
     def _answered(self, now_ms: int, pk: int, siblings: list[int], prev: int | None) -> None:

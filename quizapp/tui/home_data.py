@@ -49,8 +49,9 @@ def load_home(
     from quizapp.personal.limits import limited_counts
     from quizapp.store.scope import Scope
 
-    counted = limited_counts(db, learner, deck_counts(db, learner, deck_ids, now=now, tz=tz),
-                             now, tz)
+    counted = limited_counts(
+        db, learner, deck_counts(db, learner, deck_ids, now=now, tz=tz), now, tz
+    )
     rows = counted
     if tag:
         tagged = decks_with_tag(db, tag)

@@ -1,6 +1,6 @@
 """Export SVG screenshots of the app for the docs (bundled deck, fixed clock, temp store).
 
-    python -m quizapp.tui.screenshot docs/screenshots
+python -m quizapp.tui.screenshot docs/screenshots
 """
 
 from __future__ import annotations
@@ -29,8 +29,13 @@ async def _shoot(out: Path) -> list[Path]:
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "shot.db")
-        app = make_app(db=db, deck_dirs=[bundled_decks_dir()], clock=lambda: T0,
-                       learner_name="student", fuzz=False)
+        app = make_app(
+            db=db,
+            deck_dirs=[bundled_decks_dir()],
+            clock=lambda: T0,
+            learner_name="student",
+            fuzz=False,
+        )
         async with app.run_test(size=SIZE) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
@@ -66,8 +71,16 @@ async def _quiz_and_stats(app: QuizApp, pilot: Pilot[None], save: Callable[[str]
 
     await pilot.press("escape", "enter")  # end the session, back home
     await pilot.pause()
-    block = build_block(app.db, app.learner, n=20, pool="all", mode="timed", clock=app.clock,
-                        rng_seed=1, shuffle=False)
+    block = build_block(
+        app.db,
+        app.learner,
+        n=20,
+        pool="all",
+        mode="timed",
+        clock=app.clock,
+        rng_seed=1,
+        shuffle=False,
+    )
     await app.push_screen(QuizScreen(block))
     await pilot.pause()
     await pilot.press(*"35", "enter")  # answer the first (typed) question; on to the next

@@ -276,9 +276,7 @@ async def test_settings_persist(build: Build) -> None:
         bad.focus()
         await pilot.press("enter")
         await pilot.pause()
-        assert "desired_retention must be between 0.7 and 0.99" in screen_text(
-            app, "#settings-msg"
-        )
+        assert "desired_retention must be between 0.7 and 0.99" in screen_text(app, "#settings-msg")
         rollover = app.screen.query_one("#set-rollover_hour", Input)
         rollover.value = "6"
         await pilot.press("escape")  # leaving saves pending fields
@@ -320,8 +318,20 @@ async def test_help_lists_every_key(build: Build) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         text = screen_text(app, "#help")
-        for word in ("Study", "Browse", "Undo", "Suspend", "Flag", "Bury", "Again", "Easy",
-                     "Add learner", "Card detail", "Suspend/unsuspend", "ctrl+q"):
+        for word in (
+            "Study",
+            "Browse",
+            "Undo",
+            "Suspend",
+            "Flag",
+            "Bury",
+            "Again",
+            "Easy",
+            "Add learner",
+            "Card detail",
+            "Suspend/unsuspend",
+            "ctrl+q",
+        ):
             assert word in text, word
         await pilot.press("escape")
         await pilot.pause()

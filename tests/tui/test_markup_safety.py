@@ -86,9 +86,15 @@ async def test_hostile_deck_renders_literally(
             await pilot.press("a")
             await pilot.pause()
         fb = text_of(screen.query_one("#feedback"))
-        for piece in (f"Right {SHOWN}", f"Why {SHOWN}", f"Explain {SHOWN}",
-                      f"Quote {SHOWN}", "[@click=app.quit]Wrong[/]", "[b]no[/b]",
-                      "Source [i]title[/i] [@click=app.quit]q[/]"):
+        for piece in (
+            f"Right {SHOWN}",
+            f"Why {SHOWN}",
+            f"Explain {SHOWN}",
+            f"Quote {SHOWN}",
+            "[@click=app.quit]Wrong[/]",
+            "[b]no[/b]",
+            "Source [i]title[/i] [@click=app.quit]q[/]",
+        ):
             assert piece in fb, piece
         assert "\x1b" not in fb and "\x07" not in fb
         for selector in ("#feedback", "#verdict", "#grades"):
@@ -134,9 +140,15 @@ async def test_hostile_deck_in_quiz_results_and_stats(
         await app.push_screen(QuizResultsScreen(block.id))
         await pilot.pause()
         review = text_of(app.screen.query_one("#review-1"))
-        for piece in (f"Prompt {SHOWN}", f"Right {SHOWN}", f"Why {SHOWN}", f"Explain {SHOWN}",
-                      f"Quote {SHOWN}", f"{letter}) {hostile}",
-                      "Source [i]title[/i] [@click=app.quit]q[/]"):
+        for piece in (
+            f"Prompt {SHOWN}",
+            f"Right {SHOWN}",
+            f"Why {SHOWN}",
+            f"Explain {SHOWN}",
+            f"Quote {SHOWN}",
+            f"{letter}) {hostile}",
+            "Source [i]title[/i] [@click=app.quit]q[/]",
+        ):
             assert piece in review, piece
         tags = app.screen.query_one("#res-tags", DataTable)
         assert "[red]tag[/red]" in [str(tags.get_row_at(i)[0]) for i in range(tags.row_count)]

@@ -38,8 +38,11 @@ def _offences(path: Path) -> list[str]:
                 owner = attr.value.attr if isinstance(attr.value, ast.Attribute) else attr.value.id
                 if owner == "db":
                     found.append(f"calls db.{attr.attr}() (line {node.lineno})")
-        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                and SQL_TEXT.search(node.value)):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and SQL_TEXT.search(node.value)
+        ):
             found.append(f"SQL text (line {node.lineno})")
     return [f"{path.relative_to(TUI.parent.parent)}: {o}" for o in found]
 

@@ -30,17 +30,29 @@ def text(app: QuizApp, selector: str) -> str:
 
 
 def quiz_rows(app: QuizApp) -> list[tuple[int, str | None, int | None, int]]:
-    return [tuple(r) for r in app.db.conn.execute(
-        "SELECT position, response, correct, flagged FROM quiz_answers ORDER BY position")]
+    return [
+        tuple(r)
+        for r in app.db.conn.execute(
+            "SELECT position, response, correct, flagged FROM quiz_answers ORDER BY position"
+        )
+    ]
 
 
 async def open_block(pilot: Any, *, mode: str = "timed", seconds: int = 10) -> QuizScreen:
     """A 3-question block in deck order (typed, mcq, cloze) on the quiz screen."""
     app: QuizApp = pilot.app
     await settle(pilot)
-    block = build_block(app.db, app.learner, n=3, pool="all", mode=mode,  # type: ignore[arg-type]
-                        seconds_per_question=seconds, clock=app.clock, rng_seed=7,
-                        shuffle=False)
+    block = build_block(
+        app.db,
+        app.learner,
+        n=3,
+        pool="all",
+        mode=mode,  # type: ignore[arg-type]
+        seconds_per_question=seconds,
+        clock=app.clock,
+        rng_seed=7,
+        shuffle=False,
+    )
     await app.push_screen(QuizScreen(block))
     await pilot.pause()
     assert isinstance(app.screen, QuizScreen)
@@ -247,8 +259,9 @@ async def test_results_numbers_on_a_hand_made_block(build: Build, deck_dir: Path
     earlier.answer(2, letters["80%"])  # options as this block shows them
     earlier.submit()
     clock.now += timedelta(days=1)
-    block = build_block(db, lr, n=3, pool="all", mode="timed", clock=clock, shuffle=False,
-                        rng_seed=7)
+    block = build_block(
+        db, lr, n=3, pool="all", mode="timed", clock=clock, shuffle=False, rng_seed=7
+    )
     clock.now += timedelta(seconds=40)
     block.answer(1, "35")  # right, 40 s
     block.goto(2)
@@ -269,17 +282,24 @@ async def test_results_numbers_on_a_hand_made_block(build: Build, deck_dir: Path
         assert "1 flagged" in score
         tags = app.screen.query_one("#res-tags", DataTable)
         assert [str(c) for c in tags.get_row_at(0)] == [
-            "test", "2/3 (67%)", "0% (0/3 in 1 block)", "+67 points"]
+            "test",
+            "2/3 (67%)",
+            "0% (0/3 in 1 block)",
+            "+67 points",
+        ]
         qs = app.screen.query_one("#res-questions", DataTable)
         rows = [[str(c) for c in qs.get_row_at(i)] for i in range(qs.row_count)]
         assert [(r[0], r[1], r[4], r[5]) for r in rows] == [
-            ("1", "✓ Correct", "0:40", ""), ("2", "✓ Correct", "0:20", ""),
-            ("3", "– Unanswered", "0:05", "⚑")]
+            ("1", "✓ Correct", "0:40", ""),
+            ("2", "✓ Correct", "0:20", ""),
+            ("3", "– Unanswered", "0:05", "⚑"),
+        ]
         review = text(app, "#review-3")
         assert "Question 3  – Unanswered (counts as wrong)" in review
         assert "Your answer:    — (no answer)" in review
-        assert "Full text:      Dissect positive nodes when there is no metastatic disease." \
-            in review
+        assert (
+            "Full text:      Dissect positive nodes when there is no metastatic disease." in review
+        )
         mcq = text(app, "#review-2")
         assert f"{shown['38%']}) ✓ right  38%  ◀ your answer" in mcq
         assert "Stated in the study." in mcq

@@ -111,8 +111,17 @@ def _timed_block(app: QuizApp) -> int:
     from quizapp.quiz import build_block
 
     clock = app.clock
-    block = build_block(app.db, app.learner, n=3, pool="all", mode="timed",
-                        seconds_per_question=90, clock=clock, rng_seed=7, shuffle=False)
+    block = build_block(
+        app.db,
+        app.learner,
+        n=3,
+        pool="all",
+        mode="timed",
+        seconds_per_question=90,
+        clock=clock,
+        rng_seed=7,
+        shuffle=False,
+    )
     clock.now += timedelta(seconds=42)  # type: ignore[attr-defined]
     block.answer(1, "35")
     block.goto(2)

@@ -102,14 +102,24 @@ def browse(
                s.state, s.due, coalesce(s.suspended, 0), coalesce(s.flagged, 0),
                coalesce(s.leech, 0), coalesce(s.reps, 0), coalesce(s.lapses, 0)
         FROM cards c LEFT JOIN card_state s ON s.card_pk = c.id AND s.learner_id = :learner
-        WHERE {' AND '.join(where)}
+        WHERE {" AND ".join(where)}
         ORDER BY c.deck_id, c.position, c.ord
         LIMIT :limit"""
     rows = [
         BrowseRow(
-            r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6],
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5] or "",
+            r[6],
             datetime.fromtimestamp(r[7] / 1000, tz=now.tzinfo) if r[7] is not None else None,
-            bool(r[8]), bool(r[9]), bool(r[10]), int(r[11]), int(r[12]),
+            bool(r[8]),
+            bool(r[9]),
+            bool(r[10]),
+            int(r[11]),
+            int(r[12]),
         )
         for r in db.conn.execute(sql, params)
     ]
@@ -140,13 +150,18 @@ def history(db: Database, learner_id: int, card_pk: int, limit: int = 200) -> li
     out = []
     for at, rating, correct, response, dur, due, stab, diff in rows:
         t = datetime.fromtimestamp(at / 1000, tz=UTC)
-        out.append(ReviewRow(
-            reviewed_at=t, rating=int(rating),
-            correct=None if correct is None else bool(correct), response=response or "",
-            duration_ms=int(dur or 0),
-            interval=timedelta(milliseconds=due - at) if due is not None else None,
-            stability=stab, difficulty=diff,
-        ))
+        out.append(
+            ReviewRow(
+                reviewed_at=t,
+                rating=int(rating),
+                correct=None if correct is None else bool(correct),
+                response=response or "",
+                duration_ms=int(dur or 0),
+                interval=timedelta(milliseconds=due - at) if due is not None else None,
+                stability=stab,
+                difficulty=diff,
+            )
+        )
     return out
 
 

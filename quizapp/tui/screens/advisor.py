@@ -54,12 +54,14 @@ class AdvisorScreen(Screen[None]):
     def on_mount(self) -> None:
         app = self.quiz
         self.sub_title = f"learner: {app.learner.name}"
-        self.query_one("#advisor-intro", Static).update(lit(
-            f"Simulating {self.days} days of study at each desired retention with your "
-            "parameters, limits and collection…"))
+        self.query_one("#advisor-intro", Static).update(
+            lit(
+                f"Simulating {self.days} days of study at each desired retention with your "
+                "parameters, limits and collection…"
+            )
+        )
         table = self.query_one("#advisor-table", DataTable)
-        for label in ("Retention", "Reviews/day", "Minutes/day", "Remembered",
-                      "Per minute", ""):
+        for label in ("Retention", "Reviews/day", "Minutes/day", "Remembered", "Per minute", ""):
             table.add_column(Text(label, justify="right" if label else "left"), key=label)
         self.simulate()
 
@@ -77,24 +79,41 @@ class AdvisorScreen(Screen[None]):
         yours = self.quiz.learner.desired_retention
         self.query_one("#advisor-loading").display = False
         params = "your fitted parameters" if adv.personalised else "the FSRS-6 defaults"
-        self.query_one("#advisor-intro", Static).update(lit(
-            f"{adv.days} days simulated with {params}, {adv.deck_size} cards, "
-            f"{adv.new_per_day} new/day, {adv.review_limit} reviews/day at most."))
+        self.query_one("#advisor-intro", Static).update(
+            lit(
+                f"{adv.days} days simulated with {params}, {adv.deck_size} cards, "
+                f"{adv.new_per_day} new/day, {adv.review_limit} reviews/day at most."
+            )
+        )
         table = self.query_one("#advisor-table", DataTable)
         table.clear()
         for r in adv.rows:
             mark = "◀ best" if r is adv.best else ""
             if abs(r.desired_retention - yours) < 1e-9:
                 mark = (mark + "  (yours)").strip()
-            table.add_row(*(Text(v, justify="right") for v in (
-                f"{r.desired_retention:.2f}", f"{r.reviews_per_day:.1f}",
-                f"{r.minutes_per_day:.1f}", f"{r.memorized:.0f}",
-                f"{r.knowledge_per_minute:.3f}")), Text(mark, style="bold"))
-        self.query_one("#advisor-suggestion", Static).update(Content.assemble(
-            ("Suggested desired retention: ", "bold"), (adv.suggestion, "bold $text-accent"),
-            " — the most cards remembered per minute of study. ",
-            (f"Yours: {yours:.2f}. ", "dim"), ("a", "bold"), " uses the suggestion.",
-        ))
+            table.add_row(
+                *(
+                    Text(v, justify="right")
+                    for v in (
+                        f"{r.desired_retention:.2f}",
+                        f"{r.reviews_per_day:.1f}",
+                        f"{r.minutes_per_day:.1f}",
+                        f"{r.memorized:.0f}",
+                        f"{r.knowledge_per_minute:.3f}",
+                    )
+                ),
+                Text(mark, style="bold"),
+            )
+        self.query_one("#advisor-suggestion", Static).update(
+            Content.assemble(
+                ("Suggested desired retention: ", "bold"),
+                (adv.suggestion, "bold $text-accent"),
+                " — the most cards remembered per minute of study. ",
+                (f"Yours: {yours:.2f}. ", "dim"),
+                ("a", "bold"),
+                " uses the suggestion.",
+            )
+        )
         plot = self.query_one("#advisor-chart", PlotextPlot)
         plt = plot.plt
         plt.clear_figure()
@@ -117,8 +136,9 @@ class AdvisorScreen(Screen[None]):
             return
         value = round(self.advice.best.desired_retention, 2)
         try:
-            self.quiz.learner = update_settings(self.quiz.db, self.quiz.learner.id,
-                                                desired_retention=value)
+            self.quiz.learner = update_settings(
+                self.quiz.db, self.quiz.learner.id, desired_retention=value
+            )
         except StoreError as e:
             self.notify(str(e), title="Not saved", severity="error", markup=False)
             return

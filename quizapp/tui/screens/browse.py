@@ -42,8 +42,11 @@ STATE_NAMES: dict[int | None, str] = {None: "new", 1: "learning", 2: "review", 3
 
 def _state_label(row: BrowseRow) -> str:
     name = STATE_NAMES.get(row.state, "?")
-    flags = [n for n, on in (("suspended", row.suspended), ("flagged", row.flagged),
-                             ("leech", row.leech)) if on]
+    flags = [
+        n
+        for n, on in (("suspended", row.suspended), ("flagged", row.flagged), ("leech", row.leech))
+        if on
+    ]
     return ", ".join([name, *flags])
 
 
@@ -70,13 +73,14 @@ class BrowseScreen(Screen[None]):
         yield Input(id="search", placeholder="Search card text (all words must match)")
         with Horizontal(id="browse-filters"):
             decks = deck_titles(app.db, app.visible_decks)
-            yield Select[str]([(lit(t), d) for d, t in decks], prompt="All decks",
-                              id="f-deck")
+            yield Select[str]([(lit(t), d) for d, t in decks], prompt="All decks", id="f-deck")
             tags = all_tags(app.db, [d for d, _ in decks])
-            yield Select[str]([(lit(f"{t} ({n})"), t) for t, n in tags[:300]],
-                              prompt="All tags", id="f-tag")
-            state = Select[str]([(lit(s), s) for s in STATE_FILTERS], prompt="Any state",
-                                id="f-state")
+            yield Select[str](
+                [(lit(f"{t} ({n})"), t) for t, n in tags[:300]], prompt="All tags", id="f-tag"
+            )
+            state = Select[str](
+                [(lit(s), s) for s in STATE_FILTERS], prompt="Any state", id="f-state"
+            )
             if self.initial_state:
                 state.value = self.initial_state
             yield state
@@ -88,8 +92,13 @@ class BrowseScreen(Screen[None]):
         self.sub_title = f"learner: {self.quiz.learner.name}"
         table = self.query_one("#results", DataTable)
         wide = self.app.size.width >= 110
-        widths = {"deck": 16 if wide else 12, "card": 22 if wide else 18, "type": 5,
-                  "state": 13 if wide else 11, "due": 5}
+        widths = {
+            "deck": 16 if wide else 12,
+            "card": 22 if wide else 18,
+            "type": 5,
+            "state": 13 if wide else 11,
+            "due": 5,
+        }
         for key, w in widths.items():
             table.add_column(Text(key.title()), key=key, width=w)
         fixed = sum(widths.values()) + 2 * (len(widths) + 1) + 4  # cell padding, margins
@@ -107,15 +116,22 @@ class BrowseScreen(Screen[None]):
 
         return BrowseFilter(
             text=self.query_one("#search", Input).value,
-            deck_id=val("#f-deck"), tag=val("#f-tag"), state=val("#f-state"),
+            deck_id=val("#f-deck"),
+            tag=val("#f-tag"),
+            state=val("#f-state"),
         )
 
     def search(self) -> None:
         app = self.quiz
         now = app.clock()
         rows, more = browse(
-            app.db, app.learner.id, self.current_filter(), now=now,
-            rollover_hour=app.learner.rollover_hour, tz=app.tz, deck_ids=app.visible_decks,
+            app.db,
+            app.learner.id,
+            self.current_filter(),
+            now=now,
+            rollover_hour=app.learner.rollover_hour,
+            tz=app.tz,
+            deck_ids=app.visible_decks,
         )
         self.rows = rows
         table = self.query_one("#results", DataTable)
@@ -131,14 +147,18 @@ class BrowseScreen(Screen[None]):
                 with suppress(cloze.ClozeError):
                     text = cloze.render_question(text, r.ord)
             table.add_row(
-                cell(r.deck_id), cell(key), cell(r.type), cell(_state_label(r)), cell(due),
-                cell(" ".join(text.split())), key=str(r.card_pk),
+                cell(r.deck_id),
+                cell(key),
+                cell(r.type),
+                cell(_state_label(r)),
+                cell(due),
+                cell(" ".join(text.split())),
+                key=str(r.card_pk),
             )
-        n = f"{len(rows)}+ (first {len(rows)} shown; narrow the search)" if more \
-            else str(len(rows))
-        self.query_one("#browse-count", Static).update(lit(
-            f"{n} card(s). Enter opens a card; / searches; Esc goes back."
-        ))
+        n = f"{len(rows)}+ (first {len(rows)} shown; narrow the search)" if more else str(len(rows))
+        self.query_one("#browse-count", Static).update(
+            lit(f"{n} card(s). Enter opens a card; / searches; Esc goes back.")
+        )
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
@@ -206,8 +226,7 @@ class CardDetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"learner: {self.quiz.learner.name}"
         table = self.query_one("#history", DataTable)
-        for label in ("When", "Grade", "Result", "Interval", "Stability", "Difficulty",
-                      "Answer"):
+        for label in ("When", "Grade", "Result", "Interval", "Stability", "Difficulty", "Answer"):
             table.add_column(Text(label), key=label.lower())
         self.load()
 
@@ -219,8 +238,12 @@ class CardDetailScreen(Screen[None]):
             return
         card = item.card
         parts: list[str | tuple[str, str] | Content] = [
-            part(item.deck_title, "bold"), ("  ·  ", "dim"), card.type.value,
-            ("  ·  ", "dim"), part(item.key, "dim"), "\n\n",
+            part(item.deck_title, "bold"),
+            ("  ·  ", "dim"),
+            card.type.value,
+            ("  ·  ", "dim"),
+            part(item.key, "dim"),
+            "\n\n",
         ]
         if card.type == CardType.CLOZE:
             if card.prompt:
@@ -264,8 +287,10 @@ class CardDetailScreen(Screen[None]):
             delta = mem.due - now
             due = "now" if delta.total_seconds() <= 0 else f"in {format_interval(delta)}"
         info: list[tuple[str, str]] = [
-            ("State", state + (" · suspended" if suspended else "")
-             + (" · flagged" if flagged else "")),
+            (
+                "State",
+                state + (" · suspended" if suspended else "") + (" · flagged" if flagged else ""),
+            ),
             ("Due", due),
             ("Reviews", f"{mem.reps} ({mem.lapses} lapses)"),
             ("Stability", f"{mem.stability:.1f} days" if mem.stability is not None else "—"),

@@ -52,24 +52,41 @@ def _sections() -> list[tuple[str, list[type[DOMNode]]]]:
 
 
 EXTRA = {
-    "Everywhere": [("ctrl+p", "Command palette: every action by name"),
-                   ("", "The footer shows the keys used most; every key is here.")],
+    "Everywhere": [
+        ("ctrl+p", "Command palette: every action by name"),
+        ("", "The footer shows the keys used most; every key is here."),
+    ],
     "Study": [("u", "After answering, before grading: asks first (your answer is dropped)")],
-    "Study: multiple choice options": [("a … j", "Choose (or toggle) that option"),
-                                       ("↑ ↓", "Move between options"),
-                                       ("Enter", "Several answers: tick at least one first")],
-    "Quiz: a question": [("a … j", "Answer with that option (mcq)"),
-                         ("1 … 9", "Go to question N (type the number, Enter)"),
-                         ("click", "A square of the navigator jumps to it"),
-                         ("Esc", "In the answer field: leave the field (then [ ] ! p work)")],
+    "Study: multiple choice options": [
+        ("a … j", "Choose (or toggle) that option"),
+        ("↑ ↓", "Move between options"),
+        ("Enter", "Several answers: tick at least one first"),
+    ],
+    "Quiz: a question": [
+        ("a … j", "Answer with that option (mcq)"),
+        ("1 … 9", "Go to question N (type the number, Enter)"),
+        ("click", "A square of the navigator jumps to it"),
+        ("Esc", "In the answer field: leave the field (then [ ] ! p work)"),
+    ],
 }
 
 
 def _key_name(key: str) -> str:
-    names = {"question_mark": "?", "space": "Space", "enter": "Enter", "escape": "Esc",
-             "slash": "/", "delete": "Del", "left_square_bracket": "[",
-             "right_square_bracket": "]", "exclamation_mark": "!", "pageup": "PgUp",
-             "pagedown": "PgDn", "home": "Home", "end": "End"}
+    names = {
+        "question_mark": "?",
+        "space": "Space",
+        "enter": "Enter",
+        "escape": "Esc",
+        "slash": "/",
+        "delete": "Del",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "exclamation_mark": "!",
+        "pageup": "PgUp",
+        "pagedown": "PgDn",
+        "home": "Home",
+        "end": "End",
+    }
     return ", ".join(names.get(k, k) for k in key.split(","))
 
 
@@ -114,4 +131,3 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-

@@ -130,8 +130,12 @@ class HomeScreen(Screen[None]):
         rest = max(30, self.app.size.width - 1 - 4 * 6 - 7 * 2 - 4)
         tags_width = min(24, rest // 3)
         table.add_column(Text("Deck"), key="title", width=rest - tags_width)
-        for key, label in (("due", "Due"), ("learning", "Learn"), ("new", "New"),
-                           ("total", "Total")):
+        for key, label in (
+            ("due", "Due"),
+            ("learning", "Learn"),
+            ("new", "New"),
+            ("total", "Total"),
+        ):
             table.add_column(Text(label, justify="right"), key=key, width=6)
         table.add_column(Text("Tags"), key="tags", width=tags_width)
         table.focus()
@@ -165,8 +169,9 @@ class HomeScreen(Screen[None]):
         if status.error:
             lines.insert(0, f"Deck sync failed: {status.error}")
         problems.display = bool(lines)
-        problems.update(lit("Deck problems (these decks were skipped):\n" + "\n".join(lines))
-                        if lines else "")
+        problems.update(
+            lit("Deck problems (these decks were skipped):\n" + "\n".join(lines)) if lines else ""
+        )
         # Under another screen, the counts wait: it reloads them when it shows again.
         if counts and (self.is_current or not self._resumed):
             self._load_counts()
@@ -262,8 +267,9 @@ class HomeScreen(Screen[None]):
         if message.data is not None and message.generation != self.generation:
             return  # asked again meanwhile (see on_load_done)
         if message.data is None:
-            self.notify(message.error, title="Cannot read the decks", severity="error",
-                        markup=False)
+            self.notify(
+                message.error, title="Cannot read the decks", severity="error", markup=False
+            )
             return
         data = message.data
         self._counted = data.deck_ids
@@ -323,8 +329,13 @@ class HomeScreen(Screen[None]):
         if data is None:
             self.query_one("#today", Static).update(
                 Content.assemble(
-                    ("Today ", "bold"), f"{LOADING} answered  ·  ", ("Streak ", "bold"),
-                    LOADING, "\n", ("Waiting ", "bold"), LOADING,
+                    ("Today ", "bold"),
+                    f"{LOADING} answered  ·  ",
+                    ("Streak ", "bold"),
+                    LOADING,
+                    "\n",
+                    ("Waiting ", "bold"),
+                    LOADING,
                 )
             )
             return
@@ -334,9 +345,14 @@ class HomeScreen(Screen[None]):
         streak = f"{t.streak} day{'s' if t.streak != 1 else ''}"
         self.query_one("#today", Static).update(
             Content.assemble(
-                ("Today ", "bold"), f"{t.reviews} answered ({t.new} new)  ·  ",
-                ("Streak ", "bold"), streak, "\n",
-                ("Waiting ", "bold"), f"{due} due, {new} new", self._backlog_text(data),
+                ("Today ", "bold"),
+                f"{t.reviews} answered ({t.new} new)  ·  ",
+                ("Streak ", "bold"),
+                streak,
+                "\n",
+                ("Waiting ", "bold"),
+                f"{due} due, {new} new",
+                self._backlog_text(data),
             )
         )
 
@@ -346,8 +362,7 @@ class HomeScreen(Screen[None]):
         if data.backlog is None:
             return ""
         days, per_day = data.backlog
-        return ("  ·  Backlog: about "
-                f"{days} days at {per_day} reviews/day", "bold $text-warning")
+        return (f"  ·  Backlog: about {days} days at {per_day} reviews/day", "bold $text-warning")
 
     def _fill_tags(self, cache: tuple[TagsKey, list[tuple[str, int]]]) -> None:
         key, tags = cache
@@ -376,8 +391,7 @@ class HomeScreen(Screen[None]):
             if isinstance(r, DeckCount):
                 counts = [
                     Text(str(r.due), justify="right", style="bold" if r.due else "dim"),
-                    Text(str(r.learning), justify="right",
-                         style="bold" if r.learning else "dim"),
+                    Text(str(r.learning), justify="right", style="bold" if r.learning else "dim"),
                     Text(str(r.new), justify="right", style="bold" if r.new else "dim")
                     if not r.limit_reached
                     else Text(f"{r.new}*", justify="right", style="bold $text-warning"),
@@ -398,13 +412,16 @@ class HomeScreen(Screen[None]):
         self._show_no_decks()
 
     def _show_no_decks(self) -> None:
-        self.query_one("#problems").display = bool(self.quiz.sync_status.problems
-                                                    or self.quiz.sync_status.error)
+        self.query_one("#problems").display = bool(
+            self.quiz.sync_status.problems or self.quiz.sync_status.error
+        )
         if not self.rows and not self.quiz.sync_status.running and not self.figures_loading:
-            self.query_one("#scope", Static).update(lit(
-                "No decks found. Add deck folders with `quizapp --decks FOLDER` or "
-                "QUIZAPP_DECKS, then press r."
-            ))
+            self.query_one("#scope", Static).update(
+                lit(
+                    "No decks found. Add deck folders with `quizapp --decks FOLDER` or "
+                    "QUIZAPP_DECKS, then press r."
+                )
+            )
 
     # -- choosing what to study ---------------------------------------------------------------
 
@@ -446,8 +463,9 @@ class HomeScreen(Screen[None]):
             pieces += [" · only cards tagged ", part(tags[0], "italic")]
         pieces.append(("   (Space selects decks, Enter studies)", "dim"))
         if any(isinstance(r, DeckCount) and r.limit_reached for r in self.rows):
-            pieces.append(("\n* new-card limit reached today: m studies more, "
-                           "o sets the limits", "dim"))
+            pieces.append(
+                ("\n* new-card limit reached today: m studies more, o sets the limits", "dim")
+            )
         self.query_one("#scope", Static).update(Content.assemble(*pieces))
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
@@ -476,8 +494,9 @@ class HomeScreen(Screen[None]):
             self.notify("No deck to study: add a deck folder first.", severity="warning")
             return
         app = self.quiz
-        session = session_for(app.db, app.learner, decks, tags, clock=app.clock, tz=app.tz,
-                              fuzz=app.fuzz)
+        session = session_for(
+            app.db, app.learner, decks, tags, clock=app.clock, tz=app.tz, fuzz=app.fuzz
+        )
         if session.next_item() is None:
             later = session.learning_later_today()
             msg = "Nothing due in this choice right now."
@@ -487,8 +506,10 @@ class HomeScreen(Screen[None]):
                 msg += f" Learning cards come back in {format_interval(later - app.clock())}."
             note = session.limit_note()
             if note is not None:
-                msg += f" {note.text()[0].upper()}{note.text()[1:]} — m studies more, or " \
-                       "raise it in settings (o)."
+                msg += (
+                    f" {note.text()[0].upper()}{note.text()[1:]} — m studies more, or "
+                    "raise it in settings (o)."
+                )
             self.notify(msg, title="All done", markup=False)
             return
         app.push_screen(StudyScreen(session))
@@ -504,8 +525,9 @@ class HomeScreen(Screen[None]):
             return
         app = self.quiz
         scope = Scope(tuple(decks), tags)
-        note = session_for(app.db, app.learner, decks, tags, clock=app.clock,
-                           tz=app.tz).limit_note()
+        note = session_for(
+            app.db, app.learner, decks, tags, clock=app.clock, tz=app.tz
+        ).limit_note()
         self.app.push_screen(
             StudyMoreScreen(scope, note.text() if note else ""),
             lambda choice: start_more(app, scope, choice),

@@ -90,8 +90,9 @@ class LearnerScreen(ModalScreen[None]):
         self.mode = mode
         field = self.query_one("#learner-name", Input)
         field.value = value
-        field.placeholder = ("New learner's name" if mode == "add" else "New name") + \
-            ", then Enter (Esc cancels)"
+        field.placeholder = (
+            "New learner's name" if mode == "add" else "New name"
+        ) + ", then Enter (Esc cancels)"
         field.display = True
         field.focus()
         self.refresh_bindings()

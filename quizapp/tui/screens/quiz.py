@@ -50,8 +50,7 @@ class QuizScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket", "move(-1)", "Previous"),
         Binding("right_square_bracket", "move(1)", "Next"),
-        *(Binding(str(d), f"goto_prompt({d})", "Go to question", show=False)
-          for d in range(1, 10)),
+        *(Binding(str(d), f"goto_prompt({d})", "Go to question", show=False) for d in range(1, 10)),
         Binding("exclamation_mark", "flag", "Flag"),
         Binding("ctrl+f", "flag", "Flag (also while typing)", show=False),
         Binding("p", "pause", "Pause"),
@@ -62,7 +61,11 @@ class QuizScreen(Screen[None]):
     ]
     # What the footer keeps first at 80 columns; the rest are under `?` and Ctrl+P.
     FOOTER_RANK: ClassVar[dict[str, int]] = {
-        "next_question": 1, "move": 10, "submit_block": 20, "flag": 30, "leave": 40,
+        "next_question": 1,
+        "move": 10,
+        "submit_block": 20,
+        "flag": 30,
+        "leave": 40,
         "pause": 60,
     }
 
@@ -139,8 +142,11 @@ class QuizScreen(Screen[None]):
         hint = ""
         if not done:
             if card.type == CardType.MCQ:
-                hint = ("Several answers: toggle letters (or Space), then Enter."
-                        if card.multiple else "Press a letter, or arrows and Enter.")
+                hint = (
+                    "Several answers: toggle letters (or Space), then Enter."
+                    if card.multiple
+                    else "Press a letter, or arrows and Enter."
+                )
             elif card.type == CardType.CLOZE:
                 hint = "Fill the blank; Enter saves it. Esc leaves the field."
             else:
@@ -170,11 +176,16 @@ class QuizScreen(Screen[None]):
 
     def _meta(self) -> None:
         q = self.block.question()
-        self.query_one("#meta", Static).update(Content.assemble(
-            (f"Question {q.position} of {len(self.block)}", "bold"), ("  ·  ", "dim"),
-            part(q.item.deck_title), ("  ·  ", "dim"), TYPE_NAMES[q.type],
-            ("  ·  ⚑ flagged" if q.flagged else "", "bold $text-warning"),
-        ))
+        self.query_one("#meta", Static).update(
+            Content.assemble(
+                (f"Question {q.position} of {len(self.block)}", "bold"),
+                ("  ·  ", "dim"),
+                part(q.item.deck_title),
+                ("  ·  ", "dim"),
+                TYPE_NAMES[q.type],
+                ("  ·  ⚑ flagged" if q.flagged else "", "bold $text-warning"),
+            )
+        )
 
     def _hint(self, text: str, error: bool = False) -> None:
         hint = self.query_one("#hint", Static)
@@ -187,22 +198,33 @@ class QuizScreen(Screen[None]):
         panel = self.query_one("#quiz-paused", Static)
         panel.display = paused
         if paused:
-            panel.update(Content.assemble(
-                ("Paused", "bold"), " — the clock is stopped and the question hidden.\n",
-                ("p", "bold"), " resumes · ", ("Ctrl+S", "bold"), " submits · ",
-                ("Esc", "bold"), " saves and leaves (resume it from home with q).",
-            ))
+            panel.update(
+                Content.assemble(
+                    ("Paused", "bold"),
+                    " — the clock is stopped and the question hidden.\n",
+                    ("p", "bold"),
+                    " resumes · ",
+                    ("Ctrl+S", "bold"),
+                    " submits · ",
+                    ("Esc", "bold"),
+                    " saves and leaves (resume it from home with q).",
+                )
+            )
 
     def refresh_status(self) -> None:
         block = self.block
         self.query_one("#nav", QuestionNavigator).show(block.questions(), block.current)
         flagged = sum(1 for e in block.questions() if e.flagged)
         mode = "timed" if block.timed else "tutor"
-        self.query_one("#quiz-status", Static).update(Content.assemble(
-            (f"{mode} block", "bold"), ("  ·  ", "dim"),
-            f"{block.answered_count()}/{len(block)} answered",
-            ("  ·  ", "dim"), f"{flagged} flagged",
-        ))
+        self.query_one("#quiz-status", Static).update(
+            Content.assemble(
+                (f"{mode} block", "bold"),
+                ("  ·  ", "dim"),
+                f"{block.answered_count()}/{len(block)} answered",
+                ("  ·  ", "dim"),
+                f"{flagged} flagged",
+            )
+        )
         self._draw_timer()
         self.refresh_bindings()
 
@@ -231,12 +253,14 @@ class QuizScreen(Screen[None]):
         now = self.quiz.clock()
         try:
             if block.expired(now):
-                self.notify("Time is up: the block has been submitted.", title="Time",
-                            timeout=5)
+                self.notify("Time is up: the block has been submitted.", title="Time", timeout=5)
                 self.finish()
                 return
-            if (not block.paused and self.last_checkpoint is not None
-                    and (now - self.last_checkpoint).total_seconds() >= CHECKPOINT_SECONDS):
+            if (
+                not block.paused
+                and self.last_checkpoint is not None
+                and (now - self.last_checkpoint).total_seconds() >= CHECKPOINT_SECONDS
+            ):
                 block.checkpoint(now)
                 self.last_checkpoint = now
         except StoreError as e:
@@ -278,14 +302,16 @@ class QuizScreen(Screen[None]):
         if block.mode == "tutor":
             self.show()  # the feedback; Enter goes on
             scroll_to_verdict(self)
-            self._hint("Enter: next question." if pos < len(block)
-                       else "Last question: Ctrl+S submits the block.")
+            self._hint(
+                "Enter: next question."
+                if pos < len(block)
+                else "Last question: Ctrl+S submits the block."
+            )
         elif pos < len(block):
             self._go(pos + 1)
         else:
             self.show()
-            self._hint("Answer saved. That was the last question: Ctrl+S submits; "
-                       "[ goes back.")
+            self._hint("Answer saved. That was the last question: Ctrl+S submits; [ goes back.")
 
     # -- moving ----------------------------------------------------------------------------
 
@@ -347,8 +373,7 @@ class QuizScreen(Screen[None]):
         except StoreError as e:
             self.notify(str(e), title="Not saved", severity="error", markup=False)
             return
-        self.notify(f"Question {q.position} {'flagged' if q.flagged else 'unflagged'}.",
-                    timeout=2)
+        self.notify(f"Question {q.position} {'flagged' if q.flagged else 'unflagged'}.", timeout=2)
         self._meta()
         self.refresh_status()
 
@@ -378,8 +403,9 @@ class QuizScreen(Screen[None]):
             if self.block.submitted:
                 self.finish()
 
-        self.app.push_screen(ConfirmSubmitScreen(self.block.unanswered(), len(self.block)),
-                             confirmed)
+        self.app.push_screen(
+            ConfirmSubmitScreen(self.block.unanswered(), len(self.block)), confirmed
+        )
 
     def action_leave(self) -> None:
         if isinstance(self.focused, Input):
@@ -420,11 +446,13 @@ class ConfirmSubmitScreen(ModalScreen[bool]):
             text = Content.assemble(
                 ("Submit the block?\n\n", "bold"),
                 (f"{len(self.unanswered)} of {self.total} unanswered", "bold $text-warning"),
-                " (they count as wrong): ", listed,
+                " (they count as wrong): ",
+                listed,
             )
         else:
-            text = Content.assemble(("Submit the block?\n\n", "bold"),
-                                    f"All {self.total} questions are answered.")
+            text = Content.assemble(
+                ("Submit the block?\n\n", "bold"), f"All {self.total} questions are answered."
+            )
         with Vertical(classes="dialog", id="submit-box"):
             yield Static(text, id="submit-text")
             with Horizontal(classes="dialog-buttons"):
@@ -468,7 +496,8 @@ class GotoScreen(ModalScreen[int | None]):
             self.dismiss(n)
         else:
             self.query_one("#goto-msg", Static).update(
-                lit(f"✗ a number from 1 to {self.total}", "$text-error"))
+                lit(f"✗ a number from 1 to {self.total}", "$text-error")
+            )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

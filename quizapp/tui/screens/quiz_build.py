@@ -93,8 +93,9 @@ class BuildBlockScreen(Screen[None]):
                 yield Button("Resume (Ctrl+R)", id="build-resume", variant="primary")
             with Grid(id="build-grid"):
                 yield Label("Decks")
-                yield Select[str](deck_opts, id="qb-decks", allow_blank=False,
-                                  value=deck_opts[0][1])
+                yield Select[str](
+                    deck_opts, id="qb-decks", allow_blank=False, value=deck_opts[0][1]
+                )
                 yield Label("Tag")
                 yield Select[str]([], prompt="any tag", id="qb-tag")
                 yield Label(f"Questions (1–{MAX_QUESTIONS})")
@@ -103,17 +104,30 @@ class BuildBlockScreen(Screen[None]):
                 first = self.home_decks or app.visible_decks
                 tags = (self.initial_tag,) if self.initial_tag else ()
                 counts = pool_counts(app.db, app.learner, deck_ids=first, tags=tags)
-                yield Select[str](_pool_options(counts), id="qb-pool", allow_blank=False,
-                                  value=_best_pool("unused", counts))
+                yield Select[str](
+                    _pool_options(counts),
+                    id="qb-pool",
+                    allow_blank=False,
+                    value=_best_pool("unused", counts),
+                )
                 yield Label("Mode")
-                yield Select[str]([(lit(v), k) for k, v in MODE_NAMES.items()], id="qb-mode",
-                                  allow_blank=False, value="tutor")
+                yield Select[str](
+                    [(lit(v), k) for k, v in MODE_NAMES.items()],
+                    id="qb-mode",
+                    allow_blank=False,
+                    value="tutor",
+                )
                 yield Label("Seconds per question (timed)")
                 yield Input(str(DEFAULT_SECONDS_PER_QUESTION), id="qb-secs", type="integer")
             yield Static(id="build-msg")
             yield Button("Start block (Ctrl+S)", id="build-start", variant="success")
-            yield Static(lit("mcq, typed and cloze cards are asked; basic cards are left out. "
-                             "Quiz answers do not reschedule cards."), classes="dim-note")
+            yield Static(
+                lit(
+                    "mcq, typed and cloze cards are asked; basic cards are left out. "
+                    "Quiz answers do not reschedule cards."
+                ),
+                classes="dim-note",
+            )
         yield QuizFooter()
 
     def on_mount(self) -> None:
@@ -126,10 +140,13 @@ class BuildBlockScreen(Screen[None]):
         box.display = self.active is not None
         if self.active is not None:
             b = self.active
-            self.query_one("#build-active-text", Static).update(Content.assemble(
-                ("Unfinished block: ", "bold"), f"{b.mode}, {remaining_text(b)}. ",
-                ("Starting a new block leaves it unfinished.", "dim"),
-            ))
+            self.query_one("#build-active-text", Static).update(
+                Content.assemble(
+                    ("Unfinished block: ", "bold"),
+                    f"{b.mode}, {remaining_text(b)}. ",
+                    ("Starting a new block leaves it unfinished.", "dim"),
+                )
+            )
         tags = all_tags(app.db, self._deck_ids() or [d for d, _ in deck_titles(app.db, None)])
         tag_select = self.query_one("#qb-tag", Select)
         with tag_select.prevent(Select.Changed):
@@ -208,10 +225,15 @@ class BuildBlockScreen(Screen[None]):
         mode = self.query_one("#qb-mode", Select).value
         try:
             block = build_block(
-                app.db, app.learner, deck_ids=self._deck_ids(), tags=self._tags(), n=n,
+                app.db,
+                app.learner,
+                deck_ids=self._deck_ids(),
+                tags=self._tags(),
+                n=n,
                 pool=pool if isinstance(pool, str) else "unused",  # type: ignore[arg-type]
                 mode=mode if isinstance(mode, str) else "tutor",  # type: ignore[arg-type]
-                seconds_per_question=secs, clock=app.clock,
+                seconds_per_question=secs,
+                clock=app.clock,
             )
         except QuizError as e:
             self._error(str(e))

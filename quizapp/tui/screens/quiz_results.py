@@ -29,10 +29,12 @@ def score_content(res: BlockResults) -> Content:
     limit = f", limit {seconds_text(res.time_limit_ms)}" if res.time_limit_ms else ""
     flagged = f"  ·  {len(res.flagged)} flagged" if res.flagged else ""
     return Content.assemble(
-        (res.score_line, "bold"), "\n",
+        (res.score_line, "bold"),
+        "\n",
         f"Answered {res.answered} of {res.total}  ·  {res.mode}{limit}  ·  ",
         f"time {seconds_text(res.elapsed_ms)} ({seconds_text(res.average_time_ms)} "
-        "per question on average)", flagged,
+        "per question on average)",
+        flagged,
     )
 
 
@@ -62,11 +64,16 @@ class QuizResultsScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="results-body"):
             yield Static(id="res-score")
-            yield Static(Content.from_markup("[b]Per tag[/b] (earlier: your submitted "
-                                             "blocks before this one)"), classes="res-head")
+            yield Static(
+                Content.from_markup(
+                    "[b]Per tag[/b] (earlier: your submitted blocks before this one)"
+                ),
+                classes="res-head",
+            )
             yield DataTable(id="res-tags", cursor_type="none", zebra_stripes=True)
-            yield Static(Content.from_markup("[b]Questions[/b] (Enter reviews one)"),
-                         classes="res-head")
+            yield Static(
+                Content.from_markup("[b]Questions[/b] (Enter reviews one)"), classes="res-head"
+            )
             yield DataTable(id="res-questions", cursor_type="row", zebra_stripes=True)
             yield Static(Content.from_markup("[b]Review[/b]"), classes="res-head")
             yield Vertical(id="res-review")
@@ -84,24 +91,46 @@ class QuizResultsScreen(Screen[None]):
         for t in res.tags:
             earlier = "—"
             if t.previous_total:
-                earlier = (f"{t.previous_percent}% ({t.previous_correct}/{t.previous_total} "
-                           f"in {t.previous_blocks} block{'s' if t.previous_blocks != 1 else ''})")
-            tags.add_row(cell(t.tag), cell(f"{t.correct}/{t.total} ({t.percent}%)"),
-                         cell(earlier), cell(change_text(t.change)))
+                earlier = (
+                    f"{t.previous_percent}% ({t.previous_correct}/{t.previous_total} "
+                    f"in {t.previous_blocks} block{'s' if t.previous_blocks != 1 else ''})"
+                )
+            tags.add_row(
+                cell(t.tag),
+                cell(f"{t.correct}/{t.total} ({t.percent}%)"),
+                cell(earlier),
+                cell(change_text(t.change)),
+            )
         qs = self.query_one("#res-questions", DataTable)
         answer_width = max(12, (self.app.size.width - 3 - 14 - 6 - 4 - 12 - 8) // 2)
-        for label, width in (("#", 3), ("Result", 14), ("Your answer", answer_width),
-                             ("Correct", answer_width), ("Time", 6), ("Flag", 4)):
+        for label, width in (
+            ("#", 3),
+            ("Result", 14),
+            ("Your answer", answer_width),
+            ("Correct", answer_width),
+            ("Time", 6),
+            ("Flag", 4),
+        ):
             qs.add_column(Text(label), key=label, width=width)
         entries: list[Static] = []
         for e in res.entries:
             words, _ = entry_verdict(e)
-            qs.add_row(cell(e.position), cell(words.split(" (")[0]),
-                       cell(e.chosen if e.answered else "—"), cell(e.expected),
-                       cell(seconds_text(e.time_ms)), cell("⚑" if e.flagged else ""),
-                       key=str(e.position))
-            entries.append(Static(review_content(e, with_question=True),
-                                  id=f"review-{e.position}", classes="review-entry"))
+            qs.add_row(
+                cell(e.position),
+                cell(words.split(" (")[0]),
+                cell(e.chosen if e.answered else "—"),
+                cell(e.expected),
+                cell(seconds_text(e.time_ms)),
+                cell("⚑" if e.flagged else ""),
+                key=str(e.position),
+            )
+            entries.append(
+                Static(
+                    review_content(e, with_question=True),
+                    id=f"review-{e.position}",
+                    classes="review-entry",
+                )
+            )
         self.query_one("#res-review").mount_all(entries)
         qs.focus()
 
@@ -123,4 +152,3 @@ class QuizResultsScreen(Screen[None]):
 
     def action_home(self) -> None:
         self.app.pop_screen()
-

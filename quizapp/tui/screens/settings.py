@@ -55,7 +55,8 @@ def optimise_lines(run: OptimizeRun) -> str:
         f"{_num(by_time.fitted_log_loss)}, RMSE(bins) {_num(by_time.default_rmse_bins)} → "
         f"{_num(by_time.fitted_rmse_bins)}",
         "Your parameters are saved: new answers use them."
-        if run.saved else f"Parameters not saved: {run.reason}",
+        if run.saved
+        else f"Parameters not saved: {run.reason}",
     ]
     return "\n".join(lines)
 
@@ -84,21 +85,31 @@ class SettingsScreen(Screen[None]):
                 for key, label in FIELDS:
                     lo, hi = SETTING_LIMITS[key]
                     yield Label(f"{label} ({lo:g}–{hi:g})", markup=False)
-                    yield Input(str(getattr(lr, key)), id=f"set-{key}",
-                                type="number" if key == "desired_retention" else "integer")
+                    yield Input(
+                        str(getattr(lr, key)),
+                        id=f"set-{key}",
+                        type="number" if key == "desired_retention" else "integer",
+                    )
                 yield Label("Theme")
                 themes = sorted(self.app.available_themes)
                 yield Select[str](
-                    [(lit(t), t) for t in themes], id="set-theme", allow_blank=False,
+                    [(lit(t), t) for t in themes],
+                    id="set-theme",
+                    allow_blank=False,
                     value=self.app.theme if self.app.theme in themes else themes[0],
                 )
                 decks = deck_list(self.quiz.db, self.quiz.visible_decks)
                 yield Select[str](
-                    [(lit(d.title), d.deck_id) for d in decks], id="set-deck",
-                    prompt="A deck's own new/day…", allow_blank=True,
+                    [(lit(d.title), d.deck_id) for d in decks],
+                    id="set-deck",
+                    prompt="A deck's own new/day…",
+                    allow_blank=True,
                 )
-                yield Input(id="set-deck-new", type="integer",
-                            placeholder="blank: the new cards per day above")
+                yield Input(
+                    id="set-deck-new",
+                    type="integer",
+                    placeholder="blank: the new cards per day above",
+                )
                 yield Label("One card of a fact per day")
                 yield Switch(bool_setting(lr, "bury_related"), id="set-bury_related")
             yield Static(id="settings-msg")
@@ -106,22 +117,31 @@ class SettingsScreen(Screen[None]):
                 yield Button("Optimise my scheduler (Ctrl+O)", id="btn-optimise")
                 yield Button("Retention advisor (Ctrl+R)", id="btn-advisor")
             yield Static(id="settings-optimise")
-            yield Static(lit("Each value is saved as soon as you leave the field or press "
-                             "Enter. Esc goes back."), classes="dim-note")
+            yield Static(
+                lit(
+                    "Each value is saved as soon as you leave the field or press "
+                    "Enter. Esc goes back."
+                ),
+                classes="dim-note",
+            )
         yield QuizFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#settings-title", Static).update(Content.assemble(
-            ("Settings for ", "bold"), (self.quiz.learner.name, "bold $text-accent"),
-        ))
+        self.query_one("#settings-title", Static).update(
+            Content.assemble(
+                ("Settings for ", "bold"),
+                (self.quiz.learner.name, "bold $text-accent"),
+            )
+        )
         self.query_one(f"#set-{FIELDS[0][0]}", Input).focus()
         last = last_run(self.quiz.db, self.quiz.learner.id)
         if last is not None:
             when = ms_to_dt(last["fitted_at"])
             day = when.date().isoformat() if when else "?"
             state = "parameters saved" if last["details"].get("applied") else "not saved"
-            self.query_one("#settings-optimise", Static).update(lit(
-                f"Last optimisation {day}: {last['n_reviews']} reviews, {state}.", "dim"))
+            self.query_one("#settings-optimise", Static).update(
+                lit(f"Last optimisation {day}: {last['n_reviews']} reviews, {state}.", "dim")
+            )
 
     # -- scheduler ------------------------------------------------------------------------
 
@@ -136,8 +156,7 @@ class SettingsScreen(Screen[None]):
         if self.optimising:
             return
         self.optimising = True
-        self.query_one("#settings-optimise", Static).update(
-            lit("Fitting FSRS to your review log…"))
+        self.query_one("#settings-optimise", Static).update(lit("Fitting FSRS to your review log…"))
         self.optimise()
 
     @work(thread=True, exclusive=True, group="optimise", exit_on_error=False)
@@ -231,8 +250,12 @@ class SettingsScreen(Screen[None]):
             self.query_one("#set-deck-new", Input).value = "" if own is None else str(own)
             return
         value = event.value
-        if (isinstance(value, str) and value != self.quiz.learner.theme
-                and value != self.app.theme and self.save("theme", value)):
+        if (
+            isinstance(value, str)
+            and value != self.quiz.learner.theme
+            and value != self.app.theme
+            and self.save("theme", value)
+        ):
             self.quiz.apply_theme(value)
 
     def on_switch_changed(self, event: Switch.Changed) -> None:

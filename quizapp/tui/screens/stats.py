@@ -71,15 +71,18 @@ def summary_content(m: LearnerMetrics) -> Content:
         ("Cards       ", "bold"),
         f"new {c.new} · learning {c.learning} · young {c.young} · mature {c.mature} · "
         f"suspended {c.suspended} · leeches {c.leeches}  (seen {c.seen} of {c.total})\n",
-        ("Retention   ", "bold"), ("true retention: pass rate of reviews of review cards\n",
-                                  "dim"),
+        ("Retention   ", "bold"),
+        ("true retention: pass rate of reviews of review cards\n", "dim"),
     ]
     for w in m.retention:
         parts += [
             f"  {w.days:>3} days  ",
-            ("all ", "dim"), f"{ratio_text(w.all):<16}",
-            ("young ", "dim"), f"{ratio_text(w.young):<16}",
-            ("mature ", "dim"), f"{ratio_text(w.mature)}\n",
+            ("all ", "dim"),
+            f"{ratio_text(w.all):<16}",
+            ("young ", "dim"),
+            f"{ratio_text(w.young):<16}",
+            ("mature ", "dim"),
+            f"{ratio_text(w.mature)}\n",
         ]
     s = m.streak
     day_s = "s" if s.current != 1 else ""
@@ -93,8 +96,11 @@ def summary_content(m: LearnerMetrics) -> Content:
     ]
     quiz = [q for q in m.quiz if q.accuracy.total]
     if quiz:
-        parts += ["\n", ("Quiz        ", "bold"),
-                  " · ".join(f"{inert(q.tag)} {ratio_text(q.accuracy)}" for q in quiz[:8])]
+        parts += [
+            "\n",
+            ("Quiz        ", "bold"),
+            " · ".join(f"{inert(q.tag)} {ratio_text(q.accuracy)}" for q in quiz[:8]),
+        ]
     return Content.assemble(*parts)
 
 
@@ -144,10 +150,14 @@ class StatsScreen(Screen[None]):
         app = self.quiz
         self.sub_title = f"learner: {app.learner.name}"
         scope = "selected decks: " + ", ".join(self.decks) if self.decks else "all decks"
-        self.query_one("#stats-scope", Static).update(Content.assemble(
-            ("Progress of ", "bold"), (inert(app.learner.name), "bold $text-accent"),
-            ("  ·  ", "dim"), inert(scope),
-        ))
+        self.query_one("#stats-scope", Static).update(
+            Content.assemble(
+                ("Progress of ", "bold"),
+                (inert(app.learner.name), "bold $text-accent"),
+                ("  ·  ", "dim"),
+                inert(scope),
+            )
+        )
         table = self.query_one("#stats-leeches", DataTable)
         for label in ("Leech", "Why", "Suspended"):
             table.add_column(Text(label), key=label)
@@ -174,11 +184,15 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-summary", Static).update(summary_content(m))
         self._charts(m)
         box = self.query_one("#stats-leech-box", Static)
-        box.update(Content.assemble(
-            ("Leeches ", "bold"), f"{len(leeches)} card(s) meet the leech rules "
-            "(many lapses, or low stability after many review days).\n",
-            ("l", "bold"), " opens them in Browse (leech filter); they are listed below.",
-        ))
+        box.update(
+            Content.assemble(
+                ("Leeches ", "bold"),
+                f"{len(leeches)} card(s) meet the leech rules "
+                "(many lapses, or low stability after many review days).\n",
+                ("l", "bold"),
+                " opens them in Browse (leech filter); they are listed below.",
+            )
+        )
         table = self.query_one("#stats-leeches", DataTable)
         table.clear()
         for lc in leeches[:100]:
@@ -190,12 +204,22 @@ class StatsScreen(Screen[None]):
         per_day = {a.day: a.reviews for a in m.activity}
         days = _days_back(m.today, CHART_DAYS)
         xs = list(range(-(CHART_DAYS - 1), 1))
-        self._bar("reviews", "Reviews per day (days ago)", xs, [per_day.get(d, 0) for d in days],
-                  list(range(-25, 1, 5)))
+        self._bar(
+            "reviews",
+            "Reviews per day (days ago)",
+            xs,
+            [per_day.get(d, 0) for d in days],
+            list(range(-25, 1, 5)),
+        )
         # Forecast: due per day, next 30 days (day 0 includes the overdue).
         fc = list(m.forecast)[:CHART_DAYS]
-        self._bar("forecast", "Due per day, next 30 days", list(range(len(fc))),
-                  [f.due for f in fc], list(range(0, CHART_DAYS, 5)))
+        self._bar(
+            "forecast",
+            "Due per day, next 30 days",
+            list(range(len(fc))),
+            [f.due for f in fc],
+            list(range(0, CHART_DAYS, 5)),
+        )
         # Retention over time: weekly true retention, last 12 weeks.
         today = date.fromisoformat(m.today)
         weeks: dict[int, Ratio] = {}
@@ -224,8 +248,12 @@ class StatsScreen(Screen[None]):
         plt.clear_figure()
         plt.title("Mastery: % mature per tag")
         if tags:
-            plt.bar([inert(g.key)[:16] for g in tags], [100 * (g.mastery or 0) for g in tags],
-                    orientation="horizontal", width=1 / 2)
+            plt.bar(
+                [inert(g.key)[:16] for g in tags],
+                [100 * (g.mastery or 0) for g in tags],
+                orientation="horizontal",
+                width=1 / 2,
+            )
             plt.xlim(0, 100)
             plt.xticks(PERCENT_TICKS)
         plot.refresh()
@@ -237,16 +265,20 @@ class StatsScreen(Screen[None]):
         plt.title("Calibration: predicted vs actual recall %")
         plt.plot([0, 100], [0, 100], marker="braille", color="gray")
         if bins:
-            plt.scatter([100 * (b.mean_predicted or 0) for b in bins],
-                        [100 * (b.actual or 0) for b in bins], marker="●")
+            plt.scatter(
+                [100 * (b.mean_predicted or 0) for b in bins],
+                [100 * (b.actual or 0) for b in bins],
+                marker="●",
+            )
         plt.xlim(0, 100)
         plt.ylim(0, 100)
         plt.xticks(PERCENT_TICKS)
         plt.yticks(PERCENT_TICKS)
         plot.refresh()
 
-    def _bar(self, chart: str, title: str, xs: list[int], ys: list[int],
-             xticks: list[float]) -> None:
+    def _bar(
+        self, chart: str, title: str, xs: list[int], ys: list[int], xticks: list[float]
+    ) -> None:
         """A bar chart with fixed ticks (plotext's own depend on the size it last drew)."""
         plot = self.query_one(f"#chart-{chart}", PlotextPlot)
         plt = plot.plt
@@ -295,10 +327,15 @@ class ExportScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="export-box"):
-            yield Static(Content.from_markup("[b]Export a progress report[/b]"),
-                         classes="dialog-title")
-            yield Select[str]([(lit(FORMAT_NAMES[f]), f) for f in FORMATS], id="export-format",
-                              allow_blank=False, value="html")
+            yield Static(
+                Content.from_markup("[b]Export a progress report[/b]"), classes="dialog-title"
+            )
+            yield Select[str](
+                [(lit(FORMAT_NAMES[f]), f) for f in FORMATS],
+                id="export-format",
+                allow_blank=False,
+                value="html",
+            )
             yield Input(self._default("html"), id="export-path")
             yield ProgressBar(id="export-bar", total=1.0, show_eta=False)
             yield Static(id="export-msg")
@@ -358,8 +395,18 @@ class ExportScreen(ModalScreen[None]):
             with app.worker_db() as db:
                 db_file = wal_path(app.db.conn) or ""
                 guard = protected_paths([Path(db_file)] if db_file else [], app.deck_dirs)
-                note = write_report(db, db_file, learner, fmt, path, deck_ids=self.deck_ids,
-                                    now=now, tz=tz, progress=progress, protected=guard)
+                note = write_report(
+                    db,
+                    db_file,
+                    learner,
+                    fmt,
+                    path,
+                    deck_ids=self.deck_ids,
+                    now=now,
+                    tz=tz,
+                    progress=progress,
+                    protected=guard,
+                )
         except ExportError as e:
             app.call_from_thread(self._done, f"✗ {e}", True)
         except Exception as e:  # shown, never a traceback
@@ -376,13 +423,12 @@ class ExportScreen(ModalScreen[None]):
         self._msg(text, error=error)
         if not error:
             self.query_one("#export-bar", ProgressBar).update(progress=1.0)
-            self.notify(text.removeprefix("✓ "), title="Report exported", timeout=5,
-                        markup=False)
+            self.notify(text.removeprefix("✓ "), title="Report exported", timeout=5, markup=False)
 
     def _msg(self, text: str, error: bool = False) -> None:
         self.query_one("#export-msg", Static).update(
-            lit(text, "$text-error" if error else "$text-success" if text.startswith("✓")
-                else ""))
+            lit(text, "$text-error" if error else "$text-success" if text.startswith("✓") else "")
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

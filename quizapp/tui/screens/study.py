@@ -48,16 +48,31 @@ _FIELD_TYPES = (CardType.TYPED, CardType.CLOZE, CardType.OCCLUSION)
 # they move the cursor; j/k scroll when they are not option letters (j is option J of an
 # mcq with ten options, and then it chooses J: the option list has the key first).
 SCROLL_BINDINGS: list[BindingType] = [
-    Binding("pageup", "scroll_card('page_up')", "Scroll the question up", show=False,
-            priority=True),
-    Binding("pagedown", "scroll_card('page_down')", "Scroll the question down", show=False,
-            priority=True),
-    Binding("home", "scroll_card('home')",
-            "Top of the question (while typing: start of the answer)", show=False, priority=True),
-    Binding("end", "scroll_card('end')",
-            "End of the question (while typing: end of the answer)", show=False, priority=True),
-    Binding("j", "scroll_card('down')", "Scroll down a line (unless J is an option)",
-            show=False),
+    Binding(
+        "pageup", "scroll_card('page_up')", "Scroll the question up", show=False, priority=True
+    ),
+    Binding(
+        "pagedown",
+        "scroll_card('page_down')",
+        "Scroll the question down",
+        show=False,
+        priority=True,
+    ),
+    Binding(
+        "home",
+        "scroll_card('home')",
+        "Top of the question (while typing: start of the answer)",
+        show=False,
+        priority=True,
+    ),
+    Binding(
+        "end",
+        "scroll_card('end')",
+        "End of the question (while typing: end of the answer)",
+        show=False,
+        priority=True,
+    ),
+    Binding("j", "scroll_card('down')", "Scroll down a line (unless J is an option)", show=False),
     Binding("k", "scroll_card('up')", "Scroll up a line (not while typing)", show=False),
 ]
 
@@ -66,9 +81,12 @@ def scroll_card(screen: Screen[None], how: str) -> None:
     """Scroll the screen's `#card` (the question and its feedback)."""
     card = screen.query_one("#card", VerticalScroll)
     {
-        "page_up": card.scroll_page_up, "page_down": card.scroll_page_down,
-        "home": card.scroll_home, "end": card.scroll_end,
-        "up": card.scroll_up, "down": card.scroll_down,
+        "page_up": card.scroll_page_up,
+        "page_down": card.scroll_page_down,
+        "home": card.scroll_home,
+        "end": card.scroll_end,
+        "up": card.scroll_up,
+        "down": card.scroll_down,
     }[how](animate=False)
 
 
@@ -159,8 +177,14 @@ class StudyScreen(Screen[None]):
     ]
     # What the footer keeps first at 80 columns; the rest are under `?` and Ctrl+P.
     FOOTER_RANK: ClassVar[dict[str, int]] = {
-        "reveal": 1, "enter": 1, "grade": 10, "undo": 20, "leave": 30,
-        "suspend": 60, "flag": 61, "bury": 62,
+        "reveal": 1,
+        "enter": 1,
+        "grade": 10,
+        "undo": 20,
+        "leave": 30,
+        "suspend": 60,
+        "flag": 61,
+        "bury": 62,
     }
 
     def __init__(self, session: StudySession) -> None:
@@ -219,10 +243,15 @@ class StudyScreen(Screen[None]):
         self.shown_at = self.quiz.clock()
         self.answered_at = None
         card = item.card
-        self.query_one("#meta", Static).update(Content.assemble(
-            part(item.deck_title, "bold"), ("  ·  ", "dim"), TYPE_NAMES[card.type],
-            ("  ·  ", "dim"), part(item.key, "dim"),
-        ))
+        self.query_one("#meta", Static).update(
+            Content.assemble(
+                part(item.deck_title, "bold"),
+                ("  ·  ", "dim"),
+                TYPE_NAMES[card.type],
+                ("  ·  ", "dim"),
+                part(item.key, "dim"),
+            )
+        )
         prompt = self.query_one("#prompt", Static)
         if card.type == CardType.CLOZE:
             pieces: list[str | tuple[str, str] | Content] = []
@@ -243,15 +272,21 @@ class StudyScreen(Screen[None]):
         if field.display:  # hidden, it stays as the last answer left it (a restyle saved)
             field.disabled = False
         field.placeholder = (
-            "Fill the blank; Enter submits (empty Enter shows the answer)"
-            if card.type == CardType.CLOZE else "Type your answer; Enter submits"
-        ) if card.type != CardType.OCCLUSION else (
-            "Name the red region; Enter submits (empty Enter shows the answer)"
+            (
+                "Fill the blank; Enter submits (empty Enter shows the answer)"
+                if card.type == CardType.CLOZE
+                else "Type your answer; Enter submits"
+            )
+            if card.type != CardType.OCCLUSION
+            else ("Name the red region; Enter submits (empty Enter shows the answer)")
         )
         hint = {
             CardType.BASIC: "Recall the answer, then press Space (or Enter) to see it.",
-            CardType.MCQ: ("Several answers: toggle letters (or Space), then Enter."
-                           if card.multiple else "Press a letter, or arrows and Enter."),
+            CardType.MCQ: (
+                "Several answers: toggle letters (or Space), then Enter."
+                if card.multiple
+                else "Press a letter, or arrows and Enter."
+            ),
             CardType.TYPED: "",
             CardType.CLOZE: "",
         }.get(card.type, "")
@@ -286,13 +321,19 @@ class StudyScreen(Screen[None]):
             return
         end = self.answered_at or self.quiz.clock()
         secs = max(0, int((end - self.shown_at).total_seconds()))
-        self.query_one("#counts", Static).update(Content.assemble(
-            (str(c.learning), "bold $text-warning"), " learning · ",
-            (str(c.review), "bold $text-success"), " review · ",
-            (str(c.new), "bold $text-primary"), " new",
-            ("  ·  ", "dim"), f"{secs // 60}:{secs % 60:02d} on card",
-            (f"  ·  {self.last_note}" if self.last_note else "", "dim"),
-        ))
+        self.query_one("#counts", Static).update(
+            Content.assemble(
+                (str(c.learning), "bold $text-warning"),
+                " learning · ",
+                (str(c.review), "bold $text-success"),
+                " review · ",
+                (str(c.new), "bold $text-primary"),
+                " new",
+                ("  ·  ", "dim"),
+                f"{secs // 60}:{secs % 60:02d} on card",
+                (f"  ·  {self.last_note}" if self.last_note else "", "dim"),
+            )
+        )
 
     # -- answering ------------------------------------------------------------------------------
 
@@ -369,8 +410,12 @@ class StudyScreen(Screen[None]):
         duration = int((end - (self.shown_at or end)).total_seconds() * 1000)
         try:
             outcome = self.session.answer(
-                item, Rating(rating), response=result.response, correct=result.correct,
-                duration_ms=duration, order=self.order,
+                item,
+                Rating(rating),
+                response=result.response,
+                correct=result.correct,
+                duration_ms=duration,
+                order=self.order,
             )
         except StoreError as e:
             self.notify(str(e), title="Not saved", severity="error", markup=False)
@@ -385,8 +430,11 @@ class StudyScreen(Screen[None]):
         if action == "grade":
             return self.answering
         if action == "reveal":
-            return (not self.answering and self.item is not None
-                    and self.item.card.type in (CardType.BASIC, CardType.CLOZE))
+            return (
+                not self.answering
+                and self.item is not None
+                and self.item.card.type in (CardType.BASIC, CardType.CLOZE)
+            )
         if action == "enter":
             if self.item is None:
                 return False

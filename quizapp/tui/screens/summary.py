@@ -41,8 +41,11 @@ class SummaryScreen(Screen[None]):
         app = cast("QuizApp", self.app)
         self.sub_title = f"learner: {app.learner.name}"
         s = self.session.finish()
-        acc = f"{s.accuracy:.0%} ({s.correct} of {s.graded} auto-graded)" \
-            if s.accuracy is not None else "—"
+        acc = (
+            f"{s.accuracy:.0%} ({s.correct} of {s.graded} auto-graded)"
+            if s.accuracy is not None
+            else "—"
+        )
         secs = int(s.seconds)
         rows: list[tuple[str, str]] = [
             ("Cards answered", str(s.answered)),
@@ -58,8 +61,7 @@ class SummaryScreen(Screen[None]):
             rows.append(("Cram", "answers not saved to the schedule"))
         note = self.session.limit_note()
         if note is not None:
-            rows.append(("New cards", f"{note.text()} — m studies more, or raise it in "
-                                      "settings"))
+            rows.append(("New cards", f"{note.text()} — m studies more, or raise it in settings"))
         width = max(len(k) for k, _ in rows) + 2
         parts: list[str | tuple[str, str]] = []
         for k, v in rows:

@@ -36,8 +36,10 @@ class ChoiceList(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "Answer", show=True),
         Binding("space", "toggle_highlighted", "Toggle option", show=True),
-        *(Binding(k, f"pick({i})", f"Option {k.upper()}", show=False)
-          for i, k in enumerate(LETTER_KEYS)),
+        *(
+            Binding(k, f"pick({i})", f"Option {k.upper()}", show=False)
+            for i, k in enumerate(LETTER_KEYS)
+        ),
     ]
 
     TICK_FIRST = "Tick at least one option (Space or its letter), then Enter."
@@ -61,9 +63,7 @@ class ChoiceList(OptionList):
         self.letters = letters(len(texts))
         super().__init__(*(Option(self._prompt(i)) for i in range(len(texts))), id=id)
 
-    def set_choices(
-        self, texts: list[str], multiple: bool, saved: Iterable[int] = ()
-    ) -> None:
+    def set_choices(self, texts: list[str], multiple: bool, saved: Iterable[int] = ()) -> None:
         """Show another card's options. `saved`: an answer already given (quiz mode),
         marked `◀ saved` (and ticked when several answers are allowed)."""
         self.texts = texts
@@ -78,7 +78,9 @@ class ChoiceList(OptionList):
         box = ("☑ " if i in self.picked else "☐ ") if self.multiple else ""
         saved = "  ◀ saved" if i in self.saved else ""
         return Content.assemble(
-            (box, "bold"), (f"{self.letters[i]}) ", "bold"), lit(self.texts[i]),
+            (box, "bold"),
+            (f"{self.letters[i]}) ", "bold"),
+            lit(self.texts[i]),
             (saved, "italic"),
         )
 

@@ -150,12 +150,21 @@ def feedback(
             sym, style = ("✓ right", OK) if choice.correct else ("✗ wrong", BAD)
             you = "  ◀ your answer" if d in chosen_set else ""
             parts += [
-                (f"{marks[d]}) ", "bold"), (sym, style), "  ", HANG, part(choice.text, "bold"),
-                (you, "italic"), "\n",
+                (f"{marks[d]}) ", "bold"),
+                (sym, style),
+                "  ",
+                HANG,
+                part(choice.text, "bold"),
+                (you, "italic"),
+                "\n",
             ]
             if choice.why:
-                parts += ["     ", HANG, part(choice.why, "dim" if not choice.correct else ""),
-                          "\n"]
+                parts += [
+                    "     ",
+                    HANG,
+                    part(choice.why, "dim" if not choice.correct else ""),
+                    "\n",
+                ]
     else:
         parts += [(label, "bold"), part(result.expected), "\n"]
         if card.type == CardType.TYPED and result.response:

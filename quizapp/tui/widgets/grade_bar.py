@@ -49,8 +49,13 @@ class GradeBar(Horizontal):
             r = key.rating
             mark = "▸ " if r == suggested else ""
             tail = " ↵" if r == suggested else ""
-            key.update(Content.assemble(
-                (f"{mark}{int(r)} ", "bold"), RATING_LABELS[r], " · ",
-                (format_interval(intervals.get(r, timedelta(0))), "italic"), (tail, "bold"),
-            ))
+            key.update(
+                Content.assemble(
+                    (f"{mark}{int(r)} ", "bold"),
+                    RATING_LABELS[r],
+                    " · ",
+                    (format_interval(intervals.get(r, timedelta(0))), "italic"),
+                    (tail, "bold"),
+                )
+            )
             key.set_class(r == suggested, "-suggested")

@@ -39,10 +39,13 @@ def review_content(entry: ReviewEntry, *, with_question: bool = False) -> Conten
     if with_question:
         words, style = entry_verdict(entry)
         parts += [
-            (f"Question {entry.position}  ", "bold"), (words, style),
+            (f"Question {entry.position}  ", "bold"),
+            (words, style),
             ("  ·  " + seconds_text(entry.time_ms), "dim"),
             ("  ·  ⚑ flagged" if entry.flagged else "", "bold $text-warning"),
-            ("  ·  ", "dim"), part(entry.deck_title, "dim"), "\n",
+            ("  ·  ", "dim"),
+            part(entry.deck_title, "dim"),
+            "\n",
         ]
         if entry.context:
             parts += [part(entry.context, "italic"), "\n"]
@@ -51,8 +54,12 @@ def review_content(entry: ReviewEntry, *, with_question: bool = False) -> Conten
         parts += [part(entry.feedback, "italic"), "\n"]
     answer = entry.chosen if entry.answered else "— (no answer)"
     parts += [
-        ("Your answer:    ", "bold"), part(answer, OK if entry.correct else BAD), "\n",
-        ("Correct answer: ", "bold"), part(entry.expected, OK), "\n",
+        ("Your answer:    ", "bold"),
+        part(answer, OK if entry.correct else BAD),
+        "\n",
+        ("Correct answer: ", "bold"),
+        part(entry.expected, OK),
+        "\n",
     ]
     if entry.type == CardType.CLOZE:
         parts += [("Full text:      ", "bold"), part(entry.full_text), "\n"]
@@ -60,8 +67,12 @@ def review_content(entry: ReviewEntry, *, with_question: bool = False) -> Conten
         sym, style = ("✓ right", OK) if opt.correct else ("✗ wrong", BAD)
         you = "  ◀ your answer" if opt.chosen else ""
         parts += [
-            (f"  {opt.letter}) ", "bold"), (sym, style), "  ", part(opt.text, "bold"),
-            (you, "italic"), "\n",
+            (f"  {opt.letter}) ", "bold"),
+            (sym, style),
+            "  ",
+            part(opt.text, "bold"),
+            (you, "italic"),
+            "\n",
         ]
         if opt.why:
             parts += ["       ", part(opt.why, "" if opt.correct else "dim"), "\n"]
