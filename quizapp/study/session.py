@@ -556,12 +556,15 @@ class StudySession:
     def presentation(self, item: StudyItem) -> Order:
         """The option order of this presentation of `item` (identity for a card that is
         not an mcq): drawn from (learner, item, answers so far), so it is shown again after
-        an undo or a quit-and-resume, and drawn anew once the item was answered."""
+        an undo or a quit-and-resume, and drawn anew once the item was answered. The item
+        is named by its stable key (deck, card, ord), not its row number, so the same
+        presentation draws the same order in any database."""
         card = item.card
         if card.type != CardType.MCQ:
             return Order.identity(len(card.choices))
         reps = self.memory(item).reps
-        return draw_order(card, "study", self.learner.id, item.card_pk, reps)
+        key = (item.deck_id, item.card_id, item.ord)
+        return draw_order(card, "study", self.learner.id, *key, reps)
 
     def preview(self, item: StudyItem) -> dict[Rating, timedelta]:
         """The interval each grade would give now (for labels on the grade keys). The
