@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from quizapp.cli.main import cli
 from quizapp.clock import dt_to_ms, ms_to_dt
 from quizapp.model import MemoryState, Rating
-from quizapp.personal.fitting import import_revlog, last_run, optimise_learner, reschedule
+from quizapp.personal.fitting import import_revlog, last_run, optimize_learner, reschedule
 from quizapp.scheduling.optimizer import DEFAULT_PARAMETERS
 from quizapp.scheduling.scheduler import FsrsScheduler
 from quizapp.store import open_database
@@ -97,7 +97,7 @@ def test_own_reviews_are_fitted_and_cards_rescheduled(
             session.answer(item, Rating.GOOD)
         clock.advance(days=9)
     n_reviews = db.execute("SELECT count(*) FROM reviews").fetchone()[0]
-    result = optimise_learner(db, learner, min_reviews=10_000)
+    result = optimize_learner(db, learner, min_reviews=10_000)
     assert result.n_own == n_reviews and not result.saved and learner.fsrs_params is None
 
     params = list(DEFAULT_PARAMETERS)

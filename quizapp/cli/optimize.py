@@ -18,7 +18,7 @@ def _num(x: float | None) -> str:
 
 
 def print_run(run: OptimizeRun) -> None:
-    """The figures of an optimiser run, headline first (fsrs-rs's own convention)."""
+    """The figures of an optimizer run, headline first (fsrs-rs's own convention)."""
     card, by_time = run.by_card, run.by_time
     if not by_time.fitted:
         click.echo(f"Not enough data to personalise the scheduler: {by_time.reason}.")
@@ -61,7 +61,7 @@ def optimize(
     app: AppContext, learner: str | None, revlog: Path | None, reschedule: bool | None
 ) -> None:
     """Fit the FSRS-6 parameters to the learner's reviews (and an imported log)."""
-    from quizapp.personal.fitting import import_revlog, optimise_learner
+    from quizapp.personal.fitting import import_revlog, optimize_learner
     from quizapp.personal.fitting import reschedule as reschedule_cards
     from quizapp.store.learners import ensure_learner, get_learner_by_id
     from quizapp.store.queries.fitting import studied_count
@@ -82,7 +82,7 @@ def optimize(
             )
             + "."
         )
-    run = optimise_learner(db, who)
+    run = optimize_learner(db, who)
     click.echo(
         f"{who.name}: {run.by_time.n_reviews:,} reviews ({run.n_own:,} in quizapp, "
         f"{run.n_external:,} imported) → {run.by_time.n_items:,} predictions"

@@ -142,12 +142,12 @@ def learner_log(db: Database, learner: Learner) -> LearnerLog:
     return LearnerLog(entries=entries, n_own=len(own), n_external=len(external))
 
 
-# --------------------------------------------------------------------------- optimise
+# --------------------------------------------------------------------------- optimize
 
 
 @dataclass(frozen=True)
 class OptimizeRun:
-    """One optimiser run: both fits, whether the parameters were saved, the row id."""
+    """One optimizer run: both fits, whether the parameters were saved, the row id."""
 
     by_card: FitResult  # figures comparable with fsrs-rs's published ones
     by_time: FitResult  # honest split; its parameters are the ones saved
@@ -194,7 +194,7 @@ def _figures(result: FitResult, *, in_sample_default: bool) -> dict[str, Any]:
     }
 
 
-def optimise_learner(
+def optimize_learner(
     db: Database,
     learner: Learner,
     *,
@@ -262,7 +262,7 @@ def optimise_learner(
 
 
 def last_run(db: Database, learner_id: int) -> dict[str, Any] | None:
-    """The learner's latest optimiser run as a dict (``details`` decoded), or None."""
+    """The learner's latest optimizer run as a dict (``details`` decoded), or None."""
     return queries.last_run(db, learner_id)
 
 

@@ -2,7 +2,7 @@
 
 Pure core, no I/O besides :func:`read_revlog_csv`, no Textual, no torch. The fitting and
 the time-series evaluation run in Rust (``fsrs-rs-python``, which wraps fsrs-rs, the
-optimiser Anki ships); on half a year of one learner's reviews (12,580) a whole
+optimizer Anki ships); on half a year of one learner's reviews (12,580) a whole
 :func:`fit` takes about 0.4 s on two cores: 0.03 s fitting, 0.07 s for the five
 time-series folds, the rest Python (item building, scoring the defaults).
 

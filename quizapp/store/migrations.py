@@ -115,7 +115,7 @@ def m0001_initial(db: Database) -> None:
 def m0002_personal_and_quiz(db: Database) -> None:
     db.executescript(
         """
-        -- Review logs imported from elsewhere (FSRS optimizer CSV) for optimisation only:
+        -- Review logs imported from elsewhere (FSRS optimizer CSV) for optimization only:
         -- they are not quizapp cards, so they never touch card_state.
         CREATE TABLE external_reviews (
             id INTEGER PRIMARY KEY,
@@ -128,7 +128,7 @@ def m0002_personal_and_quiz(db: Database) -> None:
             UNIQUE (learner_id, card_key, reviewed_at)
         );
 
-        -- Each optimiser run, with its honest (time-series split) figures.
+        -- Each optimizer run, with its honest (time-series split) figures.
         CREATE TABLE optimizations (
             id INTEGER PRIMARY KEY,
             learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,

@@ -7,7 +7,7 @@
 * :class:`CramSession` serves the chosen cards (decks, tags, facts; studied or new, not
   suspended; up to ``limit``, in deck order) and records nothing in the schedule: no
   card_state row changes and nothing is added to the review log, so FSRS's state, the
-  optimiser's training data, true retention and today's limits are exactly as before.
+  optimizer's training data, true retention and today's limits are exactly as before.
   An "Again" puts the card back at the end of the cram queue. The session's summary
   counts the answers; undo works as in a normal session.
 

@@ -139,7 +139,7 @@ async def settled_text(pilot, dialog, done, tries: int = 100) -> str:  # type: i
     return text
 
 
-async def test_settings_optimise_and_retention_advisor(build: Build) -> None:
+async def test_settings_optimize_and_retention_advisor(build: Build) -> None:
     app = build(learner_name="learner")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -147,8 +147,8 @@ async def test_settings_optimise_and_retention_advisor(build: Build) -> None:
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
         await pilot.press("ctrl+o")
-        await until(pilot, lambda: bool(text_of(app.screen.query_one("#settings-optimise"))))
-        out = text_of(app.screen.query_one("#settings-optimise"))
+        await until(pilot, lambda: bool(text_of(app.screen.query_one("#settings-optimize"))))
+        out = text_of(app.screen.query_one("#settings-optimize"))
         assert out.startswith("Not enough data to personalise the scheduler: only 0 reviews")
         await pilot.press("ctrl+r")
         await until(

@@ -1,4 +1,4 @@
-"""The optimiser's queries: imported review logs, the learner's own log, optimiser runs,
+"""The optimizer's queries: imported review logs, the learner's own log, optimizer runs,
 and the card states a reschedule replaces."""
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def add_run(
     fitted_rmse_bins: float | None,
     details: dict[str, Any],
 ) -> int:
-    """Record an optimiser run; its id."""
+    """Record an optimizer run; its id."""
     with transaction(db.conn):
         cur = db.conn.execute(
             """INSERT INTO optimizations (learner_id, fitted_at, n_reviews, fitted, parameters,
@@ -113,7 +113,7 @@ def add_run(
 
 
 def set_run_details(db: Database, run_id: int, details: dict[str, Any]) -> None:
-    """Replace the ``details`` of an optimiser run."""
+    """Replace the ``details`` of an optimizer run."""
     with transaction(db.conn):
         db.conn.execute(
             "UPDATE optimizations SET details = ? WHERE id = ?",
@@ -122,7 +122,7 @@ def set_run_details(db: Database, run_id: int, details: dict[str, Any]) -> None:
 
 
 def last_run(db: Database, learner_id: int) -> dict[str, Any] | None:
-    """The learner's latest optimiser run as a dict (``parameters`` and ``details``
+    """The learner's latest optimizer run as a dict (``parameters`` and ``details``
     decoded), or None."""
     cur = db.conn.execute(
         "SELECT * FROM optimizations WHERE learner_id = ? ORDER BY fitted_at DESC, id DESC",

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static, Switch
 
 from quizapp.clock import ms_to_dt
-from quizapp.personal.fitting import OptimizeRun, last_run, optimise_learner
+from quizapp.personal.fitting import OptimizeRun, last_run, optimize_learner
 from quizapp.store.db import StoreError
 from quizapp.store.learners import (
     SETTING_LIMITS,
@@ -41,7 +41,7 @@ def _num(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.4f}"
 
 
-def optimise_lines(run: OptimizeRun) -> str:
+def optimize_lines(run: OptimizeRun) -> str:
     """What `quizapp optimize` prints, as lines (headline first)."""
     card, by_time = run.by_card, run.by_time
     if not by_time.fitted:
@@ -63,14 +63,14 @@ def optimise_lines(run: OptimizeRun) -> str:
 
 class SettingsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+o", "optimise", "Optimise my scheduler"),
+        Binding("ctrl+o", "optimize", "Optimize my scheduler"),
         Binding("ctrl+r", "advisor", "Retention advisor"),
         Binding("escape", "close", "Back"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.optimising = False
+        self.optimizing = False
 
     @property
     def quiz(self) -> QuizApp:
@@ -114,9 +114,9 @@ class SettingsScreen(Screen[None]):
                 yield Switch(bool_setting(lr, "bury_related"), id="set-bury_related")
             yield Static(id="settings-msg")
             with Horizontal(id="settings-actions"):
-                yield Button("Optimise my scheduler (Ctrl+O)", id="btn-optimise")
+                yield Button("Optimize my scheduler (Ctrl+O)", id="btn-optimize")
                 yield Button("Retention advisor (Ctrl+R)", id="btn-advisor")
-            yield Static(id="settings-optimise")
+            yield Static(id="settings-optimize")
             yield Static(
                 lit(
                     "Each value is saved as soon as you leave the field or press "
@@ -139,43 +139,43 @@ class SettingsScreen(Screen[None]):
             when = ms_to_dt(last["fitted_at"])
             day = when.date().isoformat() if when else "?"
             state = "parameters saved" if last["details"].get("applied") else "not saved"
-            self.query_one("#settings-optimise", Static).update(
-                lit(f"Last optimisation {day}: {last['n_reviews']} reviews, {state}.", "dim")
+            self.query_one("#settings-optimize", Static).update(
+                lit(f"Last optimization {day}: {last['n_reviews']} reviews, {state}.", "dim")
             )
 
     # -- scheduler ------------------------------------------------------------------------
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "btn-optimise":
-            self.action_optimise()
+        if event.button.id == "btn-optimize":
+            self.action_optimize()
         elif event.button.id == "btn-advisor":
             self.action_advisor()
 
-    def action_optimise(self) -> None:
-        if self.optimising:
+    def action_optimize(self) -> None:
+        if self.optimizing:
             return
-        self.optimising = True
-        self.query_one("#settings-optimise", Static).update(lit("Fitting FSRS to your review log…"))
-        self.optimise()
+        self.optimizing = True
+        self.query_one("#settings-optimize", Static).update(lit("Fitting FSRS to your review log…"))
+        self.optimize()
 
-    @work(thread=True, exclusive=True, group="optimise", exit_on_error=False)
-    def optimise(self) -> None:
+    @work(thread=True, exclusive=True, group="optimize", exit_on_error=False)
+    def optimize(self) -> None:
         app = self.quiz
         learner, now = app.learner, app.clock()
         try:
             with app.worker_db() as db:
-                run = optimise_learner(db, learner, now=now)
+                run = optimize_learner(db, learner, now=now)
         except Exception as e:  # shown, never a traceback
-            app.call_from_thread(self._optimised, f"✗ {type(e).__name__}: {e}", False)
+            app.call_from_thread(self._optimized, f"✗ {type(e).__name__}: {e}", False)
         else:
-            app.call_from_thread(self._optimised, optimise_lines(run), run.saved)
+            app.call_from_thread(self._optimized, optimize_lines(run), run.saved)
 
-    def _optimised(self, text: str, saved: bool) -> None:
-        self.optimising = False
+    def _optimized(self, text: str, saved: bool) -> None:
+        self.optimizing = False
         if saved:
             self.quiz.reload_learner()
-        self.query_one("#settings-optimise", Static).update(lit(text))
+        self.query_one("#settings-optimize", Static).update(lit(text))
 
     def action_advisor(self) -> None:
         from quizapp.tui.screens.advisor import AdvisorScreen
