@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
+import anki.collection as anki_collection  # the oracle: a test dependency, never skipped
 from PIL import Image
 
 from quizapp.decks.loader import load_deck
@@ -18,8 +18,6 @@ from quizapp.interop.apkg_write import export_apkg
 from quizapp.interop.importer import import_file
 from quizapp.interop.occlusion import occlusion_field, parse_occlusions
 from quizapp.model import CardType, Shape
-
-anki_collection = pytest.importorskip("anki.collection")
 
 OCCLUSIONS = (
     "{{c1::image-occlusion:rect:left=.1:top=.2:width=.3:height=.1:oi=1}}<br>"
