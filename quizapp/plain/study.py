@@ -28,6 +28,7 @@ from quizapp.store.db import StoreError
 from quizapp.store.items import StudyItem
 from quizapp.store.queries.study import is_flagged
 from quizapp.study import grading, images
+from quizapp.study.labels import undone_note
 from quizapp.study.presentation import Order
 from quizapp.study.session import StudySession, elapsed_ms
 from quizapp.textsafe import inert
@@ -48,21 +49,6 @@ def _deck(text: str) -> str:
     every line after the first marked, so a deck cannot print a line that looks like one of
     ours (a fake `Saved: …` acknowledgement or an answer prompt)."""
     return inert(text).replace("\n", CONTINUED)
-
-
-def short_prompt(item: StudyItem, limit: int = 40) -> str:
-    """The start of a card's question on one line (for "Undone: …")."""
-    card = item.card
-    text = card.prompt
-    if card.type == CardType.CLOZE and not text:
-        text = cloze.render_question(card.text, item.ord)
-    words = " ".join(inert(text).split())
-    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
-
-
-def undone_note(item: StudyItem) -> str:
-    """What an undo says: which card it took back."""
-    return f"Undone: {inert(item.deck_title)} · {inert(item.key)} ({short_prompt(item)})"
 
 
 _Quit = EndOfInput

@@ -19,9 +19,9 @@ from quizapp.store.db import StoreError
 from quizapp.store.items import StudyItem
 from quizapp.store.queries.browse import item_flags
 from quizapp.study import grading
+from quizapp.study.labels import undone_note
 from quizapp.study.presentation import Order
 from quizapp.study.session import StudySession
-from quizapp.textsafe import inert
 from quizapp.tui.safe import lit, part
 from quizapp.tui.widgets.card_image import CardPicture, chosen_mode, open_full
 from quizapp.tui.widgets.choices import ChoiceList
@@ -113,21 +113,6 @@ def can_scroll(screen: Screen[None], parameters: tuple[object, ...]) -> bool:
     """Home/End belong to the answer field while it has focus (they move its cursor)."""
     how = str(parameters[0]) if parameters else ""
     return not (how in ("home", "end") and isinstance(screen.focused, Input))
-
-
-def short_prompt(item: StudyItem, limit: int = 40) -> str:
-    """The start of a card's question on one line (for "Undone: …")."""
-    card = item.card
-    text = card.prompt
-    if card.type == CardType.CLOZE and not text:
-        text = cloze.render_question(card.text, item.ord)
-    words = " ".join(inert(text).split())
-    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
-
-
-def undone_note(item: StudyItem) -> str:
-    """What an undo says: which card it took back."""
-    return f"Undone: {inert(item.deck_title)} · {inert(item.key)} ({short_prompt(item)})"
 
 
 DROP_QUESTION = "Drop your answer to this card and undo the previous one? [y/N]"
