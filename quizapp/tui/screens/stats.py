@@ -423,6 +423,9 @@ class ExportScreen(ModalScreen[None]):
         self._msg(text, error=error)
         if not error:
             self.query_one("#export-bar", ProgressBar).update(progress=1.0)
+        if not error and not self.is_current:
+            # Closed before it finished: say so on the screen below. While the dialog is
+            # open its own message says it (a toast would only cover its buttons).
             self.notify(text.removeprefix("✓ "), title="Report exported", timeout=5, markup=False)
 
     def _msg(self, text: str, error: bool = False) -> None:
