@@ -19,6 +19,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 SIZE = (1732, 1155)  # 2.0 MP
@@ -48,12 +49,25 @@ def make_deck(folder: Path, n: int) -> None:
         cards.append(
             f"  - id: p{i}\n    type: basic\n    prompt: Picture {i}\n    answer: A{i}\n"
             f"    image: {{file: img/p{i}.jpg, alt: picture {i}}}\n"
-            f"    explanation: E.\n    source: {{id: s, quote: Q.}}\n"
+            # A quote of its own per card: cards with the same quote test one fact, and
+            # a session serves one card of a fact per day.
+            f"    explanation: E.\n    source: {{id: s, quote: Quote number {i}.}}\n"
         )
     (folder / "pics.yaml").write_text(
         "id: bench-images\ntitle: Bench images\nsources:\n  s: {title: S}\ncards:\n"
         + "".join(cards)
     )
+
+
+async def until(check: Callable[[], object], what: str, limit: float = 60.0) -> None:
+    """Poll `check()` on the event loop; give up (exit 3, saying what) after `limit` s."""
+    deadline = time.monotonic() + limit
+    while not check():
+        if time.monotonic() > deadline:
+            sys.stderr.write(f"image_probe: timed out waiting for {what}\n")
+            sys.stderr.flush()
+            os._exit(3)
+        await asyncio.sleep(0.0005)
 
 
 async def probe(answers: int, mode: str) -> list[float]:
@@ -71,11 +85,15 @@ async def probe(answers: int, mode: str) -> list[float]:
     app = make_app(db=db, deck_dirs=[work / "decks"], learner_name="bench")
     times: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
-        while not (isinstance(app.screen, HomeScreen) and app.screen.ready and app.screen.rows):
-            await asyncio.sleep(0.01)
+        await until(
+            lambda: isinstance(app.screen, HomeScreen) and app.screen.ready and app.screen.rows,
+            "the home screen",
+        )
         await pilot.press("enter")
-        while not (isinstance(app.screen, StudyScreen) and app.screen.item is not None):
-            await asyncio.sleep(0.01)
+        await until(
+            lambda: isinstance(app.screen, StudyScreen) and app.screen.item is not None,
+            "the first card",
+        )
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, StudyScreen)
@@ -88,8 +106,14 @@ async def probe(answers: int, mode: str) -> list[float]:
             await pilot.pause()
             t0 = time.perf_counter()
             await pilot.press("3")
-            while screen.item is item or (mode != "off" and not picture.query(".picture")):
-                await asyncio.sleep(0.0005)
+            if app.screen is not screen:
+                sys.stderr.write(f"image_probe: the session ended after {len(times)} cards\n")
+                os._exit(3)
+            await until(
+                lambda item=item: app.screen is not screen
+                or (screen.item is not item and (mode == "off" or picture.query(".picture"))),
+                "the next card's picture",
+            )
             await pilot.pause()
             times.append((time.perf_counter() - t0) * 1000)
     return times
