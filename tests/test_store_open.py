@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from quizapp.store.migrations import SCHEMA_VERSION
 
 def test_new_database_has_schema_and_wal(tmp_path: Path) -> None:
     db = open_database(tmp_path / "sub" / "p.db")
-    tables = set(db.table_names())
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"learners", "decks", "cards", "card_state", "reviews"} <= tables
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -27,6 +29,23 @@ def test_reopen_is_idempotent(tmp_path: Path) -> None:
     db = open_database(p)
     assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == SCHEMA_VERSION
     assert not list(tmp_path.glob("p.db.bak-*"))  # nothing to migrate, no backup
+    # The store's handle is not sqlite-utils' (whose import costs every start ~0.1 s);
+    # like sqlite-utils, it turns recursive triggers on.
+    assert type(db).__module__ == "quizapp.store.handle"
+    assert db.execute("PRAGMA recursive_triggers").fetchone()[0] == 1
+
+
+def test_opening_an_up_to_date_store_does_not_import_sqlite_utils(tmp_path: Path) -> None:
+    p = tmp_path / "p.db"
+    open_database(p).conn.close()
+    code = (
+        "import sys; from pathlib import Path; from quizapp.store import open_database; "
+        f"db = open_database(Path({str(p)!r})); "
+        "rows = list(db.query('SELECT name FROM learners')); "
+        "print('sqlite_utils' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_not_sqlite_is_refused_and_untouched(tmp_path: Path) -> None:

@@ -17,11 +17,17 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlite_utils import Database
-
 from quizapp.outputs import OutputError, Protected, atomic_path, protect_database
 from quizapp.store import integrity
-from quizapp.store.migrations import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
+from quizapp.store.handle import Database
+from quizapp.store.migrations import (
+    KNOWN_MIGRATIONS,
+    SCHEMA_VERSION,
+    applied_names,
+    apply_pending,
+)
+
+__all__ = ["Database", "StoreError", "backup", "connect", "open_database", "transaction"]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -80,10 +86,8 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
 
 
 def as_database(conn: sqlite3.Connection) -> Database:
-    """The sqlite-utils wrapper of one of our connections. sqlite-utils plugins are not
-    run: quizapp registers none, and looking for them scans every installed package's
-    entry points (~50 ms of each start-up)."""
-    return Database(conn, execute_plugins=False)
+    """The store's handle on one of our connections (`quizapp.store.handle`)."""
+    return Database(conn)
 
 
 def open_database(path: Path, *, create: bool = True) -> Database:
@@ -118,7 +122,8 @@ def open_database(path: Path, *, create: bool = True) -> Database:
                 f"{path} is an SQLite database of another program, not a quizapp progress "
                 "database; it was left untouched — pass --db with another file name"
             )
-        if version > SCHEMA_VERSION or _unknown_migrations(db):
+        applied = applied_names(conn)
+        if version > SCHEMA_VERSION or applied - KNOWN_MIGRATIONS:
             conn.close()
             raise StoreError(
                 f"{path} was written by a newer quizapp (schema {version}, this one knows "
@@ -127,10 +132,10 @@ def open_database(path: Path, *, create: bool = True) -> Database:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        if migrations.pending(db):
+        if KNOWN_MIGRATIONS - applied:
             if existed and _has_tables(db):
                 backup(conn, _next_backup_path(path))
-            migrations.apply(db)
+            apply_pending(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.DatabaseError as e:
         msg = str(e)
@@ -178,13 +183,6 @@ def _is_quizapp_schema(conn: sqlite3.Connection, version: int) -> bool:
 
 def _has_tables(db: Database) -> bool:
     return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type='table' LIMIT 1").fetchone())
-
-
-def _unknown_migrations(db: Database) -> bool:
-    if not db["_sqlite_migrations"].exists():
-        return False
-    names = {m.name for m in migrations.applied(db)}
-    return bool(names - KNOWN_MIGRATIONS)
 
 
 def _next_backup_path(path: Path) -> Path:

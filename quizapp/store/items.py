@@ -6,10 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from quizapp.decks.occlusion import parse_shape
 from quizapp.model import Card, CardImage, CardType, Choice, Shape, Source, SourceRef
+from quizapp.store.handle import Database
 
 
 @dataclass(frozen=True, slots=True)

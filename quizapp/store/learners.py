@@ -9,9 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlite_utils import Database
-
 from quizapp.store.db import StoreError, transaction
+from quizapp.store.handle import Database
 
 NAME_MAX = 64
 _NAME_OK = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")

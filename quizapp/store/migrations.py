@@ -4,18 +4,39 @@ Never edit an applied migration: add a new one. `SCHEMA_VERSION` is the number o
 migrations and is mirrored in `PRAGMA user_version`, so a database written by a newer
 quizapp is recognised (and refused) before anything touches it.
 
+The migrations are applied by sqlite-utils (`Migrations`, which records them in the
+`_sqlite_migrations` table), but sqlite-utils is imported only when one is pending
+(`apply_pending`; `migrations`, the sqlite-utils object, is built on first use): an
+up-to-date store is opened without it (~0.1 s of every start).
+
 Times are integers: milliseconds since the Unix epoch, UTC.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-migrations = Migrations("quizapp")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "quizapp"
+Migration = Callable[["Database"], None]
+#: (name, function) in the order they apply.
+MIGRATIONS: list[tuple[str, Migration]] = []
 
 
-@migrations(name="0001_initial")
+def _migration(*, name: str) -> Callable[[Migration], Migration]:
+    def register(fn: Migration) -> Migration:
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
+
+@_migration(name="0001_initial")
 def m0001_initial(db: Database) -> None:
     db.executescript(
         """
@@ -111,7 +132,7 @@ def m0001_initial(db: Database) -> None:
     )
 
 
-@migrations(name="0002_personal_and_quiz")
+@_migration(name="0002_personal_and_quiz")
 def m0002_personal_and_quiz(db: Database) -> None:
     db.executescript(
         """
@@ -184,7 +205,7 @@ def m0002_personal_and_quiz(db: Database) -> None:
     )
 
 
-@migrations(name="0003_review_prev_columns")
+@_migration(name="0003_review_prev_columns")
 def m0003_review_prev_columns(db: Database) -> None:
     """The state and interval before each review as plain columns.
 
@@ -204,7 +225,7 @@ def m0003_review_prev_columns(db: Database) -> None:
     )
 
 
-@migrations(name="0004_queue_indexes")
+@_migration(name="0004_queue_indexes")
 def m0004_queue_indexes(db: Database) -> None:
     """Partial indexes for the study queue: learning items and reviews by due date.
 
@@ -221,7 +242,7 @@ def m0004_queue_indexes(db: Database) -> None:
     )
 
 
-@migrations(name="0005_card_state_deck")
+@_migration(name="0005_card_state_deck")
 def m0005_card_state_deck(db: Database) -> None:
     """The card's deck on its state rows, and an index in new-queue order.
 
@@ -254,7 +275,7 @@ def m0005_card_state_deck(db: Database) -> None:
     )
 
 
-@migrations(name="0006_facts_and_presentations")
+@_migration(name="0006_facts_and_presentations")
 def m0006_facts_and_presentations(db: Database) -> None:
     """Fact groups and what the learner saw.
 
@@ -276,5 +297,46 @@ def m0006_facts_and_presentations(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = len(migrations._migrations)
-KNOWN_MIGRATIONS = {m.name for m in migrations._migrations}
+SCHEMA_VERSION = len(MIGRATIONS)
+KNOWN_MIGRATIONS = {name for name, _fn in MIGRATIONS}
+
+
+def applied_names(conn: sqlite3.Connection) -> set[str]:
+    """The names of this set's migrations recorded as applied in the database."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    if not exists:
+        return set()
+    rows = conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+    )
+    return {r[0] for r in rows}
+
+
+def apply_pending(conn: sqlite3.Connection) -> None:
+    """Apply the migrations not yet applied, through sqlite-utils (imported here)."""
+    from sqlite_utils import Database
+
+    _migrations().apply(Database(conn, execute_plugins=False))
+
+
+def _migrations() -> Migrations:
+    from sqlite_utils.migrations import Migrations
+
+    if not _BUILT:
+        built = Migrations(MIGRATION_SET)
+        for name, fn in MIGRATIONS:
+            built(name=name)(fn)
+        _BUILT.append(built)
+    return _BUILT[0]
+
+
+_BUILT: list[Migrations] = []
+
+
+def __getattr__(name: str) -> Any:
+    """`migrations`: the sqlite-utils `Migrations` object (tests apply part of it)."""
+    if name == "migrations":
+        return _migrations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

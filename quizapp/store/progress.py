@@ -11,11 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from quizapp.clock import dt_to_ms, ms_to_dt
 from quizapp.model import MemoryState
 from quizapp.store.db import StoreError, transaction
+from quizapp.store.handle import Database
 
 STATE_COLUMNS = (
     "state",

@@ -23,11 +23,10 @@ from os import stat_result
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
 from quizapp.decks.discovery import find_deck_files
 from quizapp.decks.errors import DeckError, Problem
 from quizapp.store.db import transaction
+from quizapp.store.handle import Database
 
 if TYPE_CHECKING:
     from quizapp.store.deck_rows import DeckRow, ItemRow, Prepared

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
+from quizapp.store.handle import Database
 from quizapp.store.queries.recall import Curve, retrievability_sql, review_order_sql
 from quizapp.store.scope import Scope
 

@@ -6,9 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from sqlite_utils import Database
-
 from quizapp.clock import dt_to_ms, next_day_start, system_clock
+from quizapp.store.handle import Database
 from quizapp.store.learners import Learner
 
 

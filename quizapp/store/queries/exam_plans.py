@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from sqlite_utils import Database
-
 from quizapp.store.db import transaction
+from quizapp.store.handle import Database
 from quizapp.store.scope import Scope
 
 #: (id, learner_id, exam date ISO, deck ids, tags, created_at ms)

@@ -7,9 +7,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlite_utils import Database
-
 from quizapp.store.db import transaction
+from quizapp.store.handle import Database
 
 #: (card key, reviewed_at ms, rating, duration_ms) of one review.
 LogRow = tuple[Any, int, int, int | None]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from quizapp.store.db import transaction
+from quizapp.store.handle import Database
 from quizapp.store.scope import Scope
 
 _REVIEW_DAYS = """(SELECT count(DISTINCT (r.reviewed_at - ?) / 86400000) FROM reviews r

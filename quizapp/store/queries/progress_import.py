@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
+from quizapp.store.handle import Database
 from quizapp.store.progress import STATE_COLUMNS
 
 

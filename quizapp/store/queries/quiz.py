@@ -12,9 +12,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlite_utils import Database
-
 from quizapp.store.db import transaction
+from quizapp.store.handle import Database
 from quizapp.store.scope import Scope
 
 # -- pools --------------------------------------------------------------------------

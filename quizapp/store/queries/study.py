@@ -7,8 +7,7 @@ answer path makes exactly the round trips it made when it ran the SQL itself.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
+from quizapp.store.handle import Database
 from quizapp.store.queries.recall import Curve, review_order_sql
 from quizapp.store.scope import Scope
 
