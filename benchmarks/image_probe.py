@@ -110,8 +110,10 @@ async def probe(answers: int, mode: str) -> list[float]:
                 sys.stderr.write(f"image_probe: the session ended after {len(times)} cards\n")
                 os._exit(3)
             await until(
-                lambda item=item: app.screen is not screen
-                or (screen.item is not item and (mode == "off" or picture.query(".picture"))),
+                lambda item=item: (
+                    app.screen is not screen
+                    or (screen.item is not item and (mode == "off" or picture.query(".picture")))
+                ),
                 "the next card's picture",
             )
             await pilot.pause()
