@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,19 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
-from textual_image.widget import HalfcellImage, SixelImage, TGPImage
+from textual_image.widget import SixelImage, TGPImage
 
 from quizapp.tui.app import QuizApp
 from quizapp.tui.screens.study import StudyScreen
-from quizapp.tui.widgets.card_image import CardPicture, FullPicture, chosen_mode, widget_class
+from quizapp.tui.widgets import card_image
+from quizapp.tui.widgets.card_image import (
+    CardPicture,
+    FullPicture,
+    HalfBlocks,
+    chosen_mode,
+    half_block_strips,
+    widget_class,
+)
 
 from .conftest import settle, text_of
 
@@ -53,7 +62,7 @@ async def test_occlusion_item_is_drawn_in_half_blocks_with_its_masks(image_app: 
         assert isinstance(screen, StudyScreen) and screen.item is not None
         assert (screen.item.card_id, screen.item.ord) == ("heart-chambers", 1)
         picture = screen.query_one("#picture", CardPicture)
-        (drawn,) = picture.query(HalfcellImage)
+        (drawn,) = picture.query(HalfBlocks)
         await pilot.pause()
         colours = _colours(drawn)
         assert "#ff8e8e" in colours and "#ffeba2" in colours  # asked red, others yellow
@@ -61,7 +70,7 @@ async def test_occlusion_item_is_drawn_in_half_blocks_with_its_masks(image_app: 
         await pilot.press(*"right atrium", "enter")
         await pilot.pause()
         assert screen.result is not None and screen.result.correct is True
-        (drawn,) = picture.query(HalfcellImage)
+        (drawn,) = picture.query(HalfBlocks)
         await pilot.pause()
         assert "#ff8e8e" not in _colours(drawn)  # the asked group is uncovered
         await pilot.press("z")
@@ -79,7 +88,7 @@ async def test_images_off_shows_the_alt_text(
     async with image_app.run_test(size=(100, 40)) as pilot:
         await _study(pilot)
         picture = image_app.screen.query_one("#picture", CardPicture)
-        assert not picture.query(HalfcellImage)
+        assert not picture.query(HalfBlocks)
         alt = text_of(picture.query_one("#alt", Static))
         assert alt.startswith("[image: Schematic heart") and "asked: rect at the top left" in alt
 
@@ -95,8 +104,8 @@ def test_the_mode_comes_from_the_variable_then_the_setting(
     monkeypatch.setenv("QUIZAPP_IMAGES", "nonsense")
     assert chosen_mode("off") == "off"
     assert widget_class("kitty") is TGPImage and widget_class("sixel") is SixelImage
-    assert widget_class("halfblock") is HalfcellImage
-    assert widget_class("auto") is HalfcellImage  # not a terminal: no graphics protocol
+    assert widget_class("halfblock") is HalfBlocks
+    assert widget_class("auto") is HalfBlocks  # not a terminal: no graphics protocol
 
 
 @pytest.mark.parametrize("mode", ["kitty", "sixel"])
@@ -137,22 +146,20 @@ async def test_quiz_and_browse_show_the_picture(image_app: QuizApp) -> None:
         await pilot.pause()
         await pilot.pause()
         quiz_picture = app.screen.query_one("#picture", CardPicture)
-        assert quiz_picture.query(HalfcellImage)
+        assert quiz_picture.query(HalfBlocks)
         assert text_of(quiz_picture.query_one("#alt", Static)).startswith("One ECG complex")
         pk = block.question().item.card_pk
         await app.push_screen(CardDetailScreen(pk))
         await pilot.pause()
         await pilot.pause()
         detail = app.screen.query_one("#picture", CardPicture)
-        assert detail.query(HalfcellImage)
+        assert detail.query(HalfBlocks)
 
 
 def test_a_terminal_textual_image_cannot_start_in_falls_back_to_alt_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import builtins
-
-    from quizapp.tui.widgets import card_image
 
     real_import = builtins.__import__
 
@@ -164,7 +171,70 @@ def test_a_terminal_textual_image_cannot_start_in_falls_back_to_alt_text(
     monkeypatch.delenv("QUIZAPP_IMAGES", raising=False)
     monkeypatch.setattr(builtins, "__import__", broken)
     monkeypatch.setattr(card_image, "_UNAVAILABLE", "")
+    monkeypatch.setattr(card_image, "_LOADED", False)
     card_image.prepare()
     monkeypatch.setattr(builtins, "__import__", real_import)
     assert card_image._UNAVAILABLE == "ZeroDivisionError: division by zero"
     assert card_image.chosen_mode("kitty") == "off"
+
+
+def test_half_blocks_draw_the_upper_pixel_as_colour_and_the_lower_as_background() -> None:
+    from PIL import Image
+
+    picture = Image.new("RGB", (2, 2))
+    picture.putpixel((0, 0), (255, 0, 0))
+    picture.putpixel((0, 1), (0, 0, 255))
+    picture.putpixel((1, 0), (0, 255, 0))
+    picture.putpixel((1, 1), (255, 255, 255))
+    (row,) = half_block_strips(picture, 2, 1)
+    cells = [(seg.text, seg.style.color.triplet.hex, seg.style.bgcolor.triplet.hex) for seg in row]  # type: ignore[union-attr]
+    assert cells == [("▀", "#ff0000", "#0000ff"), ("▀", "#00ff00", "#ffffff")]
+    # A 4:1 picture fits 40 columns × 5 rows: 40 wide, 5 high (a cell is 1×2 pixels).
+    assert HalfBlocks(Image.new("RGB", (400, 100)), 24).fit(40) == (40, 5)
+    assert HalfBlocks(Image.new("RGB", (100, 400)), 10).fit(40) == (5, 10)  # height-bound
+
+
+@pytest.mark.parametrize("stdin_is_terminal", [False, True])
+def test_the_terminal_is_asked_only_when_it_can_answer(
+    monkeypatch: pytest.MonkeyPatch, stdin_is_terminal: bool
+) -> None:
+    """stdout a terminal but stdin not (a pipe, a file, end of input): nothing can answer
+    textual-image's question, so it is not asked — the app must not wait for it."""
+    from textual_image import _terminal
+
+    asked: list[str] = []
+
+    class Stream:
+        def __init__(self, tty: bool) -> None:
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    monkeypatch.setattr(sys, "__stdin__", Stream(stdin_is_terminal))
+    monkeypatch.setattr(sys, "__stdout__", Stream(True))
+    monkeypatch.setattr(card_image, "_LOADED", False)
+    monkeypatch.setattr(card_image, "_UNAVAILABLE", "")
+    monkeypatch.setattr(_terminal, "capture_terminal_response", lambda *a, **k: asked.append("q"))
+    monkeypatch.setattr(_terminal, "read", _terminal.read)
+    monkeypatch.delenv("QUIZAPP_IMAGES", raising=False)
+    card_image.prepare()
+    assert card_image._LOADED
+    if stdin_is_terminal:
+        assert _terminal.capture_terminal_response is not card_image._no_answer
+    else:
+        assert _terminal.capture_terminal_response is card_image._no_answer
+        with pytest.raises(_terminal.TerminalError), _terminal.capture_terminal_response():
+            pass
+    assert not asked  # (the widget module was imported already: nothing asked again)
+
+
+def test_end_of_input_is_no_answer_from_the_terminal() -> None:
+    """textual-image read the terminal's answer byte by byte until its end marker; at end
+    of input a read returns "" at once, for ever: that wait never ended."""
+    from textual_image._terminal import TerminalError
+
+    read = card_image._read_or_end(lambda fd, n, timeout=None: "")
+    with pytest.raises(TerminalError):
+        read(0, 1, 0.1)
+    assert card_image._read_or_end(lambda fd, n, timeout=None: "x")(0, 1) == "x"

@@ -1,26 +1,42 @@
-"""A card's picture in the TUI, drawn with textual-image in the terminal's best graphics.
+"""A card's picture in the TUI, in the terminal's best graphics.
 
-Kitty graphics (the Terminal Graphics Protocol), Sixel, or Unicode half-blocks (two pixels
-per cell, coloured ▀) — chosen by what the terminal answers when asked (textual-image asks
-once, before Textual starts: `prepare`), or forced by the learner's `images` setting or
-`QUIZAPP_IMAGES=kitty|sixel|halfblock|off` (the variable wins). `off` shows the alt text.
+Kitty graphics (the Terminal Graphics Protocol) or Sixel, drawn by textual-image, or
+Unicode half-blocks (two pixels per cell, coloured ▀, `HalfBlocks`) — chosen by what the
+terminal answers when asked (textual-image asks once, before Textual starts: `prepare`),
+or forced by the learner's `images` setting or `QUIZAPP_IMAGES=kitty|sixel|halfblock|off`
+(the variable wins). `off` shows the alt text.
+
+The terminal is asked only when both stdin and stdout are terminals, and an answer that
+never comes ends the wait (end of input included): `quizapp < file` or a pipe never hangs,
+it draws half-blocks. textual-image is imported when a picture is first drawn or by
+`prepare`, never by opening the app.
 
 The picture (occlusion masks composited, `quizapp.study.images`) is scaled down to the
 pane before drawing, so drawing costs the same for a 2 MP photo as for a thumbnail; the
-decoded images are cached for the session. Under the picture, its alt text in dim italics
-(screen readers, and learners who want the words). `z` shows it full screen.
+decoded images are cached for the session. Half-blocks are drawn as one Textual `Strip`
+per row, built once per size (textual-image's half-block renderable went through Rich
+per cell, ~4× slower). Under the picture, its alt text in dim italics (screen readers,
+and learners who want the words). `z` shows it full screen.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+import sys
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.color import Color, ColorType
+from rich.color_triplet import ColorTriplet
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -50,14 +66,36 @@ def chosen_mode(setting: str | None = None) -> str:
 
 def prepare(setting: str | None = None) -> None:
     """Let textual-image ask the terminal what it supports — only possible before Textual
-    starts reading the keyboard. Not done when images are off. If textual-image cannot
-    start in this terminal, pictures fall back to their alt text (never a crash)."""
-    global _UNAVAILABLE
+    starts reading the keyboard, and only when stdin and stdout are both a terminal. Not
+    done when images are off. If textual-image cannot start in this terminal, pictures
+    fall back to their alt text (never a crash)."""
     if chosen_mode(setting) == "off":
         return
+    _load_textual_image(ask=_both_terminals())
+
+
+def _both_terminals() -> bool:
+    streams = (sys.__stdin__, sys.__stdout__)
+    try:
+        return all(s is not None and s.isatty() for s in streams)
+    except (ValueError, OSError):  # a closed stream
+        return False
+
+
+def _load_textual_image(*, ask: bool) -> None:
+    """Import textual-image (which asks the terminal for graphics support on import),
+    letting it ask only when `ask`; an answer that does not come, or end of input, ends
+    the wait. Any failure leaves `_UNAVAILABLE` saying why."""
+    global _UNAVAILABLE, _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
     try:
         from textual_image import _terminal
 
+        _terminal.read = _read_or_end(_terminal.read)
+        if not ask:
+            _terminal.capture_terminal_response = _no_answer
         try:
             _terminal.get_cell_size()
         except ZeroDivisionError:  # a pty that reports 0 columns (e.g. `script`)
@@ -67,14 +105,44 @@ def prepare(setting: str | None = None) -> None:
         _UNAVAILABLE = f"{type(e).__name__}: {e}"
 
 
+def _read_or_end(read: Callable[..., str]) -> Callable[..., str]:
+    """textual-image's read of the terminal's answer, which at end of input returned ""
+    for ever (its wait never ended): end of input is no answer."""
+
+    def read_or_end(fd: int, length: int, timeout: float | None = None) -> str:
+        got = read(fd, length, timeout)
+        if not got:
+            from textual_image._terminal import TerminalError
+
+            raise TerminalError("end of input: no answer from the terminal")
+        return got
+
+    return read_or_end
+
+
+@contextlib.contextmanager
+def _no_answer(*_args: object, **_kw: object) -> Iterator[Any]:
+    """In place of textual-image's question to the terminal when nobody can answer it
+    (not a terminal, or Textual already reads the keyboard): no graphics protocol."""
+    from textual_image._terminal import TerminalError
+
+    raise TerminalError("not asked: no terminal to answer")
+    yield  # pragma: no cover
+
+
 _UNAVAILABLE = ""  # why textual-image could not start here ("" when it could)
+_LOADED = False  # textual-image imported (or failed to)
 
 
 def widget_class(mode: str) -> Callable[..., Widget]:
-    """The textual-image widget drawing in `mode` (auto: what the terminal supports, and
-    half-blocks when it supports neither graphics protocol)."""
+    """The widget drawing in `mode`: textual-image's for kitty and sixel (auto: what the
+    terminal supports), `HalfBlocks` for half-blocks and when it supports neither."""
+    if mode == "halfblock":
+        return HalfBlocks
+    # Not asked before Textual started (prepare): too late to ask, Textual reads the keys.
+    _load_textual_image(ask=False)
     from textual_image import renderable
-    from textual_image.widget import HalfcellImage, SixelImage, TGPImage
+    from textual_image.widget import SixelImage, TGPImage
 
     if mode == "kitty":
         return TGPImage
@@ -84,7 +152,78 @@ def widget_class(mode: str) -> Callable[..., Widget]:
         return SixelImage
     if mode == "auto" and renderable.Image is renderable.TGPImage:
         return TGPImage
-    return HalfcellImage
+    return HalfBlocks
+
+
+class HalfBlocks(Widget):
+    """A picture in Unicode half-blocks: each cell a ▀ whose colour is the upper pixel and
+    whose background is the lower one. As large as fits the width it is given and
+    `max_rows`, aspect kept (a cell is one pixel wide and two high); each row is one
+    `Strip`, built once per size."""
+
+    DEFAULT_CSS = "HalfBlocks { width: auto; height: auto; }"
+
+    def __init__(
+        self, picture: PILImage.Image, max_rows: int = 24, *, classes: str | None = None
+    ) -> None:
+        super().__init__(classes=classes)
+        self.picture = picture
+        self.max_rows = max(1, max_rows)
+        self._strips: tuple[Size, list[Strip]] | None = None
+
+    def fit(self, max_cols: int) -> Size:
+        """The cells the picture takes within `max_cols` × `max_rows`."""
+        w, h = self.picture.size
+        if w <= 0 or h <= 0 or max_cols <= 0:
+            return Size(0, 0)
+        cols, rows = max_cols, round(max_cols * h / w / 2)
+        if rows > self.max_rows:
+            rows = self.max_rows
+            cols = min(max_cols, round(rows * 2 * w / h))
+        return Size(max(1, cols), max(1, rows))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return self.fit(container.width).width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.fit(width).height
+
+    def render_line(self, y: int) -> Strip:
+        strips = self.strips(self.fit(self.size.width))
+        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
+
+    def strips(self, size: Size) -> list[Strip]:
+        """The rows of the picture drawn in `size` cells (kept for the last size)."""
+        if self._strips is None or self._strips[0] != size:
+            self._strips = (size, half_block_strips(self.picture, size.width, size.height))
+        return self._strips[1]
+
+
+def half_block_strips(picture: PILImage.Image, cols: int, rows: int) -> list[Strip]:
+    """`picture` scaled to `cols` × 2·`rows` pixels, one Strip of ▀ per two pixel rows."""
+    if cols <= 0 or rows <= 0:
+        return []
+    data = picture.convert("RGB").resize((cols, rows * 2)).tobytes()
+    colours: dict[bytes, Color] = {}
+
+    def colour(rgb: bytes) -> Color:
+        c = colours.get(rgb)
+        if c is None:  # Color.from_rgb, without its slower name formatting
+            c = Color("#" + rgb.hex(), ColorType.TRUECOLOR, None, ColorTriplet(*rgb))
+            colours[rgb] = c
+        return c
+
+    stride = cols * 3
+    out = []
+    for row in range(rows):
+        top = data[2 * row * stride : (2 * row + 1) * stride]
+        bottom = data[(2 * row + 1) * stride : (2 * row + 2) * stride]
+        segments = [
+            Segment("▀", Style.from_color(colour(top[i : i + 3]), colour(bottom[i : i + 3])))
+            for i in range(0, stride, 3)
+        ]
+        out.append(Strip(segments, cols))
+    return out
 
 
 def pixel_box(cols: int, rows: int, mode: str) -> tuple[int, int]:
@@ -157,14 +296,20 @@ class CardPicture(Vertical):
             alt.update(lit(f"[image: {words}]"))
             return
         alt.update(lit(image.alt))
-        self.mount(widget_class(self.mode)(self.picture, classes="picture"), before=alt)
+        self.mount(_drawn(self.mode, self.picture, rows), before=alt)
 
     def _drawing_mode(self) -> str:
         if self.mode != "auto":
             return self.mode
-        from textual_image.widget import HalfcellImage
+        return "halfblock" if widget_class("auto") is HalfBlocks else "graphics"
 
-        return "halfblock" if widget_class("auto") is HalfcellImage else "graphics"
+
+def _drawn(mode: str, picture: PILImage.Image, rows: int) -> Widget:
+    """The widget drawing `picture` in `mode`, at most `rows` high."""
+    cls = widget_class(mode)
+    if cls is HalfBlocks:
+        return HalfBlocks(picture, rows, classes="picture")
+    return cls(picture, classes="picture")
 
 
 class FullPicture(ModalScreen[None]):
@@ -186,9 +331,9 @@ class FullPicture(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         size = self.app.size
-        drawing = "halfblock" if self.mode == "halfblock" else "graphics"
+        drawing = "halfblock" if widget_class(self.mode) is HalfBlocks else "graphics"
         pic = fit(self.picture, size.width, size.height - 1, drawing)
-        yield widget_class(self.mode)(pic, classes="picture")
+        yield _drawn(self.mode, pic, size.height - 1)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
