@@ -86,7 +86,7 @@ async def probe(answers: int, mode: str) -> list[float]:
     times: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await until(
-            lambda: isinstance(app.screen, HomeScreen) and app.screen.ready and app.screen.rows,
+            lambda: isinstance(app.screen, HomeScreen) and app.screen.shows_decks,
             "the home screen",
         )
         await pilot.press("enter")

@@ -4,13 +4,14 @@
 
 What it measures, printed as JSON lines on stdout:
 
-* `{"event": "card"}` — printed as soon as the first card is on screen: the app is
-  built with `make_app` (start-up deck sync in its worker, as bare `quizapp` does) and
-  driven headless by `App.run_test` (120×40); when the home screen is ready with its
-  deck rows, Enter is pressed (study the highlighted deck, as a learner would) and we
-  wait until the study screen has mounted, shown an item and the app is idle
-  (`pilot.pause()`: every pending message, including the repaint, processed). The
-  parent's clock runs from just before it starts this process to reading this line.
+* `{"event": "card"}` — printed as soon as the first card is on screen: the app is built
+  with `make_app` (start-up deck sync in its worker, as bare `quizapp` does) and driven
+  headless by `App.run_test` (120×40); when the home screen shows its decks
+  (`HomeScreen.shows_decks`: the deck table has its rows), Enter is pressed (study the
+  highlighted deck, as a learner would) and we wait until the study screen has mounted,
+  shown an item and the app is idle (`pilot.pause()`: every pending message, including
+  the repaint, processed). The parent's clock runs from just before it starts this
+  process to reading this line.
 * `{"event": "answers", "ms": [...]}` — keypress → next card rendered, per answer: the
   answer side is revealed first (not timed), then from pressing `3` (Good) until the
   study screen shows a different item and the app is idle again.
@@ -70,7 +71,7 @@ async def probe(db_path: Path, decks: Path, learner: str, answers: int) -> None:
     _APP.append(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(
-            lambda: isinstance(app.screen, HomeScreen) and app.screen.ready and app.screen.rows,
+            lambda: isinstance(app.screen, HomeScreen) and app.screen.shows_decks,
             "the home screen",
         )
         await pilot.press("enter")

@@ -6,6 +6,10 @@ Question side: the card's `image` (occlusion: masked for the item's group). Answ
 uncovered). Files are found through `quizapp.decks.media` (inside the deck's folder,
 within the limits); a failure is a `MediaError` whose message the front end shows in
 place of the picture.
+
+Pillow, the media checks (`quizapp.decks.media`, with the deck format's image fields)
+and the occlusion drawing are imported when a picture is first needed, not with this
+module: the study screens import it, and most cards have no picture (~0.1 s of a start).
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ from __future__ import annotations
 import tempfile
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PIL import Image
-
-from quizapp.decks.media import MediaError, open_image, resolve_image
 from quizapp.model import CardImage, CardType
 from quizapp.store.items import StudyItem
-from quizapp.study.occlusion import composite, describe
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from quizapp.decks.media import MediaError
 
 __all__ = ["MediaError", "decoded", "image_file", "image_for", "picture", "text_for"]
 
@@ -35,8 +41,19 @@ def image_for(item: StudyItem, revealed: bool) -> CardImage | None:
     return card.image if (not revealed or card.type is CardType.OCCLUSION) else None
 
 
+def __getattr__(name: str) -> Any:
+    """`MediaError`, loaded with the media checks on first use."""
+    if name == "MediaError":
+        from quizapp.decks.media import MediaError
+
+        return MediaError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def image_file(item: StudyItem, image: CardImage) -> Path:
     """The image's file (resolved, inside the deck's folder); raises MediaError."""
+    from quizapp.decks.media import MediaError, resolve_image
+
     if not item.deck_path:
         raise MediaError(f"image file `{image.file}`: the deck's folder is not known")
     return resolve_image(Path(item.deck_path), image.file)
@@ -46,6 +63,8 @@ def decoded(path: Path, max_size: tuple[int, int] | None = None) -> Image.Image:
     """The decoded image at `path` (RGBA; scaled down to fit `max_size`), from the
     session's cache when the file has not changed; raises MediaError. Callers must not
     modify it."""
+    from quizapp.decks.media import MediaError, open_image
+
     try:
         st = path.stat()
     except OSError as e:
@@ -73,6 +92,8 @@ def picture(
     img = decoded(image_file(item, image), max_size)
     card = item.card
     if card.type is CardType.OCCLUSION and image is card.image:
+        from quizapp.study.occlusion import composite
+
         return composite(img, card.shapes, item.ord, card.mode, revealed)
     return img
 
@@ -82,6 +103,8 @@ def text_for(item: StudyItem, revealed: bool) -> str:
     image = image_for(item, revealed)
     if image is None:
         return ""
+    from quizapp.decks.media import MediaError
+
     try:
         where = str(image_file(item, image))
     except MediaError as e:
@@ -89,6 +112,8 @@ def text_for(item: StudyItem, revealed: bool) -> str:
     text = f"{image.alt} [{where}]"
     card = item.card
     if card.type is CardType.OCCLUSION and image is card.image and not revealed:
+        from quizapp.study.occlusion import describe
+
         text += f" ({describe(card.shapes, item.ord, card.mode)})"
     return text
 

@@ -54,8 +54,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rapidfuzz.distance import Levenshtein
-
 __all__ = ["match_text", "normalize_text", "parse_number"]
 
 NUMBER_TOLERANCE = 1e-9
@@ -427,6 +425,8 @@ def _typo_tolerated(given: str, expected: str) -> bool:
     if negations[0] != negations[1]:
         return False
     limit = max(1, len(expected) // 8)
+    from rapidfuzz.distance import Levenshtein  # (loaded by the first typo check, not at start)
+
     distance = Levenshtein.distance(given, expected, score_cutoff=limit)
     if distance > limit:
         return False

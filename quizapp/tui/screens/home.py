@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 LOADING = "…"  # shown for a figure still being read
 SYNC_WAIT = 0.5  # s the first figures wait for the start-up sync at most
+FIRST_FILL_WAIT = 0.1  # s the deck table waits for the first figures before showing "…"
 
 
 class HomeLoaded(Message):
@@ -179,6 +180,11 @@ class HomeScreen(Screen[None]):
             self._show_no_decks()
 
     @property
+    def shows_decks(self) -> bool:
+        """The deck table has its rows (with their figures, or "…" while they load)."""
+        return self.ready and bool(self.query_one(DeckTable).row_count)
+
+    @property
     def figures_loading(self) -> bool:
         """True until the figures of the latest request are on screen."""
         return self.loaded != self.generation
@@ -208,9 +214,12 @@ class HomeScreen(Screen[None]):
         app = self.quiz
         self.generation += 1
         self._covered = self._deck_set()
-        if not self.rows:  # first show: the deck names at once, counts to follow
+        if not self.rows:  # first show: the deck names, then their counts
             self.rows = list(deck_list(app.db, app.visible_decks))
-            self._show_loading()
+            # The figures usually come within a frame or two: the table is filled once,
+            # with them, unless they take longer than FIRST_FILL_WAIT (then "…" first).
+            # A full table costs as much to draw as the rest of home.
+            self.set_timer(FIRST_FILL_WAIT, self._show_loading_if_waiting)
         elif any(isinstance(r, DeckCount) for r in self.rows):
             self.rows = [DeckTitle(r.deck_id, r.title, r.tags) for r in self.rows]
             self._show_loading()
@@ -228,6 +237,10 @@ class HomeScreen(Screen[None]):
         """Read the figures asked for, unless read or being read (and the screen shows)."""
         if self.figures_loading and not self._loading and self.is_current:
             self._start_load()
+
+    def _show_loading_if_waiting(self) -> None:
+        if not self.loaded and not self.query_one(DeckTable).row_count:
+            self._show_loading()
 
     def _show_loading(self) -> None:
         self._fill_table()
@@ -427,8 +440,8 @@ class HomeScreen(Screen[None]):
 
     def highlighted_deck(self) -> str | None:
         table = self.query_one(DeckTable)
-        if not table.row_count:
-            return None
+        if not table.row_count:  # the decks are known, the table not filled yet: the first
+            return self.rows[0].deck_id if self.rows else None
         return table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
 
     def toggle_highlighted(self) -> None:
