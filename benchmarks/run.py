@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import generate as gen
+from benchmarks import textual_baseline
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results" / "latest.json"
@@ -46,6 +47,17 @@ FIGURES: dict[str, tuple[float | None, str, str]] = {
         "s",
         "process start → first card shown by the TUI (headless run_test; Enter "
         "pressed as soon as home is ready), decks unchanged since the last run",
+    ),
+    "textual_baseline_s": (
+        None,
+        "s",
+        "a bare Textual app (header, 31-row DataTable, footer) to its first idle frame, "
+        "run_test 120×40, fresh process (benchmarks.textual_baseline), beside each TUI start",
+    ),
+    "startup_tui_ratio": (
+        1.3,
+        "×",
+        "startup_tui_s ÷ textual_baseline_s, measured in the same run (machine-independent)",
     ),
     "sync_first_s": (3.0, "s", "first sync of the 50,000 cards (30 YAML files) into a fresh db"),
     "sync_unchanged_s": (0.05, "s", "sync when no deck file changed"),
@@ -191,6 +203,7 @@ def bench_tui(runs: int, answers: int = 20) -> dict[str, Any]:
     ]
     answer_ms: list[float] = []
     rss: list[float] = []
+    baseline: list[float] = []  # a bare Textual app, started just before each TUI start
 
     # Decks unchanged since the last run, as for the plain start-up: the bundled deck the
     # TUI adds is synced into the base copy once, before any timed run.
@@ -205,6 +218,7 @@ def bench_tui(runs: int, answers: int = 20) -> dict[str, Any]:
     base_db.conn.close()
 
     def once() -> float:
+        baseline.append(textual_baseline.first_frame()[0])
         for suffix in ("-wal", "-shm"):  # every run starts from the same collection
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(base, db)
@@ -230,8 +244,14 @@ def bench_tui(runs: int, answers: int = 20) -> dict[str, Any]:
         return first
 
     value, samples = repeat(once, runs)
+    bare = median(baseline[1:])  # (the first ran with the warm-up)
     return {
         "startup_tui_s": (value, samples),
+        "textual_baseline_s": (bare, baseline[1:]),
+        "startup_tui_ratio": (
+            value / bare,
+            [s / b for s, b in zip(samples, baseline[1:], strict=True)],
+        ),
         "tui_answer_ms": (median(answer_ms), [p95(answer_ms), max(answer_ms)]),
         "peak_rss_mb": (max(rss), rss),
     }

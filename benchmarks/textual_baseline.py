@@ -6,7 +6,8 @@ The app has a header, a 31-row DataTable (like quizapp's home on the bench colle
 and a footer, driven headless by `App.run_test` like `benchmarks.tui_probe`. Each run is
 a fresh process; printed: process start → Textual imported, and → first frame with the
 app idle. It is the floor under quizapp's TUI start-up on the same machine (README,
-Performance).
+Performance); `benchmarks.run` measures it beside each TUI start (`first_frame`) and
+reports `startup_tui_ratio`.
 """
 
 from __future__ import annotations
@@ -49,6 +50,16 @@ asyncio.run(main())
 """
 
 
+def first_frame() -> tuple[float, float]:
+    """One fresh process: (s from its start to the first idle frame, s of Python until
+    Textual was imported)."""
+    t = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD], capture_output=True, text=True, check=True
+    ).stdout
+    return time.perf_counter() - t, float(out.split()[0])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
@@ -56,12 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     imports: list[float] = []
     frames: list[float] = []
     for _ in range(args.runs + 1):  # the first is a warm-up
-        t = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD], capture_output=True, text=True, check=True
-        ).stdout
-        frames.append(time.perf_counter() - t)
-        imports.append(float(out.split()[0]))
+        frame, imported = first_frame()
+        frames.append(frame)
+        imports.append(imported)
     imports, frames = imports[1:], frames[1:]
     print(
         f"bare Textual app, median of {args.runs}: Textual imported after "
