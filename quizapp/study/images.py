@@ -72,13 +72,33 @@ def decoded(path: Path, max_size: tuple[int, int] | None = None) -> Image.Image:
     key = (str(path), st.st_mtime_ns, st.st_size, max_size)
     img = _cache.get(key)
     if img is None:
-        img = open_image(path, max_size)
+        img = open_image(path, _fitted(path, max_size))
         _cache[key] = img
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     else:
         _cache.move_to_end(key)
     return img
+
+
+def _fitted(path: Path, max_size: tuple[int, int] | None) -> tuple[int, int] | None:
+    """`max_size` shrunk to the image's aspect (read from its header): a JPEG is then
+    decoded at the smallest scale that still covers it (a wide box for a landscape photo
+    decoded it at twice the scale, four times the work). None, or a file that is not
+    an image, leaves it as it is (open_image says what is wrong)."""
+    if max_size is None:
+        return None
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            width, height = img.size
+    except Exception:  # open_image meets it again and explains it
+        return max_size
+    if width <= 0 or height <= 0:
+        return max_size
+    scale = min(max_size[0] / width, max_size[1] / height, 1.0)
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def picture(
