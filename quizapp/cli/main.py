@@ -178,14 +178,18 @@ def _open_tui(app_ctx: AppContext, learner: str | None, start: str | None = None
     """Open the Textual app (`start`: "quiz" or "stats" opens that screen over home)."""
     app_ctx.check_ahead()  # the integrity check runs while Textual loads
     try:
-        from quizapp.tui.app import run_app
+        from quizapp.tui.app import images_ready, prepare_images_ahead, run_app
     except ImportError:
         click.echo(
             "The study app is not available in this build; study line by line with:\n"
             "  quizapp study --plain"
         )
         return
-    db = app_ctx.db()
+    prepare_images_ahead()  # the terminal answers while the store opens
+    try:
+        db = app_ctx.db()
+    finally:
+        images_ready()  # never leave with the terminal in the middle of a question
     run_app(db=db, deck_dirs=app_ctx.deck_dirs(), learner_name=learner, start=start)
 
 

@@ -401,7 +401,23 @@ def run_app(
     from quizapp.tui.widgets.card_image import prepare
 
     prepare()  # textual-image asks the terminal for graphics support before Textual starts
+    # (or has asked, on the thread `prepare_images_ahead` started: this waits for it)
     make_app(db=db, deck_dirs=deck_dirs, learner_name=learner_name, start=start).run()
+
+
+def prepare_images_ahead() -> None:
+    """Start asking the terminal for its graphics on a thread (`card_image.prepare_ahead`)
+    while the caller opens the store; `run_app` waits for the answer."""
+    from quizapp.tui.widgets.card_image import prepare_ahead
+
+    prepare_ahead()
+
+
+def images_ready() -> None:
+    """Wait for the terminal's answer asked for by `prepare_images_ahead` (if any)."""
+    from quizapp.tui.widgets.card_image import prepare
+
+    prepare()
 
 
 def run_review(path: Path) -> None:

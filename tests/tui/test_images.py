@@ -238,3 +238,27 @@ def test_end_of_input_is_no_answer_from_the_terminal() -> None:
     with pytest.raises(TerminalError):
         read(0, 1, 0.1)
     assert card_image._read_or_end(lambda fd, n, timeout=None: "x")(0, 1) == "x"
+
+
+def test_prepare_ahead_asks_on_a_thread_and_prepare_waits_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    calls: list[str] = []
+    gate = threading.Event()
+
+    def slow_load(*, ask: bool) -> None:
+        assert gate.wait(10)
+        calls.append(threading.current_thread().name)
+
+    monkeypatch.delenv("QUIZAPP_IMAGES", raising=False)
+    monkeypatch.setattr(card_image, "_LOADED", False)
+    monkeypatch.setattr(card_image, "_AHEAD", None)
+    monkeypatch.setattr(card_image, "_load_textual_image", slow_load)
+    card_image.prepare_ahead()
+    assert card_image._AHEAD is not None and calls == []  # not waited for here
+    gate.set()
+    card_image.prepare()  # waits for the thread; does not ask again
+    assert card_image._AHEAD is None
+    assert len(calls) == 1 and calls[0] != threading.current_thread().name

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -68,10 +69,30 @@ def prepare(setting: str | None = None) -> None:
     """Let textual-image ask the terminal what it supports — only possible before Textual
     starts reading the keyboard, and only when stdin and stdout are both a terminal. Not
     done when images are off. If textual-image cannot start in this terminal, pictures
-    fall back to their alt text (never a crash)."""
+    fall back to their alt text (never a crash). Started ahead (`prepare_ahead`): waits
+    for that."""
+    global _AHEAD
+    ahead = _AHEAD
+    if ahead is not None and ahead is not threading.current_thread():
+        ahead.join()
+        _AHEAD = None
+        return
     if chosen_mode(setting) == "off":
         return
     _load_textual_image(ask=_both_terminals())
+
+
+def prepare_ahead(setting: str | None = None) -> None:
+    """Start `prepare` on a thread: a terminal without Kitty graphics never answers
+    textual-image's question about them, which costs a 0.1 s wait; it passes while the
+    store opens. Call `prepare` before Textual starts (it waits for the thread)."""
+    global _AHEAD
+    if _AHEAD is None and not _LOADED and chosen_mode(setting) != "off":
+        _AHEAD = threading.Thread(target=prepare, args=(setting,), daemon=True)
+        _AHEAD.start()
+
+
+_AHEAD: threading.Thread | None = None
 
 
 def _both_terminals() -> bool:
