@@ -216,9 +216,9 @@ class HomeScreen(Screen[None]):
         self._covered = self._deck_set()
         if not self.rows:  # first show: the deck names, then their counts
             self.rows = list(deck_list(app.db, app.visible_decks))
-            # The figures usually come within a frame or two: the table is filled once,
-            # with them, unless they take longer than FIRST_FILL_WAIT (then "…" first).
-            # A full table costs as much to draw as the rest of home.
+            # The figures usually come within a frame or two: the table is filled and
+            # drawn once, with them (no "…" flash, no second render of every cell),
+            # unless they take longer than FIRST_FILL_WAIT (then "…" first).
             self.set_timer(FIRST_FILL_WAIT, self._show_loading_if_waiting)
         elif any(isinstance(r, DeckCount) for r in self.rows):
             self.rows = [DeckTitle(r.deck_id, r.title, r.tags) for r in self.rows]
