@@ -103,7 +103,8 @@ def import_cmd(
         click.echo(
             f"Progress for {who.name}: {done.reviews_added} review(s) added "
             f"({done.reviews_skipped} already present, {done.items_missing} of skipped "
-            f"notes), {done.items_updated} card(s) scheduled, {done.suspended} suspended."
+            f"notes), {done.items_updated} card(s) scheduled, {done.suspended} suspended; "
+            f"{done.anki_state} card(s) took Anki's FSRS state, {done.replayed} replayed."
         )
     click.echo(f"Study them with: quizapp --decks {out_dir}")
 
