@@ -190,3 +190,18 @@ def test_sm2_cards_are_replayed(db: Database, sm2_built: Built, tmp_path: Path) 
     assert done.anki_state == 0 and done.replayed == 5
     row = _state(db, learner.id, next(g for g, c in sm2_built.cards.items() if c.type == 2))
     assert row["state"] == 2 and row["stability"] > 0
+
+
+def test_cli_says_how_many_took_ankis_state(fsrs_built: Built, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from quizapp.cli.main import cli
+
+    args = ["--db", str(tmp_path / "p.db"), "import", str(fsrs_built.latest)]
+    args += ["-o", str(tmp_path / "decks"), "--learner", "zoe", "--with-progress"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "5 card(s) took Anki's FSRS state, 0 replayed." in result.output
+    again = CliRunner().invoke(cli, args)  # twice: nothing added, the same state
+    assert "0 review(s) added" in again.output
+    assert "5 card(s) took Anki's FSRS state, 0 replayed." in again.output
