@@ -22,7 +22,7 @@ from quizapp.model import Rating
 from quizapp.store import open_database
 from quizapp.store.db import Database
 from quizapp.store.items import load_item
-from quizapp.store.learners import ensure_learner
+from quizapp.store.learners import ensure_learner, update_settings
 from quizapp.store.progress import set_flag
 from quizapp.store.sync import sync_paths
 from quizapp.study.session import session_for
@@ -49,7 +49,7 @@ def _today() -> date:
 def _study(db: Database, name: str) -> None:
     """Three weeks of study ending today (real time: Anki's 'today' is now)."""
     sync_paths(db, [bundled_decks_dir()])
-    learner = ensure_learner(db, name)
+    learner = update_settings(db, ensure_learner(db, name).id, new_per_day=1)
     clock = FakeClock(datetime.now(UTC) - timedelta(days=21))
     k = 0
     for _ in range(21):
@@ -72,6 +72,12 @@ def _study(db: Database, name: str) -> None:
     session = session_for(db, learner, [DECK], clock=clock, fuzz=False)
     session.answer(load_item(db, reviews[0]), Rating.AGAIN)  # a lapse: relearning
     set_flag(db, learner.id, reviews[1], "suspended", 1)
+    unseen = db.conn.execute(
+        "SELECT id FROM cards WHERE deck_id = ? AND id NOT IN "
+        "(SELECT card_pk FROM card_state WHERE learner_id = ?) ORDER BY id DESC LIMIT 1",
+        [DECK, learner.id],
+    ).fetchone()[0]
+    set_flag(db, learner.id, unseen, "suspended", 1)  # suspended before it was studied
 
 
 def _states(db: Database, name: str) -> dict[Item, dict]:
@@ -167,7 +173,9 @@ def test_anki_shows_our_schedule(exported: tuple[Path, Path], tmp_path: Path) ->
         else:
             assert a["due_s"] == s["due"] // 1000, key
     studied = set(ours)
-    assert all(a["reps"] == 0 and a["type"] == 0 for k, a in anki.items() if k not in studied)
+    new = [a for k, a in anki.items() if k not in studied]
+    assert all(a["reps"] == 0 and a["type"] == 0 and not a["revlog"] for a in new)
+    assert sorted(a["queue"] for a in new)[:2] == [-1, 0]  # one suspended new card, once
 
 
 def test_round_trip_gives_the_same_state(exported: tuple[Path, Path], tmp_path: Path) -> None:
