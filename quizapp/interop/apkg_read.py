@@ -558,23 +558,29 @@ def _int_or_none(value: object) -> int | None:
 
 def _read_timing(con: sqlite3.Connection, *, legacy: bool) -> AnkiTiming:
     """The collection's creation time, creation offset and rollover hour (col.conf JSON
-    in the legacy schema, the config table in the current one)."""
-    crt, conf_text = con.execute("SELECT crt, conf FROM col").fetchone() or (0, "")
+    in the legacy schema, the config table in the current one). Only progress imports
+    use them: a collection without them (a hand-made one) gets the defaults."""
+    col_columns = {r[1] for r in con.execute("PRAGMA table_info(col)")}
+    crt = 0
     conf: dict[str, object] = {}
-    if legacy:
-        with contextlib.suppress(ValueError):
-            loaded = json.loads(conf_text or "{}")
-            conf = loaded if isinstance(loaded, dict) else {}
-    else:
+    if {"crt", "conf"} <= col_columns:
+        crt, conf_text = con.execute("SELECT crt, conf FROM col").fetchone() or (0, "")
+        if legacy:
+            with contextlib.suppress(ValueError, TypeError):
+                loaded = json.loads(conf_text or "{}")
+                conf = loaded if isinstance(loaded, dict) else {}
+    if not legacy and con.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'config'"
+    ).fetchone():
         for key, val in con.execute(
             "SELECT key, val FROM config WHERE key IN ('creationOffset', 'rollover', 'schedVer')"
         ):
-            with contextlib.suppress(ValueError, UnicodeDecodeError):
+            with contextlib.suppress(ValueError, TypeError, UnicodeDecodeError):
                 conf[str(key)] = json.loads(bytes(val).decode("utf-8"))
-    sched_v1 = _int_or_none(conf.get("schedVer")) in (None, 1) and legacy
+    sched_v1 = legacy and _int_or_none(conf.get("schedVer")) in (None, 1)
     rollover = _int_or_none(conf.get("rollover"))
     return AnkiTiming(
-        crt=int(crt or 0),
+        crt=_int_or_none(crt) or 0,
         creation_offset=_int_or_none(conf.get("creationOffset")),
         rollover=None if sched_v1 and rollover is None else (4 if rollover is None else rollover),
     )
@@ -625,8 +631,8 @@ def _read_rows(con: sqlite3.Connection, pkg: AnkiPackage, progress: Progress | N
     for i, r in enumerate(
         con.execute(
             "SELECT id, nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord, type, queue, "
-            "CASE WHEN odid != 0 THEN odue ELSE due END, ivl, factor, reps, lapses, left, "
-            "CAST(data AS TEXT) FROM cards ORDER BY nid, ord"
+            "CASE WHEN odid != 0 THEN odue ELSE due END, ivl, factor, reps, lapses, "
+            "coalesce(left, 0), coalesce(CAST(data AS TEXT), '') FROM cards ORDER BY nid, ord"
         ),
         start=1,
     ):
