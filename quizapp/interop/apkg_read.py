@@ -569,9 +569,12 @@ def _read_timing(con: sqlite3.Connection, *, legacy: bool) -> AnkiTiming:
             with contextlib.suppress(ValueError, TypeError):
                 loaded = json.loads(conf_text or "{}")
                 conf = loaded if isinstance(loaded, dict) else {}
-    if not legacy and con.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'config'"
-    ).fetchone():
+    if (
+        not legacy
+        and con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'config'"
+        ).fetchone()
+    ):
         for key, val in con.execute(
             "SELECT key, val FROM config WHERE key IN ('creationOffset', 'rollover', 'schedVer')"
         ):
