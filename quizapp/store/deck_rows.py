@@ -183,7 +183,7 @@ def _card_entry(
     choices: Sequence[tuple[str, str]],
     text: str,
     explanation: str,
-    tags: Sequence[str],
+    tags: tuple[str, ...],
     source: _Ref | None,
     line: int,
     fact: str = "",
@@ -216,7 +216,8 @@ def _card_entry(
     tail = f'"prompt": {s(prompt)}, ' if prompt else ""
     if source:
         tail += source[0]
-    tail += f'"tags": [{", ".join(map(s, tags))}]'
+    tags_member, tag_text = _tag_forms(tags)
+    tail += tags_member
     if text:
         tail += f', "text": {s(text)}'
     type_name = _TYPE_NAMES[ctype]
@@ -232,8 +233,23 @@ def _card_entry(
     search = " ".join([p for p in parts if p]).casefold()
     # what fact grouping needs (facts.Fields: a plain tuple, no FactEntry per card)
     grouping = (card_id, fact, source[1], source[2]) if source else (card_id, fact, "", "")
-    tag_text = f" {' '.join(tags)} "
     return card_id, type_name, ords, payload, digest, tag_text, search, grouping, draft
+
+
+#: tags → (their JSON member, their " tag1 tag2 " text): the cards of a deck share a few
+#: tag sets, so each is encoded once (bounded: cleared when full).
+_TAG_FORMS: dict[tuple[str, ...], tuple[str, str]] = {}
+_TAG_FORMS_MAX = 4096
+
+
+def _tag_forms(tags: tuple[str, ...]) -> tuple[str, str]:
+    forms = _TAG_FORMS.get(tags)
+    if forms is None:
+        if len(_TAG_FORMS) >= _TAG_FORMS_MAX:
+            _TAG_FORMS.clear()
+        member = f'"tags": [{", ".join(map(encode_basestring, tags))}]'
+        forms = _TAG_FORMS[tags] = (member, f" {' '.join(tags)} ")
+    return forms
 
 
 def from_card(card: Card) -> CardEntry:
