@@ -43,7 +43,7 @@ from quizapp.model import Card, CardImage, CardType, Deck
 ItemRow = tuple[str, str, int, str, str, str, str, str, int, str]
 #: Source files read for fact keys: at most this many bytes each (larger: not read).
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
-#: (id, title, description, tags JSON, sources JSON, card count) of the deck.
+#: (id, title, description, tags JSON, sources JSON, card count: drafts included) of the deck.
 DeckRow = tuple[str, str, str, str, str, int]
 
 
@@ -361,6 +361,8 @@ def sources_json(deck: Deck) -> str:
 
 
 def deck_row(deck: Deck, card_count: int) -> DeckRow:
+    """The deck's row; `card_count`: the cards of its file, drafts included (the studied
+    ones are its items' positions: `store.queries.decks.deck_counts` tells drafts apart)."""
     return (
         deck.id,
         deck.title,
@@ -394,6 +396,5 @@ def prepare_file(path: str, known_hash: str | None = None) -> Prepared:
             deck, entries = load_deck_built(raw, Path(path), SYNC_KIT)
         except DeckError as e:
             return Prepared("bad", digest, problems=e.problems)
-        studied = sum(1 for e in entries if not e[8])
         rows = entry_rows(deck.id, entries, source_texts(deck))
-        return Prepared("ok", digest, deck_row(deck, studied), rows)
+        return Prepared("ok", digest, deck_row(deck, len(entries)), rows)
