@@ -96,3 +96,34 @@ def test_quick_normalising_is_normalise(text: str) -> None:
     from quizapp.decks.quotes import normalise
 
     assert _norm(text) == normalise(text).casefold().strip(_EDGE)
+
+
+def _pairwise(quotes: dict[int, str]) -> list[tuple[int, int]]:
+    """Every (i, j) whose quotes are equal or where j's contains i's, by comparing all pairs."""
+    return [
+        (i, j)
+        for i, qi in quotes.items()
+        for j, qj in quotes.items()
+        if i != j and f" {qi} " in f" {qj} "
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=0, max_value=10**6))
+def test_trigram_index_finds_exactly_the_pairwise_relations(seed: int) -> None:
+    """The trigram index gives the keys an all-pairs comparison gives: short quotes (under
+    three words), equal quotes, nested quotes, explicit keys, empty quotes."""
+    from quizapp.decks import facts
+
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(12)]
+    base = [" ".join(rng.choice(vocab) for _ in range(rng.randint(1, 9))) for _ in range(6)]
+    entries = []
+    for n in range(rng.randint(1, 40)):
+        words = rng.choice(base).split()
+        lo = rng.randrange(len(words))
+        hi = rng.randint(lo, len(words))
+        fact = rng.choice(["", "", "", "k1", "k2"])
+        entries.append(FactEntry(f"c{n}", fact=fact, quote=" ".join(words[lo:hi])))
+    quotes = {i: q for i, e in enumerate(entries) if (q := facts._norm(e.quote))}
+    assert sorted(set(facts._containment_pairs(quotes))) == sorted(_pairwise(quotes))

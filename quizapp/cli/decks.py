@@ -23,7 +23,7 @@ def list_decks(app: AppContext, learner: str | None) -> None:
     from quizapp.personal.backlog import backlog_days
     from quizapp.personal.limits import limited_counts
     from quizapp.store.learners import ensure_learner
-    from quizapp.store.queries.decks import deck_counts
+    from quizapp.store.queries.decks import deck_counts, with_drafts
     from quizapp.store.scope import Scope
 
     report = app.sync()
@@ -31,6 +31,7 @@ def list_decks(app: AppContext, learner: str | None) -> None:
     who = ensure_learner(db, learner)
     now = system_clock()
     rows = limited_counts(db, who, deck_counts(db, who, report.deck_ids, now=now), now)
+    rows = with_drafts(db, rows)
     if not rows:
         click.echo("No decks found. Add a folder with --decks DIR or $QUIZAPP_DECKS.")
         return
@@ -39,14 +40,20 @@ def list_decks(app: AppContext, learner: str | None) -> None:
     click.echo(f"  {'deck'.ljust(width)}  {'due':>5} {'learn':>5} {'new':>5} {'cards':>6}  title")
     for r in rows:
         new = f"{r.new}*" if r.limit_reached else f"{r.new} "
+        drafts = f"  ({draft_note(r.drafts)})" if r.drafts else ""
         click.echo(
             f"  {r.deck_id.ljust(width)}  {r.due:>5} {r.learning:>5} {new:>6}"
-            f"{r.total:>6}  {r.title}"
+            f"{r.total:>6}  {r.title}{drafts}"
         )
     if any(r.limit_reached for r in rows):
         click.echo(
             "* new-card limit reached today: `quizapp study --plain --extra-new N` studies "
             "N more; `quizapp decks limit DECK N` sets a deck's own limit."
+        )
+    if any(r.drafts for r in rows):
+        click.echo(
+            "Drafts (`draft: true`) are not studied until accepted: "
+            "`quizapp decks review DECK.yaml`."
         )
     days = backlog_days(db, who, Scope(tuple(report.deck_ids)))
     if days is not None and days >= 2:
@@ -54,6 +61,11 @@ def list_decks(app: AppContext, learner: str | None) -> None:
             f"Backlog: about {days} days at {who.reviews_per_day} reviews/day "
             "(the cards most likely forgotten come first)."
         )
+
+
+def draft_note(drafts: int) -> str:
+    """ "1 draft to review" / "5 drafts to review"."""
+    return f"{drafts} draft{'s' if drafts != 1 else ''} to review"
 
 
 @decks.command("limit")

@@ -103,7 +103,8 @@ def import_cmd(
         click.echo(
             f"Progress for {who.name}: {done.reviews_added} review(s) added "
             f"({done.reviews_skipped} already present, {done.items_missing} of skipped "
-            f"notes), {done.items_updated} card(s) scheduled, {done.suspended} suspended."
+            f"notes), {done.items_updated} card(s) scheduled, {done.suspended} suspended; "
+            f"{done.anki_state} card(s) took Anki's FSRS state, {done.replayed} replayed."
         )
     click.echo(f"Study them with: quizapp --decks {out_dir}")
 
@@ -118,22 +119,50 @@ def import_cmd(
     type=click.Path(path_type=Path, dir_okay=False),
     help="The .apkg file to write.",
 )
+@click.option(
+    "--with-progress",
+    is_flag=True,
+    help="Write the learner's schedule (due dates, FSRS states) and reviews (needs --learner).",
+)
+@click.option("--learner", default=None, help="Learner whose progress to export.")
 @pass_ctx
-def export_cmd(app: AppContext, deck_id: str, out_file: Path) -> None:
+def export_cmd(
+    app: AppContext, deck_id: str, out_file: Path, with_progress: bool, learner: str | None
+) -> None:
     """Export a deck as an Anki package (.apkg); re-exporting updates the same notes."""
     from quizapp.decks.check import check_paths
     from quizapp.interop.apkg_write import export_apkg
     from quizapp.interop.notetype_file import NOTETYPES_FILE, read_notetypes
     from quizapp.outputs import check_target
 
+    if with_progress and not learner:
+        raise click.ClickException("--with-progress needs --learner NAME (whose progress)")
+    if learner and not with_progress:
+        raise click.ClickException(
+            "--learner is only used with --with-progress; add it to export their progress"
+        )
     protected = app.protected()
     check_target(out_file, protected)  # refused before the work, not after it
+    progress = None
+    who = None
+    if learner:
+        from quizapp.store.learners import get_learner
+
+        who = get_learner(app.db(), learner)
+        if who is None:
+            raise click.ClickException(
+                f"no learner named {learner!r} (see `quizapp learners list`)"
+            )
     decks, _problems = check_paths(app.deck_dirs())
     found = [d for d in decks if d.id == deck_id]
     if not found:
         known = ", ".join(sorted(d.id for d in decks)) or "none"
         raise click.ClickException(f"no valid deck with id {deck_id!r} (decks: {known})")
     deck = found[0]
+    if who is not None:
+        from quizapp.interop.progress_export import deck_progress
+
+        progress = deck_progress(app.db(), who, deck.id)
     media = deck.path.parent / "media" if deck.path else None
     export_apkg(
         deck,
@@ -141,9 +170,15 @@ def export_cmd(app: AppContext, deck_id: str, out_file: Path) -> None:
         include_media_dir=media if media and media.is_dir() else None,
         protected={**protected, **app.protected(decks)},
         notetypes=read_notetypes(deck.path.parent / NOTETYPES_FILE) if deck.path else {},
+        progress=progress,
     )
     kinds = len(deck.cards)
     click.echo(f"Exported {deck.id} ({kinds} card(s)) to {out_file}.")
+    if progress is not None:
+        click.echo(
+            f"Progress of {progress.learner}: {progress.written_cards} card(s) scheduled, "
+            f"{progress.written_reviews} review(s) in the revlog."
+        )
 
 
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from quizapp.decks.quotes import normalise
 
-__all__ = ["FactEntry", "fact_keys"]
+__all__ = ["FactEntry", "Fields", "fact_keys"]
 
 _ELLIPSIS = re.compile(r"\s*(?:\[\.\.\.\]|\.\.\.|…)\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -35,12 +35,17 @@ _EDGE = "\"' .;:,"
 
 
 class FactEntry(NamedTuple):
-    """What fact grouping needs of one card (a tuple: sync builds one per card)."""
+    """What fact grouping needs of one card. `fact_keys` reads it by position, so sync
+    hands it plain tuples of the same four fields (no object per card)."""
 
     card_id: str
     fact: str = ""  # the card's explicit `fact:` key
     source_id: str = ""
     quote: str = ""
+
+
+#: (card id, explicit fact key, source id, quote): a `FactEntry`'s fields, by position.
+Fields = tuple[str, str, str, str]
 
 
 def _norm(text: str) -> str:
@@ -70,21 +75,21 @@ class _Groups:
 
 
 def _sentence_keys(
-    entries: Sequence[FactEntry], sources: Mapping[str, str]
+    entries: Sequence[Fields], sources: Mapping[str, str]
 ) -> dict[int, set[tuple[str, int]]]:
     """Card position → the (source id, sentence number) spans its quote lies in."""
     out: dict[int, set[tuple[str, int]]] = {}
     prepared: dict[str, tuple[str, list[int]]] = {}
-    for i, e in enumerate(entries):
-        text = sources.get(e.source_id)
-        if not e.quote or text is None:
+    for i, (_card_id, _fact, source_id, quote) in enumerate(entries):
+        text = sources.get(source_id)
+        if not quote or text is None:
             continue
-        if e.source_id not in prepared:
-            prepared[e.source_id] = _sentences(text)
-        norm, starts = prepared[e.source_id]
+        if source_id not in prepared:
+            prepared[source_id] = _sentences(text)
+        norm, starts = prepared[source_id]
         spans: set[tuple[str, int]] = set()
         pos = 0
-        for piece in _ELLIPSIS.split(_norm(e.quote)):
+        for piece in _ELLIPSIS.split(_norm(quote)):
             piece = piece.strip(_EDGE)
             if not piece:
                 continue
@@ -93,7 +98,7 @@ def _sentence_keys(
                 break
             first = bisect.bisect_right(starts, at) - 1
             last = bisect.bisect_right(starts, at + len(piece) - 1) - 1
-            spans.update((e.source_id, k) for k in range(first, last + 1))
+            spans.update((source_id, k) for k in range(first, last + 1))
             pos = at + len(piece)
         if spans:
             out[i] = spans
@@ -122,31 +127,37 @@ def _containment_pairs(quotes: dict[int, str]) -> list[tuple[int, int]]:
     (a pair may repeat).
 
     Quote i can only lie in quote j where i's first word trigram is one of j's: the first
-    trigrams are indexed, and each quote's trigrams are looked up (no pairwise comparison)."""
-    words = {i: q.split() for i, q in quotes.items()}
-    starts: dict[tuple[str, str, str], list[int]] = {}
+    trigrams are indexed, and each quote's trigrams are intersected with the index in one
+    set operation (no pairwise comparison, no Python step per trigram)."""
+    starts: dict[tuple[str, ...], list[int]] = {}
     short: list[int] = []  # fewer words than a trigram: looked for in every quote (rare)
-    for i, ws in words.items():
+    words: list[tuple[int, list[str]]] = []
+    for i, q in quotes.items():
+        ws = q.split()
+        words.append((i, ws))
         if len(ws) >= 3:
-            starts.setdefault((ws[0], ws[1], ws[2]), []).append(i)
+            starts.setdefault(tuple(ws[:3]), []).append(i)
         else:
             short.append(i)
-    padded = {i: f" {q} " for i, q in quotes.items()}
+    index = starts.keys()
     pairs: list[tuple[int, int]] = []
-    get = starts.get
-    for j, ws in words.items():
-        outer = padded[j]
-        for tri in zip(ws, ws[1:], ws[2:], strict=False):
-            hit = get(tri)
-            if hit is not None:
-                pairs.extend((i, j) for i in hit if i != j and padded[i] in outer)
+    for j, ws in words:
+        outer = ""
+        for tri in index & zip(ws, ws[1:], ws[2:], strict=False):
+            hit = starts[tri]
+            if len(hit) == 1 and hit[0] == j:  # its own first trigram, no other quote's
+                continue
+            outer = outer or f" {quotes[j]} "
+            pairs.extend((i, j) for i in hit if i != j and f" {quotes[i]} " in outer)
         if short:
-            pairs.extend((i, j) for i in short if i != j and padded[i] in outer)
+            outer = outer or f" {quotes[j]} "
+            pairs.extend((i, j) for i in short if i != j and f" {quotes[i]} " in outer)
     return pairs
 
 
-def fact_keys(entries: Sequence[FactEntry], sources: Mapping[str, str] | None = None) -> list[str]:
-    """The fact key of each entry, in order (see the module docstring for the rules).
+def fact_keys(entries: Sequence[Fields], sources: Mapping[str, str] | None = None) -> list[str]:
+    """The fact key of each entry (a `FactEntry` or a tuple of its four fields), in order
+    (see the module docstring for the rules).
 
     `sources` maps a source id to its document text, when known: quotes are then placed in
     the document's sentences."""
@@ -155,7 +166,7 @@ def fact_keys(entries: Sequence[FactEntry], sources: Mapping[str, str] | None = 
     related: dict[int, list[int]] = {}  # key-less position → explicit positions it relates to
 
     def relate(a: int, b: int) -> None:
-        ea, eb = entries[a].fact, entries[b].fact
+        ea, eb = entries[a][1], entries[b][1]
         if not ea and not eb:
             implicit.union(a, b)
         elif not ea:
@@ -164,13 +175,14 @@ def fact_keys(entries: Sequence[FactEntry], sources: Mapping[str, str] | None = 
             related.setdefault(b, []).append(a)
 
     by_span: dict[tuple[str, int], int] = {}
-    for i, spans in sorted(_sentence_keys(entries, sources or {}).items()):
+    placed = _sentence_keys(entries, sources) if sources else {}
+    for i, spans in sorted(placed.items()):
         for span in spans:
             if span in by_span:
                 relate(by_span[span], i)
             else:
                 by_span[span] = i
-    quotes = {i: q for i, e in enumerate(entries) if (q := _norm(e.quote))}
+    quotes = {i: q for i, e in enumerate(entries) if e[3] and (q := _norm(e[3]))}
     for a, b in _containment_pairs(quotes):
         relate(a, b)
 
@@ -180,15 +192,16 @@ def fact_keys(entries: Sequence[FactEntry], sources: Mapping[str, str] | None = 
         root = implicit.find(i)
         first = min(targets)
         if root not in group_key or first < group_key[root][0]:
-            group_key[root] = (first, entries[first].fact)
+            group_key[root] = (first, entries[first][1])
     keys: list[str] = []
-    for i, e in enumerate(entries):
-        if e.fact:
-            keys.append(e.fact)
-            continue
-        root = implicit.find(i)
-        if root in group_key:
-            keys.append(group_key[root][1])
+    append, parent, find = keys.append, implicit.parent, implicit.find
+    for i, (card_id, fact, _source_id, _quote) in enumerate(entries):
+        if fact:
+            append(fact)
+        elif parent[i] == i and i not in group_key:  # a fact of its own (most cards)
+            append("~" + card_id)
         else:
-            keys.append("~" + entries[root].card_id)
+            root = find(i)
+            chosen = group_key.get(root)
+            append(chosen[1] if chosen is not None else "~" + entries[root][0])
     return keys

@@ -148,7 +148,8 @@ def _str_list(value: object) -> list[str]:
 
 
 def _tag_tuple(value: object) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t for t in (x.strip() for x in _str_list(value)) if t))
+    stripped = [x.strip() for x in _str_list(value)]
+    return tuple(dict.fromkeys([t for t in stripped if t]))
 
 
 def _keys_ok(d: dict[str, object], allowed: frozenset[str], required: frozenset[str]) -> None:
@@ -245,7 +246,11 @@ def _fast_card(
     if ctype is None:
         raise _Reject
     keys = c.keys()
-    if not (keys <= _CARD_ALLOWED[ctype] and _CARD_NEEDED[ctype] <= keys) or keys & _MEDIA_KEYS:
+    if not (
+        keys <= _CARD_ALLOWED[ctype]
+        and _CARD_NEEDED[ctype] <= keys
+        and _MEDIA_KEYS.isdisjoint(keys)
+    ):
         raise _Reject
     card_id = c["id"]
     if type(card_id) is not str or len(card_id) > _CARD_ID_MAX or not _CARD_ID_MATCH(card_id):

@@ -168,6 +168,18 @@ class AnkiCard:
     factor: int
     reps: int = 0
     lapses: int = 0
+    left: int = 0  # learning steps left (v2+: the last three digits)
+    data: str = ""  # JSON: FSRS memory state "s", "d", desired retention "dr", "decay", "lrt"
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiTiming:
+    """What Anki's day numbers count from: the collection's creation time and the
+    settings that place its day boundaries (`rslib/src/scheduler/timing.rs`)."""
+
+    crt: int = 0  # collection creation, epoch seconds
+    creation_offset: int | None = None  # minutes west of UTC at creation (v2 new cutoff)
+    rollover: int | None = None  # hour of the day rollover; None: v1 scheduler
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +204,7 @@ class AnkiPackage:
     notes: list[AnkiNote] = field(default_factory=list)
     cards: list[AnkiCard] = field(default_factory=list)
     revlog: list[AnkiReview] = field(default_factory=list)
+    timing: AnkiTiming = field(default_factory=AnkiTiming)
     media: dict[str, str] = field(default_factory=dict)  # media file name → zip member
     budget: Budget = field(default_factory=Budget)  # shared by the collection and media
 
@@ -464,6 +477,7 @@ def _read_collection(db_path: Path, pkg: AnkiPackage, progress: Progress | None)
             _read_new_schema(con, pkg)
         else:
             _read_legacy_schema(con, pkg)
+        pkg.timing = _read_timing(con, legacy="notetypes" not in tables)
         _read_rows(con, pkg, progress)
     except sqlite3.DatabaseError as exc:
         raise AnkiImportError(
@@ -538,6 +552,43 @@ def _read_legacy_schema(con: sqlite3.Connection, pkg: AnkiPackage) -> None:
         pkg.decks[int(deck["id"])] = str(deck.get("name", ""))
 
 
+def _int_or_none(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _read_timing(con: sqlite3.Connection, *, legacy: bool) -> AnkiTiming:
+    """The collection's creation time, creation offset and rollover hour (col.conf JSON
+    in the legacy schema, the config table in the current one). Only progress imports
+    use them: a collection without them (a hand-made one) gets the defaults."""
+    col_columns = {r[1] for r in con.execute("PRAGMA table_info(col)")}
+    crt = 0
+    conf: dict[str, object] = {}
+    if {"crt", "conf"} <= col_columns:
+        crt, conf_text = con.execute("SELECT crt, conf FROM col").fetchone() or (0, "")
+        if legacy:
+            with contextlib.suppress(ValueError, TypeError):
+                loaded = json.loads(conf_text or "{}")
+                conf = loaded if isinstance(loaded, dict) else {}
+    if (
+        not legacy
+        and con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'config'"
+        ).fetchone()
+    ):
+        for key, val in con.execute(
+            "SELECT key, val FROM config WHERE key IN ('creationOffset', 'rollover', 'schedVer')"
+        ):
+            with contextlib.suppress(ValueError, TypeError, UnicodeDecodeError):
+                conf[str(key)] = json.loads(bytes(val).decode("utf-8"))
+    sched_v1 = legacy and _int_or_none(conf.get("schedVer")) in (None, 1)
+    rollover = _int_or_none(conf.get("rollover"))
+    return AnkiTiming(
+        crt=_int_or_none(crt) or 0,
+        creation_offset=_int_or_none(conf.get("creationOffset")),
+        rollover=None if sched_v1 and rollover is None else (4 if rollover is None else rollover),
+    )
+
+
 def _read_rows(con: sqlite3.Connection, pkg: AnkiPackage, progress: Progress | None) -> None:
     counts = [
         con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("notes", "cards", "revlog")
@@ -583,8 +634,8 @@ def _read_rows(con: sqlite3.Connection, pkg: AnkiPackage, progress: Progress | N
     for i, r in enumerate(
         con.execute(
             "SELECT id, nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord, type, queue, "
-            "CASE WHEN odid != 0 THEN odue ELSE due END, ivl, factor, reps, lapses "
-            "FROM cards ORDER BY nid, ord"
+            "CASE WHEN odid != 0 THEN odue ELSE due END, ivl, factor, reps, lapses, "
+            "coalesce(left, 0), coalesce(CAST(data AS TEXT), '') FROM cards ORDER BY nid, ord"
         ),
         start=1,
     ):

@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import genanki
 
@@ -35,6 +35,9 @@ from quizapp.interop.occlusion import occlusion_note
 from quizapp.interop.qz_notetypes import LETTERS
 from quizapp.model import Card, CardType, Deck
 from quizapp.outputs import Protected, atomic_path, check_target
+
+if TYPE_CHECKING:
+    from quizapp.interop.progress_export import DeckProgress, ItemKey
 
 
 def _model(nt: qz.QzNotetype) -> genanki.Model:
@@ -283,6 +286,45 @@ def _original_note(
     return genanki.Note(model=model, fields=values, tags=_tags(card, deck), guid=card.anki.guid)
 
 
+class _Placement:
+    """Which Anki card each quizapp study item became: card id → (note GUID, template
+    ord of its first item, whether its items are cloze numbers — ord *n* ↔ template *n*−1)."""
+
+    def __init__(self) -> None:
+        self.cards: dict[str, tuple[str, int, bool]] = {}
+
+    def put(self, card: Card, guid: str, ord_: int) -> None:
+        multi = card.type in (CardType.CLOZE, CardType.OCCLUSION)
+        self.cards[card.id] = (guid, ord_, multi)
+
+    def items(self, keys: list[ItemKey]) -> dict[ItemKey, tuple[str, int]]:
+        out: dict[ItemKey, tuple[str, int]] = {}
+        for card_id, item_ord in keys:
+            found = self.cards.get(card_id)
+            if found is not None:
+                guid, base, multi = found
+                out[(card_id, item_ord)] = (guid, item_ord - 1 if multi and item_ord else base)
+        return out
+
+
+class _ScheduledPackage(genanki.Package):
+    """genanki's package, with the learner's progress written into its collection."""
+
+    def __init__(self, deck: genanki.Deck, media: list[str], progress: DeckProgress,
+                 placement: _Placement) -> None:  # fmt: skip
+        super().__init__(deck, media_files=media)
+        self.progress = progress
+        self.placement = placement
+
+    def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
+        from quizapp.interop.apkg_schedule import write_schedule
+
+        super().write_to_db(cursor, timestamp, id_gen)
+        keys = [*self.progress.cards, *self.progress.revlog]
+        cards, reviews = write_schedule(cursor, self.progress, self.placement.items(keys))
+        self.progress.written_cards, self.progress.written_reviews = cards, reviews
+
+
 def export_apkg(
     deck: Deck,
     path: str | os.PathLike[str],
@@ -291,6 +333,7 @@ def export_apkg(
     timestamp: float | None = None,
     protected: Protected | None = None,
     notetypes: dict[int, AnkiNotetype] | None = None,
+    progress: DeckProgress | None = None,
 ) -> Path:
     """Write `deck` to `path` as an .apkg; returns the path. The Anki deck name is the title.
 
@@ -300,6 +343,10 @@ def export_apkg(
 
     `timestamp` (epoch seconds, default now) becomes the notes' modification time; Anki
     only updates an existing note from a package whose note is newer.
+
+    With `progress` (`progress_export.deck_progress`), the learner's studied cards are
+    scheduled in the package and their reviews written as its revlog; the counts written
+    are set on it.
     """
     path = Path(path)
     check_target(path, protected or {})  # before the work
@@ -309,6 +356,7 @@ def export_apkg(
     for card in deck.cards:
         groups.setdefault(_guid(card, deck), []).append(card)
     originals: dict[int, genanki.Model] = {}
+    placement = _Placement()
     for group in groups.values():
         group.sort(key=lambda c: c.anki.ord if c.anki else 0)
         ref = group[0].anki
@@ -324,11 +372,26 @@ def export_apkg(
                     css=nt.css,
                     model_type=genanki.Model.CLOZE if nt.is_cloze else genanki.Model.FRONT_BACK,
                 )
-            anki_deck.add_note(_original_note(group, deck, media, nt, model))
-            continue
-        for note in _notes_for(group, deck, media):
+            note = _original_note(group, deck, media, nt, model)
             anki_deck.add_note(note)
-    package = genanki.Package(anki_deck, media_files=sorted(media.files.values()))
+            for c in group:
+                placement.put(c, note.guid, c.anki.ord if c.anki else 0)
+            continue
+        notes = _notes_for(group, deck, media)
+        for note in notes:
+            anki_deck.add_note(note)
+        if len(notes) == 1 and len(group) == 2:  # a card and its reverse: one note
+            placement.put(group[0], notes[0].guid, 0)
+            placement.put(group[1], notes[0].guid, 1)
+        else:
+            for c, note in zip(group, notes, strict=True):
+                placement.put(c, note.guid, 0)
+    files = sorted(media.files.values())
+    package = (
+        genanki.Package(anki_deck, media_files=files)
+        if progress is None
+        else _ScheduledPackage(anki_deck, files, progress, placement)
+    )
     with atomic_path(path, protected=protected) as tmp:
         package.write_to_file(str(tmp), timestamp=timestamp)
     return path

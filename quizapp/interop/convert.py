@@ -22,13 +22,15 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from quizapp.decks import cloze
 from quizapp.decks.rules import CARD_ID_RE, DECK_ID_RE
-from quizapp.interop import qz_notetypes
+from quizapp.interop import anki_days, qz_notetypes
 from quizapp.interop.apkg_read import (
+    AnkiCard,
     AnkiNote,
     AnkiNotetype,
     AnkiPackage,
@@ -73,6 +75,12 @@ class CardSchedule(NamedTuple):
     factor: int  # ease in permille (2500 = 250%)
     reps: int
     lapses: int
+    left: int = 0  # learning steps left
+    stability: float | None = None  # FSRS memory state (cards.data), when Anki has one
+    difficulty: float | None = None  # 1-10
+    last_review_ms: int | None = None  # cards.data "lrt"
+    due_date: date | None = None  # the calendar date of a due counted in days
+    due_ms: int | None = None  # a learning card's due in epoch time
 
 
 @dataclass(slots=True)
@@ -446,11 +454,7 @@ def convert_package(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> C
     for c in pkg.cards:
         item = item_of_card.get(c.id)
         if item is not None:
-            conv.schedule.append(
-                CardSchedule(
-                    *item, c.type, c.queue, c.due, max(c.ivl, 0), c.factor, c.reps, c.lapses
-                )
-            )
+            conv.schedule.append(_schedule(item, c, pkg))
     for r in pkg.revlog:
         item = item_of_card.get(r.cid)
         if item is None or not 1 <= r.ease <= 4 or r.type > 3:
@@ -459,6 +463,27 @@ def convert_package(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> C
             ReviewEntry(*item, r.id, r.ease, max(r.time, 0), r.ivl if r.ivl > 0 else 0)
         )
     return conv
+
+
+def _schedule(item: tuple[str, str, int], c: AnkiCard, pkg: AnkiPackage) -> CardSchedule:
+    mem = anki_days.memory_of(c.data) if c.type != 0 else None
+    in_secs = c.due > anki_days.EPOCH_DUE
+    return CardSchedule(
+        *item,
+        c.type,
+        c.queue,
+        c.due,
+        max(c.ivl, 0),
+        c.factor,
+        c.reps,
+        c.lapses,
+        left=c.left % 1000,
+        stability=mem.stability if mem else None,
+        difficulty=mem.difficulty if mem else None,
+        last_review_ms=mem.last_review_s * 1000 if mem and mem.last_review_s else None,
+        due_date=anki_days.day_date(pkg.timing, c.due) if c.type != 0 and not in_secs else None,
+        due_ms=c.due * 1000 if c.type != 0 and in_secs else None,
+    )
 
 
 def package_to_decks(pkg: AnkiPackage, *, deck_id_prefix: str | None = None) -> list[Deck]:

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 
 from quizapp.decks.cloze_parts import ords_and_plain
 from quizapp.decks.errors import DeckError, Problem
-from quizapp.decks.facts import FactEntry, fact_keys
+from quizapp.decks.facts import Fields, fact_keys
 from quizapp.decks.fastpath import CardKit
 from quizapp.decks.loader import MAX_DECK_BYTES, load_deck_built
 from quizapp.decks.occlusion import groups, shape_text
@@ -43,7 +43,7 @@ from quizapp.model import Card, CardImage, CardType, Deck
 ItemRow = tuple[str, str, int, str, str, str, str, str, int, str]
 #: Source files read for fact keys: at most this many bytes each (larger: not read).
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
-#: (id, title, description, tags JSON, sources JSON, card count) of the deck.
+#: (id, title, description, tags JSON, sources JSON, card count: drafts included) of the deck.
 DeckRow = tuple[str, str, str, str, str, int]
 
 
@@ -135,9 +135,9 @@ def _media_entry(card: Card) -> CardEntry:
     tags = f" {' '.join(card.tags)} "
     src = card.source
     fact = (
-        FactEntry(card.id, card.fact, src.source_id, src.quote)
+        (card.id, card.fact, src.source_id, src.quote)
         if src is not None
-        else FactEntry(card.id, card.fact)
+        else (card.id, card.fact, "", "")
     )
     return card.id, card.type.value, ords, payload, digest, tags, search, fact, card.draft
 
@@ -149,8 +149,9 @@ def _media_entry(card: Card) -> CardEntry:
 
 #: (card_id, type, ords, payload, content_hash, tags, search, what fact grouping needs,
 #: draft) of one card.
-CardEntry = tuple[str, str, Sequence[int], str, str, str, str, FactEntry, bool]
+CardEntry = tuple[str, str, Sequence[int], str, str, str, str, Fields, bool]
 _NO_CLOZE = (0,)
+_TYPE_NAMES = {t: t.value for t in CardType}  # `.value` is a Python-level property
 
 
 def _choice_entry(text: str, correct: bool, why: str, fixed: bool = False) -> tuple[str, str]:
@@ -161,19 +162,15 @@ def _choice_entry(text: str, correct: bool, why: str, fixed: bool = False) -> tu
     return f'{{"correct": {flag}, {pinned}"text": {s(text)}, "why": {s(why)}}}', text
 
 
-class _Ref(NamedTuple):
-    """The card's "source" member, as JSON with the separator after it, and its id and
-    quote (for fact keys)."""
-
-    member: str
-    source_id: str
-    quote: str
+#: The card's "source" member, as JSON with the separator after it, and its id and quote
+#: (for fact keys): a plain tuple, built once per card.
+_Ref = tuple[str, str, str]
 
 
 def _ref_entry(source_id: str, quote: str, ref: str) -> _Ref:
     s = encode_basestring
     member = f'"source": {{"id": {s(source_id)}, "quote": {s(quote)}, "ref": {s(ref)}}}, '
-    return _Ref(member, source_id, quote)
+    return member, source_id, quote
 
 
 def _card_entry(
@@ -186,7 +183,7 @@ def _card_entry(
     choices: Sequence[tuple[str, str]],
     text: str,
     explanation: str,
-    tags: Sequence[str],
+    tags: tuple[str, ...],
     source: _Ref | None,
     line: int,
     fact: str = "",
@@ -218,11 +215,13 @@ def _card_entry(
         first += f', "fact": {s(fact)}'
     tail = f'"prompt": {s(prompt)}, ' if prompt else ""
     if source:
-        tail += source.member
-    tail += f'"tags": [{", ".join(map(s, tags))}]'
+        tail += source[0]
+    tags_member, tag_text = _tag_forms(tags)
+    tail += tags_member
     if text:
         tail += f', "text": {s(text)}'
-    tail += f', "type": "{ctype.value}"}}'
+    type_name = _TYPE_NAMES[ctype]
+    tail += f', "type": "{type_name}"}}'
     payload = f'{first}, "line": {int(line)}, {tail}'
     digest = hashlib.sha1(f"{first}, {tail}".encode()).hexdigest()
     ords: Sequence[int]
@@ -232,13 +231,25 @@ def _card_entry(
         ords, plain = _NO_CLOZE, (ords_and_plain(text)[1] if text else "")
     parts = [card_id, prompt, answer, *accept, plain, *[c[1] for c in choices], explanation]
     search = " ".join([p for p in parts if p]).casefold()
-    grouping = (
-        FactEntry(card_id, fact, source.source_id, source.quote)
-        if source
-        else FactEntry(card_id, fact)
-    )
-    tag_text = f" {' '.join(tags)} "
-    return card_id, ctype.value, ords, payload, digest, tag_text, search, grouping, draft
+    # what fact grouping needs (facts.Fields: a plain tuple, no FactEntry per card)
+    grouping = (card_id, fact, source[1], source[2]) if source else (card_id, fact, "", "")
+    return card_id, type_name, ords, payload, digest, tag_text, search, grouping, draft
+
+
+#: tags → (their JSON member, their " tag1 tag2 " text): the cards of a deck share a few
+#: tag sets, so each is encoded once (bounded: cleared when full).
+_TAG_FORMS: dict[tuple[str, ...], tuple[str, str]] = {}
+_TAG_FORMS_MAX = 4096
+
+
+def _tag_forms(tags: tuple[str, ...]) -> tuple[str, str]:
+    forms = _TAG_FORMS.get(tags)
+    if forms is None:
+        if len(_TAG_FORMS) >= _TAG_FORMS_MAX:
+            _TAG_FORMS.clear()
+        member = f'"tags": [{", ".join(map(encode_basestring, tags))}]'
+        forms = _TAG_FORMS[tags] = (member, f" {' '.join(tags)} ")
+    return forms
 
 
 def from_card(card: Card) -> CardEntry:
@@ -350,6 +361,8 @@ def sources_json(deck: Deck) -> str:
 
 
 def deck_row(deck: Deck, card_count: int) -> DeckRow:
+    """The deck's row; `card_count`: the cards of its file, drafts included (the studied
+    ones are its items' positions: `store.queries.decks.deck_counts` tells drafts apart)."""
     return (
         deck.id,
         deck.title,
@@ -383,6 +396,5 @@ def prepare_file(path: str, known_hash: str | None = None) -> Prepared:
             deck, entries = load_deck_built(raw, Path(path), SYNC_KIT)
         except DeckError as e:
             return Prepared("bad", digest, problems=e.problems)
-        studied = sum(1 for e in entries if not e[8])
         rows = entry_rows(deck.id, entries, source_texts(deck))
-        return Prepared("ok", digest, deck_row(deck, studied), rows)
+        return Prepared("ok", digest, deck_row(deck, len(entries)), rows)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from quizapp.clock import dt_to_ms, next_day_start, system_clock
@@ -24,6 +25,9 @@ class DeckCount:
     # new items waiting regardless of today's limit, once `new` has the limit applied
     # (quizapp.personal.limits.limited_counts); None: `new` is that figure itself
     new_all: int | None = None
+    # cards of the deck file marked `draft: true` (not studied: no items), filled in by
+    # `with_drafts`
+    drafts: int = 0
 
     @property
     def limit_reached(self) -> bool:
@@ -110,6 +114,31 @@ def deck_counts(
             )
         )
     return out
+
+
+def draft_counts(db: Database, deck_ids: Sequence[str]) -> dict[str, int]:
+    """Deck id → how many of its cards are drafts (decks without drafts left out).
+
+    A deck's `card_count` is every card of its file; its studied cards are numbered 0…
+    by `position` on their items, so drafts = card_count - (the highest active position
+    + 1): one index seek per deck on `cards_deck_order`. (A deck last synced before
+    card_count counted drafts shows none until its file changes.)"""
+    if not deck_ids:
+        return {}
+    rows = db.conn.execute(
+        f"""SELECT d.id, d.card_count - coalesce(
+                  (SELECT max(c.position) FROM cards c WHERE c.deck_id = d.id AND c.active = 1)
+                  + 1, 0)
+            FROM decks d WHERE d.id IN ({", ".join("?" for _ in deck_ids)})""",
+        list(deck_ids),
+    )
+    return {deck_id: drafts for deck_id, drafts in rows if drafts > 0}
+
+
+def with_drafts(db: Database, rows: Sequence[DeckCount]) -> list[DeckCount]:
+    """`rows` with their `drafts` filled in (`draft_counts`)."""
+    drafts = draft_counts(db, [r.deck_id for r in rows])
+    return [replace(r, drafts=drafts[r.deck_id]) if r.deck_id in drafts else r for r in rows]
 
 
 def all_tags(db: Database, deck_ids: list[str] | None = None) -> list[tuple[str, int]]:
