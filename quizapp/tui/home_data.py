@@ -15,7 +15,7 @@ from datetime import datetime, tzinfo
 
 from quizapp.store.db import Database
 from quizapp.store.learners import Learner
-from quizapp.store.queries.decks import DeckCount, all_tags, deck_counts
+from quizapp.store.queries.decks import DeckCount, all_tags, deck_counts, with_drafts
 from quizapp.store.queries.home import decks_with_tag, today_counts
 
 
@@ -50,8 +50,9 @@ def load_home(
     from quizapp.reports.days import current_streak
     from quizapp.store.scope import Scope
 
-    counted = limited_counts(
-        db, learner, deck_counts(db, learner, deck_ids, now=now, tz=tz), now, tz
+    counted = with_drafts(
+        db,
+        limited_counts(db, learner, deck_counts(db, learner, deck_ids, now=now, tz=tz), now, tz),
     )
     rows = counted
     if tag:

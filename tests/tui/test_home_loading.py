@@ -15,6 +15,7 @@ from quizapp.tui import home_data
 from quizapp.tui.app import QuizApp
 from quizapp.tui.screens import home
 from quizapp.tui.screens.home import HomeScreen
+from tests.tui.conftest import DECK
 
 from .conftest import SIZE, settle, text_of, write_deck
 
@@ -175,3 +176,18 @@ async def test_an_unchanged_start_needs_no_sync_worker(build: Build, monkeypatch
         assert app.sync_status.running is False and app.visible_decks == ["tui-test"]
         await settle(pilot)
         assert started == [] and row(app) == shown
+
+
+async def test_a_deck_with_drafts_says_so_beside_its_title(build: Build, deck_dir: Path) -> None:
+    marked = DECK.replace(
+        "  - id: mcq-1\n    type: mcq\n", "  - id: mcq-1\n    type: mcq\n    draft: true\n"
+    )
+    assert marked != DECK
+    (deck_dir / "tui-test.yaml").write_text(marked)
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = row(app)
+        # the draft is in no count (it is not studied) and is named beside the title
+        assert shown[1] == "TUI test deck  (1 draft to review)"
+        assert shown[2:6] == ["0", "0", "4", "4"]

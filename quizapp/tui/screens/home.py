@@ -414,7 +414,7 @@ class HomeScreen(Screen[None]):
                 counts = [Text(LOADING, justify="right", style="dim") for _ in range(4)]
             table.add_row(
                 cell("✓" if r.deck_id in self.selected else " ", "bold"),
-                cell(r.title),
+                self._title_cell(r),
                 *counts,
                 cell(" ".join(r.tags), "italic"),
                 key=r.deck_id,
@@ -423,6 +423,16 @@ class HomeScreen(Screen[None]):
             with suppress(Exception):  # the deck went away
                 table.move_cursor(row=table.get_row_index(cursor_key))
         self._show_no_decks()
+
+    @staticmethod
+    def _title_cell(r: DeckCount | DeckTitle) -> Text:
+        """The deck's title, and its drafts waiting for review (`quizapp decks review`):
+        they are not studied, so they are in no count."""
+        title = cell(r.title)
+        drafts = r.drafts if isinstance(r, DeckCount) else 0
+        if drafts:
+            title.append(f"  ({drafts} draft{'s' if drafts != 1 else ''} to review)", "dim italic")
+        return title
 
     def _show_no_decks(self) -> None:
         self.query_one("#problems").display = bool(
