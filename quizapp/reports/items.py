@@ -37,10 +37,11 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
 
 from quizapp.clock import dt_to_ms, utc
 from quizapp.reports.labels import prompt_text
@@ -50,6 +51,7 @@ from quizapp.study.matching import normalize_text
 
 if TYPE_CHECKING:
     from quizapp.reports.cohort import CohortMember
+    from quizapp.store.db import Database
 
 #: Below this many learners an item has no discrimination figure (NA).
 MIN_LEARNERS = 5
@@ -71,8 +73,7 @@ def item_label(key: ItemKey) -> str:
     return f"{deck_id}/{card_id}#c{ord_}" if ord_ else f"{deck_id}/{card_id}"
 
 
-@dataclass(frozen=True, slots=True)
-class OptionShare:
+class OptionShare(NamedTuple):
     """One MCQ option: its text, whether it is a key, and the learners choosing it."""
 
     text: str
@@ -85,8 +86,10 @@ class OptionShare:
         return not self.correct and self.share is not None and self.share < NONFUNCTIONING
 
 
-@dataclass(frozen=True, slots=True)
-class ItemStats:
+class ItemStats(NamedTuple):
+    """One item's figures (named tuples: a report makes one per item, tens of thousands,
+    and a tuple is built several times faster than a frozen dataclass)."""
+
     deck_id: str
     card_id: str
     ord: int
@@ -130,8 +133,7 @@ class ItemStats:
         return tuple(o.text for o in self.options if o.nonfunctioning)
 
 
-@dataclass(frozen=True, slots=True)
-class GroupStats:
+class GroupStats(NamedTuple):
     """Items rolled up by fact or by tag."""
 
     key: str
@@ -161,13 +163,24 @@ class LearnerScore:
         return self.correct / self.items if self.items else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ItemAnalysis:
+    """The items' figures, the learners' scores, and the roll-ups per fact and per tag,
+    computed when first asked for (the cohort view does not show them)."""
+
     items: tuple[ItemStats, ...]
-    facts: tuple[GroupStats, ...]
-    tags: tuple[GroupStats, ...]
     learners: tuple[LearnerScore, ...]
     min_learners: int = MIN_LEARNERS
+    #: the learners with a first attempt, per item (the roll-ups count them distinct)
+    who: Mapping[ItemKey, Collection[str]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def facts(self) -> tuple[GroupStats, ...]:
+        return _groups(self.items, lambda s: (s.fact_key,), self.who)
+
+    @cached_property
+    def tags(self) -> tuple[GroupStats, ...]:
+        return _groups(self.items, lambda s: s.tags, self.who)
 
     @property
     def flagged(self) -> tuple[ItemStats, ...]:
@@ -191,23 +204,55 @@ class ItemAnalysis:
 # -- gathering ---------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Obs:
-    learner: str
-    study: bool
-    at: int
-    correct: bool
-    response: str
+#: One observation: (study answer?, answered at ms, correct, response).
+_Obs = tuple[bool, int, bool, str]
 
 
 @dataclass(slots=True)
 class _Item:
+    """One item's card and what the cohort answered: each learner's first attempt, the
+    number of study and quiz answers, and the responses of the wrong ones."""
+
     type: str
     fact: str
     tags: tuple[str, ...]
     prompt: str
-    data: dict[str, Any]
-    obs: list[_Obs] = field(default_factory=list)
+    choices: tuple[tuple[str, bool], ...]  # mcq: (text, key) in card order
+    first: dict[str, _Obs] = field(default_factory=dict)
+    study: int = 0
+    quiz: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+    def observe(self, learner: str, obs: _Obs) -> None:
+        """Count an observation; observations come in the order the first attempt's tie
+        rule needs (a learner's files in order, in each its study answers first, then
+        its quiz answers oldest first)."""
+        study, at, correct, response = obs
+        if study:
+            self.study += 1
+        else:
+            self.quiz += 1
+        if not correct:
+            self.wrong.append(response)
+        cur = self.first.get(learner)
+        if cur is None or at < cur[1] or (at == cur[1] and study and not cur[0]):
+            self.first[learner] = obs
+
+
+def _item(
+    ctype: str, fact: str, tagcol: str, ord_: int, prompt: object, text: object, choices: str | None
+) -> _Item:
+    fields = {"prompt": prompt, "text": text}
+    shown = prompt_text(ctype, {k: v for k, v in fields.items() if v is not None}, ord_)
+    options: tuple[tuple[str, bool], ...] = ()
+    if choices is not None:
+        parsed = json.loads(choices)
+        options = tuple(
+            (str(c.get("text", "")), bool(c.get("correct")))
+            for c in (parsed if isinstance(parsed, list) else [])
+            if isinstance(c, dict)
+        )
+    return _Item(ctype, fact, tuple(tagcol.split()), shown, options)
 
 
 def gather(
@@ -218,34 +263,38 @@ def gather(
     since: datetime | None = None,
     now: datetime,
 ) -> dict[ItemKey, _Item]:
-    """Every observation of every member, by item (see the module docstring)."""
+    """Every observation of every member, by item (see the module docstring): per
+    database one query for the first study answers of all its learners and one for
+    their quiz answers, then the fields shown of the cards answered, once per item."""
     scope = Scope(tuple(deck_ids) if deck_ids is not None else None, tuple(tags))
     since_ms = dt_to_ms(utc(since)) if since is not None else None
     now_ms = dt_to_ms(utc(now)) or 0
-    items: dict[ItemKey, _Item] = {}
+    # each database with the member name of each of its learners, in the files' order
+    by_db: dict[int, tuple[Database, dict[int, str]]] = {}
     for m in members:
         for part in m.parts:
-            db, lid = part.source.db, part.learner.id
-            study = q.first_study_answers(db, lid, scope, since_ms, now_ms)
-            quiz = q.quiz_answers(db, lid, scope, since_ms, now_ms)
-            if not study and not quiz:
-                continue
-            cards: dict[int, ItemKey] = {}
-            for pk, deck_id, card_id, ord_, ctype, fact, tagcol, data in q.item_cards(
-                db, [r[0] for r in study] + [r[0] for r in quiz]
-            ):
-                key = (deck_id, card_id, ord_)
-                cards[pk] = key
-                if key not in items:
-                    d = json.loads(data)
-                    items[key] = _Item(
-                        ctype, fact, tuple(tagcol.split()), prompt_text(ctype, d, ord_), d
-                    )
-            for pk, at, rating, correct, resp, _pres in study:
-                ok = rating > 1 if correct is None else bool(correct)
-                items[cards[pk]].obs.append(_Obs(m.name, True, at, ok, resp))
-            for pk, at, correct, resp, _pres, _b, _p, _t in quiz:
-                items[cards[pk]].obs.append(_Obs(m.name, False, at, bool(correct), resp))
+            db = part.source.db
+            by_db.setdefault(id(db), (db, {}))[1][part.learner.id] = m.name
+    items: dict[ItemKey, _Item] = {}
+    for db, names in by_db.values():
+        study = q.first_study_answers(db, list(names), scope, since_ms, now_ms)
+        quiz = q.cohort_quiz_answers(db, list(names), scope, since_ms, now_ms)
+        if not study and not quiz:
+            continue
+        cards: dict[int, _Item] = {}
+        for pk, deck_id, card_id, ord_, ctype, fact, tagcol, *fields in q.item_card_fields(
+            db, [r[1] for r in study] + [r[1] for r in quiz]
+        ):
+            key = (deck_id, card_id, ord_)
+            it = items.get(key)
+            if it is None:
+                it = items[key] = _item(ctype, fact, tagcol, ord_, *fields)
+            cards[pk] = it
+        for lid, pk, at, rating, correct, resp in study:
+            ok = rating > 1 if correct is None else bool(correct)
+            cards[pk].observe(names[lid], (True, at, ok, resp))
+        for lid, pk, at, correct, resp in quiz:
+            cards[pk].observe(names[lid], (False, at, bool(correct), resp))
     return items
 
 
@@ -315,72 +364,60 @@ def upper_lower(xs: Sequence[bool], rest: Sequence[float]) -> float | None:
 
 def analyse(items: dict[ItemKey, _Item]) -> ItemAnalysis:
     """The statistics of the gathered observations."""
-    # each learner's first attempt per item
-    firsts: dict[ItemKey, dict[str, _Obs]] = {}
+    # each learner's first-attempt totals over the scope (for the rest scores)
     totals: dict[str, list[int]] = {}
-    for key, it in items.items():
-        first: dict[str, _Obs] = {}
-        for o in it.obs:
-            cur = first.get(o.learner)
-            if cur is None or (o.at, not o.study) < (cur.at, not cur.study):
-                first[o.learner] = o
-        firsts[key] = first
-        for name, o in first.items():
-            t = totals.setdefault(name, [0, 0])
+    for it in items.values():
+        for name, o in it.first.items():
+            t = totals.get(name)
+            if t is None:
+                t = totals[name] = [0, 0]
             t[0] += 1
-            t[1] += o.correct
-    stats = [_item_stats(key, items[key], firsts[key], totals) for key in sorted(items)]
+            t[1] += o[2]
+    stats = [_item_stats(key, items[key], totals) for key in sorted(items)]
     learners = tuple(LearnerScore(n, t[0], t[1]) for n, t in sorted(totals.items()))
     return ItemAnalysis(
-        items=tuple(stats),
-        facts=_groups(stats, lambda s: (s.fact_key,), firsts),
-        tags=_groups(stats, lambda s: s.tags, firsts),
-        learners=learners,
+        items=tuple(stats), learners=learners, who={k: it.first for k, it in items.items()}
     )
 
 
-def _item_stats(
-    key: ItemKey, it: _Item, first: dict[str, _Obs], totals: dict[str, list[int]]
-) -> ItemStats:
+def _item_stats(key: ItemKey, it: _Item, totals: dict[str, list[int]]) -> ItemStats:
+    first = it.first
     names = sorted(first)
-    xs: list[bool] = []
-    rest: list[float] = []
-    for name in names:
-        n, c = totals[name]
-        if n > 1:
-            x = first[name].correct
-            xs.append(x)
-            rest.append((c - x) / (n - 1))
-    r_pb = point_biserial(xs, rest)
-    d27 = upper_lower(xs, rest)
+    r_pb: float | None = None
+    d27: float | None = None
+    if len(names) >= MIN_LEARNERS:  # fewer: both are NA, whatever the rest scores
+        xs: list[bool] = []
+        rest: list[float] = []
+        for name in names:
+            n, c = totals[name]
+            if n > 1:
+                x = first[name][2]
+                xs.append(x)
+                rest.append((c - x) / (n - 1))
+        r_pb = point_biserial(xs, rest)
+        d27 = upper_lower(xs, rest)
     options: tuple[OptionShare, ...] = ()
     top: tuple[tuple[str, int], ...] = ()
     flags: list[str] = []
     if r_pb is not None and r_pb < 0:
         flags.append(FLAG_NEGATIVE)
     if it.type == "mcq":
-        choices = [c for c in it.data.get("choices", []) if isinstance(c, dict)]
-        texts = [str(c.get("text", "")) for c in choices]
+        texts = [t for t, _ in it.choices]
         chosen = Counter[int]()
         for name in names:
-            chosen.update(set(option_indexes(first[name].response, len(texts), texts)))
+            chosen.update(set(option_indexes(first[name][3], len(texts), texts)))
         total = len(names)
         options = tuple(
-            OptionShare(
-                texts[i],
-                bool(choices[i].get("correct")),
-                chosen[i],
-                chosen[i] / total if total else None,
-            )
-            for i in range(len(texts))
+            OptionShare(text, correct, chosen[i], chosen[i] / total if total else None)
+            for i, (text, correct) in enumerate(it.choices)
         )
         keys = [o.chosen for o in options if o.correct]
         if keys and any(not o.correct and o.chosen > min(keys) for o in options):
             flags.append(FLAG_DISTRACTOR)
         wrong = sorted((o for o in options if not o.correct and o.chosen), key=lambda o: -o.chosen)
         top = tuple((o.text, o.chosen) for o in wrong[:TOP_WRONG])
-    elif it.type in ("typed", "cloze"):
-        counts = Counter(normalize_text(o.response) or "(blank)" for o in it.obs if not o.correct)
+    elif it.type in ("typed", "cloze") and it.wrong:
+        counts = Counter(normalize_text(r) or "(blank)" for r in it.wrong)
         top = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_WRONG])
     return ItemStats(
         deck_id=key[0],
@@ -391,9 +428,9 @@ def _item_stats(
         tags=it.tags,
         prompt=it.prompt,
         learners=len(names),
-        study_answers=sum(1 for o in it.obs if o.study),
-        quiz_answers=sum(1 for o in it.obs if not o.study),
-        first_correct=sum(1 for n in names if first[n].correct),
+        study_answers=it.study,
+        quiz_answers=it.quiz,
+        first_correct=sum(1 for n in names if first[n][2]),
         discrimination=r_pb,
         discrimination_27=d27,
         options=options,
@@ -403,18 +440,39 @@ def _item_stats(
 
 
 def _groups(
-    stats: Sequence[ItemStats], keys: Any, firsts: dict[ItemKey, dict[str, _Obs]]
+    stats: Sequence[ItemStats],
+    keys: Callable[[ItemStats], Iterable[str]],
+    who: Mapping[ItemKey, Collection[str]],
 ) -> tuple[GroupStats, ...]:
     grouped: dict[str, list[ItemStats]] = {}
     for s in stats:
         for k in keys(s):
-            grouped.setdefault(k, []).append(s)
+            g = grouped.get(k)
+            if g is None:
+                grouped[k] = [s]
+            else:
+                g.append(s)
     out = []
     for k in sorted(grouped):
         members = grouped[k]
-        who: set[str] = set()
+        if len(members) == 1:
+            (s,) = members
+            out.append(
+                GroupStats(
+                    key=k,
+                    items=1,
+                    learners=len(who[s.key]),
+                    attempts=s.study_answers + s.quiz_answers,
+                    first_attempts=s.learners,
+                    first_correct=s.first_correct,
+                    discrimination=s.discrimination,
+                    hardest=s.label,
+                )
+            )
+            continue
+        learners: set[str] = set()
         for s in members:
-            who.update(firsts[s.key])
+            learners.update(who[s.key])
         rated = [s.discrimination for s in members if s.discrimination is not None]
         hardest = min(
             members, key=lambda s: (s.correct_rate if s.correct_rate is not None else 2.0, s.key)
@@ -423,7 +481,7 @@ def _groups(
             GroupStats(
                 key=k,
                 items=len(members),
-                learners=len(who),
+                learners=len(learners),
                 attempts=sum(s.attempts for s in members),
                 first_attempts=sum(s.learners for s in members),
                 first_correct=sum(s.first_correct for s in members),
