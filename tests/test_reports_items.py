@@ -436,3 +436,85 @@ def test_item_writers_escape_deck_text(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(item_out.render_csv(a), newline="")))
     assert all(not c.startswith(("=", "+", "-", "@")) for r in rows[1:] for c in r)
     db.conn.close()
+
+
+# -- the cohort-wide queries -----------------------------------------------------------
+
+
+def test_first_study_answers_for_the_whole_cohort_match_each_learners_log(
+    tmp_path: Path,
+) -> None:
+    """One query for every learner gives each learner's earliest review of each item in
+    scope (ties: the lowest review id); a first review outside the window leaves the
+    item out — a later one in the window does not stand in for it."""
+    import random
+
+    from quizapp.store.queries import reports_items as q
+    from quizapp.store.scope import Scope
+
+    db = open_database(tmp_path / "log.db")
+    add_deck(db, "a", "A")
+    add_deck(db, "b", "B")
+    for pk in range(1, 13):
+        add_card(db, pk, "a" if pk <= 8 else "b", f"c{pk}", {"type": "basic", "prompt": "?"})
+    learners = [add_learner(db, f"P{i}").id for i in range(4)]
+    rng = random.Random(5)
+    log: list[tuple[int, int, int, int, int, int]] = []  # (id, learner, pk, at, rating, correct)
+    ids = rng.sample(range(1, 10_000), 150)  # ids out of time order
+    for rid in ids:
+        lid, pk = rng.choice(learners[:3]), rng.randint(1, 12)  # P3 never studies
+        at = NOW - timedelta(days=rng.randint(0, 40))  # whole days: ties
+        rating, ok = rng.randint(1, 4), rng.random() < 0.5
+        add_review(db, lid, pk, at, rating, 1000, response=f"r{rid}", correct=ok, review_id=rid)
+        log.append((rid, lid, pk, ms(at), rating, int(ok)))
+    since, now = NOW - timedelta(days=30), NOW - timedelta(days=2)
+    for scope in (Scope(), Scope(("b",))):
+        for window in ((None, ms(NOW)), (ms(since), ms(now))):
+            got = q.first_study_answers(db, learners, scope, *window)
+            firsts: dict[tuple[int, int], tuple[int, int, int, int, int, int]] = {}
+            for row in sorted(log, key=lambda r: (r[3], r[0])):
+                firsts.setdefault((row[1], row[2]), row)
+            in_scope = [
+                (lid, pk, at, rating, ok, f"r{rid}")
+                for (lid, pk), (rid, _, _, at, rating, ok) in firsts.items()
+                if scope.deck_ids is None or pk > 8
+            ]
+            lo, hi = window
+            want = sorted(r for r in in_scope if (lo is None or r[2] >= lo) and r[2] <= hi)
+            assert sorted(got) == want and want
+            if lo is not None:  # some first answers fall before the window
+                assert len(want) < len(in_scope)
+            # the same rows as asking learner by learner
+            assert sorted(got) == sorted(
+                r for lid in learners for r in q.first_study_answers(db, [lid], scope, *window)
+            )
+    db.conn.close()
+
+
+def test_cohort_view_analysis_beside_the_metrics_is_the_same_analysis(
+    cohort_dbs: list[Path], analysis: ItemAnalysis
+) -> None:
+    """The cohort view's item analysis, computed on its own connections while the
+    learners' metrics are, gives the numbers of the analysis computed alone, roll-ups
+    included; the page shows them."""
+    sources = cohort.open_sources(cohort_dbs)
+    try:
+        members = cohort.gather(sources)
+        used: list[object] = []
+
+        def analyse_on(ms: Any) -> ItemAnalysis:
+            used.extend(p.source.db for m in ms for p in m.parts)
+            return item_analysis(ms, now=NOW)
+
+        result = cohort.beside(members, analyse_on)
+        beside = result()
+    finally:
+        for s in sources:
+            s.db.conn.close()
+    assert used and not {id(d) for d in used} & {id(s.db) for s in sources}  # its own
+    assert beside.items == analysis.items and beside.learners == analysis.learners
+    assert beside.facts == analysis.facts and beside.tags == analysis.tags
+    code, page, err = run(*dbs(cohort_dbs), "report", "--all", "--now", NOW_ISO, "--format", "html")
+    assert code == 0, err
+    flagged = [s.label for s in analysis.flagged]
+    assert flagged and all(label in page for label in flagged)

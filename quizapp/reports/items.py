@@ -382,7 +382,7 @@ def analyse(items: dict[ItemKey, _Item]) -> ItemAnalysis:
 
 def _item_stats(key: ItemKey, it: _Item, totals: dict[str, list[int]]) -> ItemStats:
     first = it.first
-    names = sorted(first)
+    names = sorted(first) if len(first) > 1 else list(first)
     r_pb: float | None = None
     d27: float | None = None
     if len(names) >= MIN_LEARNERS:  # fewer: both are NA, whatever the rest scores
@@ -398,44 +398,43 @@ def _item_stats(key: ItemKey, it: _Item, totals: dict[str, list[int]]) -> ItemSt
         d27 = upper_lower(xs, rest)
     options: tuple[OptionShare, ...] = ()
     top: tuple[tuple[str, int], ...] = ()
-    flags: list[str] = []
-    if r_pb is not None and r_pb < 0:
-        flags.append(FLAG_NEGATIVE)
+    flags: tuple[str, ...] = (FLAG_NEGATIVE,) if r_pb is not None and r_pb < 0 else ()
     if it.type == "mcq":
         texts = [t for t, _ in it.choices]
-        chosen = Counter[int]()
+        chosen = [0] * len(texts)
         for name in names:
-            chosen.update(set(option_indexes(first[name][3], len(texts), texts)))
+            for i in set(option_indexes(first[name][3], len(texts), texts)):
+                chosen[i] += 1
         total = len(names)
         options = tuple(
-            OptionShare(text, correct, chosen[i], chosen[i] / total if total else None)
-            for i, (text, correct) in enumerate(it.choices)
+            OptionShare(text, correct, k, k / total if total else None)
+            for (text, correct), k in zip(it.choices, chosen, strict=True)
         )
         keys = [o.chosen for o in options if o.correct]
         if keys and any(not o.correct and o.chosen > min(keys) for o in options):
-            flags.append(FLAG_DISTRACTOR)
+            flags += (FLAG_DISTRACTOR,)
         wrong = sorted((o for o in options if not o.correct and o.chosen), key=lambda o: -o.chosen)
         top = tuple((o.text, o.chosen) for o in wrong[:TOP_WRONG])
-    elif it.type in ("typed", "cloze") and it.wrong:
+    elif it.wrong and it.type in ("typed", "cloze"):
         counts = Counter(normalize_text(r) or "(blank)" for r in it.wrong)
         top = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_WRONG])
     return ItemStats(
-        deck_id=key[0],
-        card_id=key[1],
-        ord=key[2],
-        type=it.type,
-        fact=it.fact,
-        tags=it.tags,
-        prompt=it.prompt,
-        learners=len(names),
-        study_answers=it.study,
-        quiz_answers=it.quiz,
-        first_correct=sum(1 for n in names if first[n][2]),
-        discrimination=r_pb,
-        discrimination_27=d27,
-        options=options,
-        top_wrong=top,
-        flags=tuple(flags),
+        key[0],
+        key[1],
+        key[2],
+        it.type,
+        it.fact,
+        it.tags,
+        it.prompt,
+        len(names),
+        it.study,
+        it.quiz,
+        sum(o[2] for o in first.values()),
+        r_pb,
+        d27,
+        options,
+        top,
+        flags,
     )
 
 

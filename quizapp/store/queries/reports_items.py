@@ -52,35 +52,34 @@ def first_study_answers(
     db: Database, learner_ids: Sequence[int], scope: Scope, since_ms: int | None, now_ms: int
 ) -> list[FirstStudyRow]:
     """The first study answer of every item in scope of each of these learners (the
-    earliest review of the item; ties by review id), in (learner, card) order.
+    earliest review of the item; ties by review id).
 
     One query for all the learners: a skip scan of the (learner, card, time) index —
     from each learner's first entry the recursive step seeks the first entry of the
     learner's next card — so each (learner, item) costs one index seek and one row
     read, however many reviews it has (grouping every review instead reads the whole
     index: a million entries for a heavy learner). The first answer must lie in the
-    window; the window does not choose it."""
+    window; the window does not choose it. Rows in no particular order."""
     where, params = scope.sql("c", include_inactive=True)
     window, wparams = _window("r", "reviewed_at", since_ms, now_ms)
     out: list[FirstStudyRow] = []
     for chunk in _chunks(sorted(set(learner_ids))):
         out += db.conn.execute(
             f"""
-            WITH RECURSIVE firsts(learner_id, card_pk, review_id) AS (
-                SELECT id, -1, NULL FROM learners WHERE id IN ({", ".join("?" for _ in chunk)})
+            WITH RECURSIVE r(learner_id, card_pk, reviewed_at, rating, correct, response) AS (
+                SELECT id, -1, NULL, NULL, NULL, NULL FROM learners
+                WHERE id IN ({", ".join("?" for _ in chunk)})
                 UNION ALL
-                SELECT n.learner_id, n.card_pk, n.id FROM firsts f JOIN reviews n ON n.id = (
+                SELECT n.learner_id, n.card_pk, n.reviewed_at, n.rating, n.correct, n.response
+                FROM r JOIN reviews n ON n.id = (
                     SELECT x.id FROM reviews x
-                    WHERE x.learner_id = f.learner_id AND x.card_pk > f.card_pk
+                    WHERE x.learner_id = r.learner_id AND x.card_pk > r.card_pk
                     ORDER BY x.card_pk, x.reviewed_at, x.id LIMIT 1)
             )
             SELECT r.learner_id, r.card_pk, r.reviewed_at, r.rating, r.correct,
                    coalesce(r.response, '')
-            FROM firsts f
-            JOIN reviews r ON r.id = f.review_id
-            JOIN cards c ON c.id = r.card_pk
-            WHERE {window} AND {where}
-            ORDER BY r.learner_id, r.card_pk
+            FROM r JOIN cards c ON c.id = r.card_pk
+            WHERE r.card_pk >= 0 AND {window} AND {where}
             """,
             [*chunk, *wparams, *params],
         ).fetchall()
