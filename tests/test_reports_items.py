@@ -494,9 +494,9 @@ def test_first_study_answers_for_the_whole_cohort_match_each_learners_log(
 def test_cohort_view_analysis_beside_the_metrics_is_the_same_analysis(
     cohort_dbs: list[Path], analysis: ItemAnalysis
 ) -> None:
-    """The cohort view's item analysis, computed on its own connections while the
-    learners' metrics are, gives the numbers of the analysis computed alone, roll-ups
-    included; the page shows them."""
+    """The cohort view's item analysis — the items it shows only, prompts read for
+    those alone, computed on connections of its own while the learners' metrics are —
+    gives the numbers of the full analysis; the page shows them."""
     sources = cohort.open_sources(cohort_dbs)
     try:
         members = cohort.gather(sources)
@@ -504,17 +504,47 @@ def test_cohort_view_analysis_beside_the_metrics_is_the_same_analysis(
 
         def analyse_on(ms: Any) -> ItemAnalysis:
             used.extend(p.source.db for m in ms for p in m.parts)
-            return item_analysis(ms, now=NOW)
+            return item_analysis(ms, now=NOW, shown_only=True)
 
         result = cohort.beside(members, analyse_on)
-        beside = result()
+        shown = result()
     finally:
         for s in sources:
             s.db.conn.close()
     assert used and not {id(d) for d in used} & {id(s.db) for s in sources}  # its own
-    assert beside.items == analysis.items and beside.learners == analysis.learners
-    assert beside.facts == analysis.facts and beside.tags == analysis.tags
+    kept = tuple(s for s in analysis.items if s.flags or s.learners >= 5)
+    assert shown.items == kept and shown.learners == analysis.learners
+    assert all(s.prompt for s in shown.items)
+    assert shown.item_count == analysis.item_count == len(analysis.items) == 15
+    assert shown.flagged == analysis.flagged and shown.most_missed() == analysis.most_missed()
+    with pytest.raises(ValueError, match="roll-ups"):
+        _ = shown.facts
     code, page, err = run(*dbs(cohort_dbs), "report", "--all", "--now", NOW_ISO, "--format", "html")
     assert code == 0, err
-    flagged = [s.label for s in analysis.flagged]
-    assert flagged and all(label in page for label in flagged)
+    assert analysis.flagged and all(s.label in page for s in analysis.flagged)
+    assert "<b>15</b><span>items answered" in page
+
+
+def test_cohort_view_flags_an_mcq_answered_by_few(tmp_path: Path) -> None:
+    """An mcq answered by fewer than 5 learners is still shown when a distractor beats
+    the key (the cohort view reads the prompts of the items it shows only)."""
+    db = open_database(tmp_path / "few.db")
+    add_deck(db, "bank", "Bank")
+    add_card(db, 1, "bank", "lure", mcq("Which lure?", ["Key", "Lure", "Other"]))
+    add_card(db, 2, "bank", "fine", mcq("Which fine?", ["Key", "Lure", "Other"]))
+    for i, resp in enumerate(("B", "B", "A")):
+        lid = add_learner(db, f"F{i}").id
+        add_review(db, lid, 1, NOW - timedelta(days=1), 1, 1000, response=resp, correct=False)
+        add_review(db, lid, 2, NOW - timedelta(days=1), 3, 1000, response="A", correct=True)
+    db.conn.close()
+    sources = cohort.open_sources([tmp_path / "few.db"])
+    try:
+        members = cohort.gather(sources)
+        full = item_analysis(members, now=NOW)
+        shown = item_analysis(members, now=NOW, shown_only=True)
+    finally:
+        for s in sources:
+            s.db.conn.close()
+    assert [s.card_id for s in full.flagged] == ["lure"] and len(full.items) == 2
+    assert shown.items == full.flagged and shown.items[0].prompt == "Which lure?"
+    assert shown.item_count == 2

@@ -284,7 +284,13 @@ def report(
                 analysis_of = cohort.beside(
                     members,
                     lambda ms: item_analysis(
-                        ms, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, rename=rename
+                        ms,
+                        deck_ids=deck_ids,
+                        tags=tags,
+                        since=since_dt,
+                        now=now,
+                        rename=rename,
+                        shown_only=True,
                     ),
                 )
             metrics = cohort.map_members(

@@ -173,14 +173,27 @@ class ItemAnalysis:
     min_learners: int = MIN_LEARNERS
     #: the learners with a first attempt, per item (the roll-ups count them distinct)
     who: Mapping[ItemKey, Collection[str]] = field(default_factory=dict, repr=False)
+    #: set by `item_analysis(shown_only=True)`: every item answered, while `items`
+    #: holds only those a cohort view shows (flagged, or answered by ≥ min_learners)
+    answered: int | None = None
+
+    @property
+    def item_count(self) -> int:
+        """How many items were answered."""
+        return len(self.items) if self.answered is None else self.answered
 
     @cached_property
     def facts(self) -> tuple[GroupStats, ...]:
-        return _groups(self.items, lambda s: (s.fact_key,), self.who)
+        return _groups(self._every_item(), lambda s: (s.fact_key,), self.who)
 
     @cached_property
     def tags(self) -> tuple[GroupStats, ...]:
-        return _groups(self.items, lambda s: s.tags, self.who)
+        return _groups(self._every_item(), lambda s: s.tags, self.who)
+
+    def _every_item(self) -> tuple[ItemStats, ...]:
+        if self.answered is not None:
+            raise ValueError("roll-ups need every item: item_analysis(shown_only=False)")
+        return self.items
 
     @property
     def flagged(self) -> tuple[ItemStats, ...]:
@@ -198,7 +211,7 @@ class ItemAnalysis:
 
     @property
     def answers(self) -> int:
-        return sum(i.attempts for i in self.items)
+        return sum(i.attempts for i in self._every_item())
 
 
 # -- gathering ---------------------------------------------------------------------
@@ -216,8 +229,9 @@ class _Item:
     type: str
     fact: str
     tags: tuple[str, ...]
-    prompt: str
+    prompt: str | None  # None: not read yet (read for the items shown only)
     choices: tuple[tuple[str, bool], ...]  # mcq: (text, key) in card order
+    card: tuple[Database, int]  # where the card was read: database, card pk
     first: dict[str, _Obs] = field(default_factory=dict)
     study: int = 0
     quiz: int = 0
@@ -239,11 +253,27 @@ class _Item:
             self.first[learner] = obs
 
 
+def _prompt(ctype: str, ord_: int, prompt: object, text: object) -> str:
+    """`prompt_text` of the card's prompt and cloze text (None: absent)."""
+    if ctype == "cloze":
+        fields = {"prompt": prompt, "text": text}
+        return prompt_text(ctype, {k: v for k, v in fields.items() if v is not None}, ord_)
+    return "" if prompt is None else str(prompt)  # prompt_text's rule, without a dict
+
+
 def _item(
-    ctype: str, fact: str, tagcol: str, ord_: int, prompt: object, text: object, choices: str | None
+    card: tuple[Database, int],
+    ctype: str,
+    fact: str,
+    tags: tuple[str, ...],
+    ord_: int,
+    prompt: object,
+    text: object,
+    choices: str | None,
+    *,
+    prompts: bool,
 ) -> _Item:
-    fields = {"prompt": prompt, "text": text}
-    shown = prompt_text(ctype, {k: v for k, v in fields.items() if v is not None}, ord_)
+    shown = _prompt(ctype, ord_, prompt, text) if prompts else None
     options: tuple[tuple[str, bool], ...] = ()
     if choices is not None:
         parsed = json.loads(choices)
@@ -252,7 +282,7 @@ def _item(
             for c in (parsed if isinstance(parsed, list) else [])
             if isinstance(c, dict)
         )
-    return _Item(ctype, fact, tuple(tagcol.split()), shown, options)
+    return _Item(ctype, fact, tags, shown, options, card)
 
 
 def gather(
@@ -262,10 +292,12 @@ def gather(
     tags: Sequence[str] = (),
     since: datetime | None = None,
     now: datetime,
+    prompts: bool = True,
 ) -> dict[ItemKey, _Item]:
     """Every observation of every member, by item (see the module docstring): per
     database one query for the first study answers of all its learners and one for
-    their quiz answers, then the fields shown of the cards answered, once per item."""
+    their quiz answers, then the fields shown of the cards answered, once per item
+    (without the prompts when `prompts` is false: `with_prompts` reads them)."""
     scope = Scope(tuple(deck_ids) if deck_ids is not None else None, tuple(tags))
     since_ms = dt_to_ms(utc(since)) if since is not None else None
     now_ms = dt_to_ms(utc(now)) or 0
@@ -276,6 +308,7 @@ def gather(
             db = part.source.db
             by_db.setdefault(id(db), (db, {}))[1][part.learner.id] = m.name
     items: dict[ItemKey, _Item] = {}
+    tag_sets: dict[str, tuple[str, ...]] = {}
     for db, names in by_db.values():
         study = q.first_study_answers(db, list(names), scope, since_ms, now_ms)
         quiz = q.cohort_quiz_answers(db, list(names), scope, since_ms, now_ms)
@@ -283,12 +316,17 @@ def gather(
             continue
         cards: dict[int, _Item] = {}
         for pk, deck_id, card_id, ord_, ctype, fact, tagcol, *fields in q.item_card_fields(
-            db, [r[1] for r in study] + [r[1] for r in quiz]
+            db, [r[1] for r in study] + [r[1] for r in quiz], prompts=prompts
         ):
             key = (deck_id, card_id, ord_)
             it = items.get(key)
             if it is None:
-                it = items[key] = _item(ctype, fact, tagcol, ord_, *fields)
+                tags_of = tag_sets.get(tagcol)
+                if tags_of is None:  # few distinct tag sets: each split once
+                    tags_of = tag_sets[tagcol] = tuple(tagcol.split())
+                it = items[key] = _item(
+                    (db, pk), ctype, fact, tags_of, ord_, *fields, prompts=prompts
+                )
             cards[pk] = it
         for lid, pk, at, rating, correct, resp in study:
             ok = rating > 1 if correct is None else bool(correct)
@@ -362,8 +400,10 @@ def upper_lower(xs: Sequence[bool], rest: Sequence[float]) -> float | None:
     return tail(ordered[::-1]) - tail(ordered)
 
 
-def analyse(items: dict[ItemKey, _Item]) -> ItemAnalysis:
-    """The statistics of the gathered observations."""
+def analyse(items: dict[ItemKey, _Item], *, shown_only: bool = False) -> ItemAnalysis:
+    """The statistics of the gathered observations; with `shown_only`, of the items a
+    cohort view shows only (flagged, or answered by ≥ MIN_LEARNERS learners: only those
+    can be; an item answered by fewer can be flagged only as an mcq)."""
     # each learner's first-attempt totals over the scope (for the rest scores)
     totals: dict[str, list[int]] = {}
     for it in items.values():
@@ -373,11 +413,36 @@ def analyse(items: dict[ItemKey, _Item]) -> ItemAnalysis:
                 t = totals[name] = [0, 0]
             t[0] += 1
             t[1] += o[2]
-    stats = [_item_stats(key, items[key], totals) for key in sorted(items)]
     learners = tuple(LearnerScore(n, t[0], t[1]) for n, t in sorted(totals.items()))
+    if shown_only:
+        shown = [
+            key
+            for key, it in items.items()
+            if len(it.first) >= MIN_LEARNERS
+            or (it.type == "mcq" and _distractor_over_key(it, _chosen(it)))
+        ]
+        stats = [_item_stats(key, items[key], totals) for key in sorted(shown)]
+        return ItemAnalysis(
+            items=with_prompts(stats, items), learners=learners, answered=len(items)
+        )
+    stats = [_item_stats(key, items[key], totals) for key in sorted(items)]
     return ItemAnalysis(
         items=tuple(stats), learners=learners, who={k: it.first for k, it in items.items()}
     )
+
+
+def with_prompts(stats: Sequence[ItemStats], items: dict[ItemKey, _Item]) -> tuple[ItemStats, ...]:
+    """The items' figures with the prompts not read yet read, one query per database."""
+    wanted: dict[int, tuple[Database, dict[int, ItemKey]]] = {}
+    for s in stats:
+        it = items[s.key]
+        if it.prompt is None:
+            db, pk = it.card
+            wanted.setdefault(id(db), (db, {}))[1][pk] = s.key
+    for db, keys in wanted.values():
+        for pk, ctype, ord_, prompt, text in q.item_prompts(db, keys):
+            items[keys[pk]].prompt = _prompt(ctype, ord_, prompt, text)
+    return tuple(s._replace(prompt=items[s.key].prompt or "") for s in stats)
 
 
 def _item_stats(key: ItemKey, it: _Item, totals: dict[str, list[int]]) -> ItemStats:
@@ -400,18 +465,13 @@ def _item_stats(key: ItemKey, it: _Item, totals: dict[str, list[int]]) -> ItemSt
     top: tuple[tuple[str, int], ...] = ()
     flags: tuple[str, ...] = (FLAG_NEGATIVE,) if r_pb is not None and r_pb < 0 else ()
     if it.type == "mcq":
-        texts = [t for t, _ in it.choices]
-        chosen = [0] * len(texts)
-        for name in names:
-            for i in set(option_indexes(first[name][3], len(texts), texts)):
-                chosen[i] += 1
+        chosen = _chosen(it)
         total = len(names)
         options = tuple(
             OptionShare(text, correct, k, k / total if total else None)
             for (text, correct), k in zip(it.choices, chosen, strict=True)
         )
-        keys = [o.chosen for o in options if o.correct]
-        if keys and any(not o.correct and o.chosen > min(keys) for o in options):
+        if _distractor_over_key(it, chosen):
             flags += (FLAG_DISTRACTOR,)
         wrong = sorted((o for o in options if not o.correct and o.chosen), key=lambda o: -o.chosen)
         top = tuple((o.text, o.chosen) for o in wrong[:TOP_WRONG])
@@ -425,7 +485,7 @@ def _item_stats(key: ItemKey, it: _Item, totals: dict[str, list[int]]) -> ItemSt
         it.type,
         it.fact,
         it.tags,
-        it.prompt,
+        it.prompt or "",
         len(names),
         it.study,
         it.quiz,
@@ -435,6 +495,24 @@ def _item_stats(key: ItemKey, it: _Item, totals: dict[str, list[int]]) -> ItemSt
         options,
         top,
         flags,
+    )
+
+
+def _chosen(it: _Item) -> list[int]:
+    """Per option of an mcq (card order), the learners whose first attempt chose it."""
+    texts = [t for t, _ in it.choices]
+    chosen = [0] * len(texts)
+    for o in it.first.values():
+        for i in set(option_indexes(o[3], len(texts), texts)):
+            chosen[i] += 1
+    return chosen
+
+
+def _distractor_over_key(it: _Item, chosen: Sequence[int]) -> bool:
+    """A distractor chosen by more learners than the key (the least-chosen key)."""
+    keys = [k for (_, correct), k in zip(it.choices, chosen, strict=True) if correct]
+    return bool(keys) and any(
+        not correct and k > min(keys) for (_, correct), k in zip(it.choices, chosen, strict=True)
     )
 
 
@@ -499,11 +577,17 @@ def item_analysis(
     since: datetime | None = None,
     now: datetime,
     rename: dict[str, str] | None = None,
+    shown_only: bool = False,
 ) -> ItemAnalysis:
     """`analyse(gather(...))`; `rename` maps member names to the names shown
-    (pseudonyms)."""
+    (pseudonyms). `shown_only`: what a cohort view shows — the flagged items and those
+    answered by ≥ MIN_LEARNERS learners (their prompts alone are read), the learners'
+    scores and the number of items answered (`item_count`); no roll-ups."""
     if rename:
         from dataclasses import replace
 
         members = [replace(m, name=rename.get(m.name, m.name)) for m in members]
-    return analyse(gather(members, deck_ids=deck_ids, tags=tags, since=since, now=now))
+    gathered = gather(
+        members, deck_ids=deck_ids, tags=tags, since=since, now=now, prompts=not shown_only
+    )
+    return analyse(gathered, shown_only=shown_only)

@@ -143,18 +143,37 @@ def item_cards(db: Database, pks: Iterable[int]) -> Iterator[ItemCardRow]:
         )
 
 
-def item_card_fields(db: Database, pks: Iterable[int]) -> list[ItemFieldsRow]:
+def item_card_fields(
+    db: Database, pks: Iterable[int], *, prompts: bool = True
+) -> list[ItemFieldsRow]:
     """The cards with these ids (in id order) with only the fields item analysis shows
-    — prompt, cloze text, mcq choices (JSON) — taken out of `cards.data` by SQLite, so
-    Python decodes no whole card (the store writes prompt and text as strings, when
-    present; SQL NULL when absent)."""
+    — prompt, cloze text (both NULL unless `prompts`), mcq choices (JSON) — taken out
+    of `cards.data` by SQLite, so Python decodes no whole card (the store writes prompt
+    and text as strings, when present; SQL NULL when absent)."""
     ids = sorted({int(pk) for pk in pks})
+    shown = (
+        "json_extract(data, '$.prompt'), json_extract(data, '$.text')" if prompts else "NULL, NULL"
+    )
     out: list[ItemFieldsRow] = []
     for chunk in _chunks(ids):
         out += db.conn.execute(
-            f"""SELECT id, deck_id, card_id, ord, type, fact, tags,
-                       json_extract(data, '$.prompt'), json_extract(data, '$.text'),
+            f"""SELECT id, deck_id, card_id, ord, type, fact, tags, {shown},
                        CASE WHEN type = 'mcq' THEN json_extract(data, '$.choices') END
+                FROM cards WHERE id IN ({", ".join("?" for _ in chunk)}) ORDER BY id""",
+            chunk,
+        ).fetchall()
+    return out
+
+
+def item_prompts(
+    db: Database, pks: Iterable[int]
+) -> list[tuple[int, str, int, str | None, str | None]]:
+    """(card pk, type, ord, prompt, cloze text) of these cards (see item_card_fields)."""
+    ids = sorted({int(pk) for pk in pks})
+    out: list[tuple[int, str, int, str | None, str | None]] = []
+    for chunk in _chunks(ids):
+        out += db.conn.execute(
+            f"""SELECT id, type, ord, json_extract(data, '$.prompt'), json_extract(data, '$.text')
                 FROM cards WHERE id IN ({", ".join("?" for _ in chunk)}) ORDER BY id""",
             chunk,
         ).fetchall()
