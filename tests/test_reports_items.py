@@ -548,3 +548,29 @@ def test_cohort_view_flags_an_mcq_answered_by_few(tmp_path: Path) -> None:
     assert [s.card_id for s in full.flagged] == ["lure"] and len(full.items) == 2
     assert shown.items == full.flagged and shown.items[0].prompt == "Which lure?"
     assert shown.item_count == 2
+
+
+def test_a_card_in_two_files_is_shown_as_its_first_learners_file_has_it(
+    tmp_path: Path,
+) -> None:
+    """Ann (in both files) answered the item in b.db only, Bob in a.db only: the item
+    is shown as b.db has it — the file of the first learner, by name, who answered."""
+    paths = [tmp_path / "a.db", tmp_path / "b.db"]
+    for path, prompt in zip(paths, ("Old wording?", "New wording?"), strict=True):
+        db = open_database(path)
+        add_deck(db, "bank", "Bank")
+        add_card(db, 1, "bank", "q", mcq(prompt, ["Key", "Lure"]))
+        ann, bob = add_learner(db, "Ann").id, add_learner(db, "Bob").id
+        who = bob if path.name == "a.db" else ann
+        add_review(db, who, 1, NOW - timedelta(days=1), 3, 1000, response="A", correct=True)
+        db.conn.close()
+    sources = cohort.open_sources(paths)
+    try:
+        members = cohort.gather(sources)
+        assert [m.name for m in members] == ["Ann", "Bob"]
+        full = item_analysis(members, now=NOW)
+    finally:
+        for s in sources:
+            s.db.conn.close()
+    (item,) = full.items
+    assert item.prompt == "New wording?" and item.learners == 2

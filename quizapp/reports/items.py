@@ -232,6 +232,9 @@ class _Item:
     prompt: str | None  # None: not read yet (read for the items shown only)
     choices: tuple[tuple[str, bool], ...]  # mcq: (text, key) in card order
     card: tuple[Database, int]  # where the card was read: database, card pk
+    #: (member, file) index of the first learner answering it, in the members' order:
+    #: a card in several files is shown as that learner's file has it
+    rank: tuple[int, int] = (0, 0)
     first: dict[str, _Obs] = field(default_factory=dict)
     study: int = 0
     quiz: int = 0
@@ -301,12 +304,14 @@ def gather(
     scope = Scope(tuple(deck_ids) if deck_ids is not None else None, tuple(tags))
     since_ms = dt_to_ms(utc(since)) if since is not None else None
     now_ms = dt_to_ms(utc(now)) or 0
-    # each database with the member name of each of its learners, in the files' order
+    # each database with the member name (and rank) of each of its learners
     by_db: dict[int, tuple[Database, dict[int, str]]] = {}
-    for m in members:
-        for part in m.parts:
+    ranks: dict[tuple[int, int], tuple[int, int]] = {}  # (db, learner id) → rank
+    for i, m in enumerate(members):
+        for j, part in enumerate(m.parts):
             db = part.source.db
             by_db.setdefault(id(db), (db, {}))[1][part.learner.id] = m.name
+            ranks[(id(db), part.learner.id)] = (i, j)
     items: dict[ItemKey, _Item] = {}
     tag_sets: dict[str, tuple[str, ...]] = {}
     for db, names in by_db.values():
@@ -314,19 +319,33 @@ def gather(
         quiz = q.cohort_quiz_answers(db, list(names), scope, since_ms, now_ms)
         if not study and not quiz:
             continue
+        rank: dict[int, tuple[int, int]] = {}  # card pk → rank of its first learner here
+        for lid, pk in [*((r[0], r[1]) for r in study), *((r[0], r[1]) for r in quiz)]:
+            r = ranks[(id(db), lid)]
+            if pk not in rank or r < rank[pk]:
+                rank[pk] = r
         cards: dict[int, _Item] = {}
         for pk, deck_id, card_id, ord_, ctype, fact, tagcol, *fields in q.item_card_fields(
-            db, [r[1] for r in study] + [r[1] for r in quiz], prompts=prompts
+            db, rank, prompts=prompts
         ):
             key = (deck_id, card_id, ord_)
             it = items.get(key)
-            if it is None:
+            if it is None or rank[pk] < it.rank:
                 tags_of = tag_sets.get(tagcol)
                 if tags_of is None:  # few distinct tag sets: each split once
                     tags_of = tag_sets[tagcol] = tuple(tagcol.split())
-                it = items[key] = _item(
-                    (db, pk), ctype, fact, tags_of, ord_, *fields, prompts=prompts
-                )
+                card = _item((db, pk), ctype, fact, tags_of, ord_, *fields, prompts=prompts)
+                card.rank = rank[pk]
+                if it is None:
+                    it = items[key] = card
+                else:  # seen in an earlier file, first answered in this one
+                    it.type, it.fact, it.tags = card.type, card.fact, card.tags
+                    it.prompt, it.choices, it.card, it.rank = (
+                        card.prompt,
+                        card.choices,
+                        card.card,
+                        card.rank,
+                    )
             cards[pk] = it
         for lid, pk, at, rating, correct, resp in study:
             ok = rating > 1 if correct is None else bool(correct)
