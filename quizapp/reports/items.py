@@ -29,7 +29,8 @@ those (a study answer first on a tie).
   often than the key (than the least-chosen key of a multiple-answer item).
 
 Learners are merged by name across databases (`quizapp.reports.cohort`); items are
-keyed by (deck id, card id, ord), so the same deck in several files is one item.
+keyed by (deck id, card id, ord), so the same deck in several files is one item (shown
+as the file of its first learner, by name, who answered it has it).
 """
 
 from __future__ import annotations
