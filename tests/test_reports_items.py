@@ -436,3 +436,141 @@ def test_item_writers_escape_deck_text(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(item_out.render_csv(a), newline="")))
     assert all(not c.startswith(("=", "+", "-", "@")) for r in rows[1:] for c in r)
     db.conn.close()
+
+
+# -- the cohort-wide queries -----------------------------------------------------------
+
+
+def test_first_study_answers_for_the_whole_cohort_match_each_learners_log(
+    tmp_path: Path,
+) -> None:
+    """One query for every learner gives each learner's earliest review of each item in
+    scope (ties: the lowest review id); a first review outside the window leaves the
+    item out — a later one in the window does not stand in for it."""
+    import random
+
+    from quizapp.store.queries import reports_items as q
+    from quizapp.store.scope import Scope
+
+    db = open_database(tmp_path / "log.db")
+    add_deck(db, "a", "A")
+    add_deck(db, "b", "B")
+    for pk in range(1, 13):
+        add_card(db, pk, "a" if pk <= 8 else "b", f"c{pk}", {"type": "basic", "prompt": "?"})
+    learners = [add_learner(db, f"P{i}").id for i in range(4)]
+    rng = random.Random(5)
+    log: list[tuple[int, int, int, int, int, int]] = []  # (id, learner, pk, at, rating, correct)
+    ids = rng.sample(range(1, 10_000), 150)  # ids out of time order
+    for rid in ids:
+        lid, pk = rng.choice(learners[:3]), rng.randint(1, 12)  # P3 never studies
+        at = NOW - timedelta(days=rng.randint(0, 40))  # whole days: ties
+        rating, ok = rng.randint(1, 4), rng.random() < 0.5
+        add_review(db, lid, pk, at, rating, 1000, response=f"r{rid}", correct=ok, review_id=rid)
+        log.append((rid, lid, pk, ms(at), rating, int(ok)))
+    since, now = NOW - timedelta(days=30), NOW - timedelta(days=2)
+    for scope in (Scope(), Scope(("b",))):
+        for window in ((None, ms(NOW)), (ms(since), ms(now))):
+            got = q.first_study_answers(db, learners, scope, *window)
+            firsts: dict[tuple[int, int], tuple[int, int, int, int, int, int]] = {}
+            for row in sorted(log, key=lambda r: (r[3], r[0])):
+                firsts.setdefault((row[1], row[2]), row)
+            in_scope = [
+                (lid, pk, at, rating, ok, f"r{rid}")
+                for (lid, pk), (rid, _, _, at, rating, ok) in firsts.items()
+                if scope.deck_ids is None or pk > 8
+            ]
+            lo, hi = window
+            want = sorted(r for r in in_scope if (lo is None or r[2] >= lo) and r[2] <= hi)
+            assert sorted(got) == want and want
+            if lo is not None:  # some first answers fall before the window
+                assert len(want) < len(in_scope)
+            # the same rows as asking learner by learner
+            assert sorted(got) == sorted(
+                r for lid in learners for r in q.first_study_answers(db, [lid], scope, *window)
+            )
+    db.conn.close()
+
+
+def test_cohort_view_analysis_beside_the_metrics_is_the_same_analysis(
+    cohort_dbs: list[Path], analysis: ItemAnalysis
+) -> None:
+    """The cohort view's item analysis — the items it shows only, prompts read for
+    those alone, computed on connections of its own while the learners' metrics are —
+    gives the numbers of the full analysis; the page shows them."""
+    sources = cohort.open_sources(cohort_dbs)
+    try:
+        members = cohort.gather(sources)
+        used: list[object] = []
+
+        def analyse_on(ms: Any) -> ItemAnalysis:
+            used.extend(p.source.db for m in ms for p in m.parts)
+            return item_analysis(ms, now=NOW, shown_only=True)
+
+        result = cohort.beside(members, analyse_on)
+        shown = result()
+    finally:
+        for s in sources:
+            s.db.conn.close()
+    assert used and not {id(d) for d in used} & {id(s.db) for s in sources}  # its own
+    kept = tuple(s for s in analysis.items if s.flags or s.learners >= 5)
+    assert shown.items == kept and shown.learners == analysis.learners
+    assert all(s.prompt for s in shown.items)
+    assert shown.item_count == analysis.item_count == len(analysis.items) == 15
+    assert shown.flagged == analysis.flagged and shown.most_missed() == analysis.most_missed()
+    with pytest.raises(ValueError, match="roll-ups"):
+        _ = shown.facts
+    code, page, err = run(*dbs(cohort_dbs), "report", "--all", "--now", NOW_ISO, "--format", "html")
+    assert code == 0, err
+    assert analysis.flagged and all(s.label in page for s in analysis.flagged)
+    assert "<b>15</b><span>items answered" in page
+
+
+def test_cohort_view_flags_an_mcq_answered_by_few(tmp_path: Path) -> None:
+    """An mcq answered by fewer than 5 learners is still shown when a distractor beats
+    the key (the cohort view reads the prompts of the items it shows only)."""
+    db = open_database(tmp_path / "few.db")
+    add_deck(db, "bank", "Bank")
+    add_card(db, 1, "bank", "lure", mcq("Which lure?", ["Key", "Lure", "Other"]))
+    add_card(db, 2, "bank", "fine", mcq("Which fine?", ["Key", "Lure", "Other"]))
+    for i, resp in enumerate(("B", "B", "A")):
+        lid = add_learner(db, f"F{i}").id
+        add_review(db, lid, 1, NOW - timedelta(days=1), 1, 1000, response=resp, correct=False)
+        add_review(db, lid, 2, NOW - timedelta(days=1), 3, 1000, response="A", correct=True)
+    db.conn.close()
+    sources = cohort.open_sources([tmp_path / "few.db"])
+    try:
+        members = cohort.gather(sources)
+        full = item_analysis(members, now=NOW)
+        shown = item_analysis(members, now=NOW, shown_only=True)
+    finally:
+        for s in sources:
+            s.db.conn.close()
+    assert [s.card_id for s in full.flagged] == ["lure"] and len(full.items) == 2
+    assert shown.items == full.flagged and shown.items[0].prompt == "Which lure?"
+    assert shown.item_count == 2
+
+
+def test_a_card_in_two_files_is_shown_as_its_first_learners_file_has_it(
+    tmp_path: Path,
+) -> None:
+    """Ann (in both files) answered the item in b.db only, Bob in a.db only: the item
+    is shown as b.db has it — the file of the first learner, by name, who answered."""
+    paths = [tmp_path / "a.db", tmp_path / "b.db"]
+    for path, prompt in zip(paths, ("Old wording?", "New wording?"), strict=True):
+        db = open_database(path)
+        add_deck(db, "bank", "Bank")
+        add_card(db, 1, "bank", "q", mcq(prompt, ["Key", "Lure"]))
+        ann, bob = add_learner(db, "Ann").id, add_learner(db, "Bob").id
+        who = bob if path.name == "a.db" else ann
+        add_review(db, who, 1, NOW - timedelta(days=1), 3, 1000, response="A", correct=True)
+        db.conn.close()
+    sources = cohort.open_sources(paths)
+    try:
+        members = cohort.gather(sources)
+        assert [m.name for m in members] == ["Ann", "Bob"]
+        full = item_analysis(members, now=NOW)
+    finally:
+        for s in sources:
+            s.db.conn.close()
+    (item,) = full.items
+    assert item.prompt == "New wording?" and item.learners == 2

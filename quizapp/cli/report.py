@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -16,6 +16,7 @@ from quizapp.cli.main import AppContext, cli, pass_ctx
 if TYPE_CHECKING:
     from quizapp.outputs import Protected
     from quizapp.reports.cohort import CohortMember
+    from quizapp.reports.items import ItemAnalysis
     from quizapp.reports.reviewlog import ReviewRecord
     from quizapp.reports.xapi_out import BlockRecord, QuizAnswerRecord
 
@@ -275,6 +276,23 @@ def report(
                 summaries = [_private(x, rename, files) for x in summaries]
             chunks = [csv_out.render(summaries, by=by)]
         else:
+            analysis_of: Callable[[], ItemAnalysis] | None = None
+            if fmt in ("html", "md") and len(members) > 1:
+                # the cohort view's item analysis, computed while the learners' metrics are
+                from quizapp.reports.items import item_analysis
+
+                analysis_of = cohort.beside(
+                    members,
+                    lambda ms: item_analysis(
+                        ms,
+                        deck_ids=deck_ids,
+                        tags=tags,
+                        since=since_dt,
+                        now=now,
+                        rename=rename,
+                        shown_only=True,
+                    ),
+                )
             metrics = cohort.map_members(
                 members,
                 lambda m, shared: cohort.member_metrics(
@@ -283,14 +301,11 @@ def report(
             )
             if pseudonymize:
                 metrics = [_private(x, rename, files) for x in metrics]
-            if fmt in ("html", "md") and len(metrics) > 1:
+            if analysis_of is not None:
                 # the cohort view: what the class gets wrong first, each learner folded
                 from quizapp.reports import cohort_view
-                from quizapp.reports.items import item_analysis
 
-                analysis = item_analysis(
-                    members, deck_ids=deck_ids, tags=tags, since=since_dt, now=now, rename=rename
-                )
+                analysis = analysis_of()
                 if fmt == "html":
                     chunks = [cohort_view.render_html(metrics, analysis, generated_at=generated)]
                 else:

@@ -158,6 +158,35 @@ def map_members(
                 src.db.conn.close()
 
 
+def beside(
+    members: Sequence[CohortMember], fn: Callable[[Sequence[CohortMember]], T]
+) -> Callable[[], T]:
+    """Start `fn(members)` on a thread of its own, reading through read-only connections
+    of its own (so it overlaps `map_members`: SQLite works outside the GIL); returns
+    the function that waits for its result (and closes those connections). When a
+    database cannot be opened a second time, `fn` runs when the result is asked for."""
+    try:
+        sources = _reopen(members)
+    except (DatabaseError, OSError):
+        return lambda: fn(members)
+    mine = [
+        replace(m, parts=tuple(replace(p, source=sources[p.source.label]) for p in m.parts))
+        for m in members
+    ]
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(fn, mine)
+
+    def result() -> T:
+        try:
+            return future.result()
+        finally:
+            pool.shutdown()
+            for src in sources.values():
+                src.db.conn.close()
+
+    return result
+
+
 def _one_thread(
     members: Sequence[CohortMember],
     fn: Callable[[CohortMember, ReportCache], T],

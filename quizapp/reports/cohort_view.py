@@ -92,7 +92,7 @@ def _summary_rows(
     if a is not None:
         rates = [ls.rate for ls in a.learners if ls.rate is not None]
         rows += [
-            (str(len(a.items)), "items answered"),
+            (str(a.item_count), "items answered"),
             (H.pct(median(rates)) if rates else "–", "median first-attempt score"),
             (str(len(a.flagged)), "items flagged"),
         ]

@@ -7,13 +7,13 @@ CSV cell, JSON null, "NA" on a page) means too few learners or nothing to divide
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from quizapp import __version__
 from quizapp.reports import html_out as H
 from quizapp.reports import md_out as D
-from quizapp.reports.csv_out import _rate, _table
+from quizapp.reports.csv_out import Cell, _rate, _table
 from quizapp.reports.items import (
     MIN_LEARNERS,
     NONFUNCTIONING,
@@ -101,33 +101,36 @@ def render_csv(a: ItemAnalysis, *, by: str = "item") -> str:
                 for g in groups
             ),
         )
-    return _table(
-        ITEM_HEADER,
-        (
-            [
-                s.deck_id,
-                s.card_id,
-                s.ord,
-                s.fact or s.fact_key,
-                s.type,
-                " ".join(s.tags),
-                s.prompt,
-                s.learners,
-                s.attempts,
-                s.study_answers,
-                s.quiz_answers,
-                s.first_correct,
-                _rate(s.correct_rate),
-                _rate(s.discrimination),
-                _rate(s.discrimination_27),
-                options_text(s),
-                nf_text(s),
-                wrong_text(s),
-                "; ".join(s.flags),
-            ]
-            for s in a.items
-        ),
-    )
+    return _table(ITEM_HEADER, _item_rows(a.items))
+
+
+def _item_rows(items: Sequence[ItemStats]) -> Iterator[list[Cell]]:
+    """The per-item CSV rows (a table of tens of thousands: the figures are read once
+    each, and the option and answer columns only where the item has any)."""
+    for s in items:
+        n = s.learners
+        options = s.options
+        yield [
+            s.deck_id,
+            s.card_id,
+            s.ord,
+            s.fact or s.fact_key,
+            s.type,
+            " ".join(s.tags),
+            s.prompt,
+            n,
+            s.study_answers + s.quiz_answers,
+            s.study_answers,
+            s.quiz_answers,
+            s.first_correct,
+            round(s.first_correct / n, 4) if n else "",
+            _rate(s.discrimination),
+            _rate(s.discrimination_27),
+            options_text(s) if options else "",
+            nf_text(s) if options else "",
+            wrong_text(s) if s.top_wrong else "",
+            "; ".join(s.flags),
+        ]
 
 
 # -- JSON ----------------------------------------------------------------------------

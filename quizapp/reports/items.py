@@ -29,7 +29,8 @@ those (a study answer first on a tie).
   often than the key (than the least-chosen key of a multiple-answer item).
 
 Learners are merged by name across databases (`quizapp.reports.cohort`); items are
-keyed by (deck id, card id, ord), so the same deck in several files is one item.
+keyed by (deck id, card id, ord), so the same deck in several files is one item (shown
+as the file of its first learner, by name, who answered it has it).
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
 
 from quizapp.clock import dt_to_ms, utc
 from quizapp.reports.labels import prompt_text
@@ -50,6 +52,7 @@ from quizapp.study.matching import normalize_text
 
 if TYPE_CHECKING:
     from quizapp.reports.cohort import CohortMember
+    from quizapp.store.db import Database
 
 #: Below this many learners an item has no discrimination figure (NA).
 MIN_LEARNERS = 5
@@ -71,8 +74,7 @@ def item_label(key: ItemKey) -> str:
     return f"{deck_id}/{card_id}#c{ord_}" if ord_ else f"{deck_id}/{card_id}"
 
 
-@dataclass(frozen=True, slots=True)
-class OptionShare:
+class OptionShare(NamedTuple):
     """One MCQ option: its text, whether it is a key, and the learners choosing it."""
 
     text: str
@@ -85,8 +87,10 @@ class OptionShare:
         return not self.correct and self.share is not None and self.share < NONFUNCTIONING
 
 
-@dataclass(frozen=True, slots=True)
-class ItemStats:
+class ItemStats(NamedTuple):
+    """One item's figures (named tuples: a report makes one per item, tens of thousands,
+    and a tuple is built several times faster than a frozen dataclass)."""
+
     deck_id: str
     card_id: str
     ord: int
@@ -130,8 +134,7 @@ class ItemStats:
         return tuple(o.text for o in self.options if o.nonfunctioning)
 
 
-@dataclass(frozen=True, slots=True)
-class GroupStats:
+class GroupStats(NamedTuple):
     """Items rolled up by fact or by tag."""
 
     key: str
@@ -161,13 +164,37 @@ class LearnerScore:
         return self.correct / self.items if self.items else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ItemAnalysis:
+    """The items' figures, the learners' scores, and the roll-ups per fact and per tag,
+    computed when first asked for (the cohort view does not show them)."""
+
     items: tuple[ItemStats, ...]
-    facts: tuple[GroupStats, ...]
-    tags: tuple[GroupStats, ...]
     learners: tuple[LearnerScore, ...]
     min_learners: int = MIN_LEARNERS
+    #: the learners with a first attempt, per item (the roll-ups count them distinct)
+    who: Mapping[ItemKey, Collection[str]] = field(default_factory=dict, repr=False)
+    #: set by `item_analysis(shown_only=True)`: every item answered, while `items`
+    #: holds only those a cohort view shows (flagged, or answered by ≥ min_learners)
+    answered: int | None = None
+
+    @property
+    def item_count(self) -> int:
+        """How many items were answered."""
+        return len(self.items) if self.answered is None else self.answered
+
+    @cached_property
+    def facts(self) -> tuple[GroupStats, ...]:
+        return _groups(self._every_item(), lambda s: (s.fact_key,), self.who)
+
+    @cached_property
+    def tags(self) -> tuple[GroupStats, ...]:
+        return _groups(self._every_item(), lambda s: s.tags, self.who)
+
+    def _every_item(self) -> tuple[ItemStats, ...]:
+        if self.answered is not None:
+            raise ValueError("roll-ups need every item: item_analysis(shown_only=False)")
+        return self.items
 
     @property
     def flagged(self) -> tuple[ItemStats, ...]:
@@ -185,29 +212,81 @@ class ItemAnalysis:
 
     @property
     def answers(self) -> int:
-        return sum(i.attempts for i in self.items)
+        return sum(i.attempts for i in self._every_item())
 
 
 # -- gathering ---------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Obs:
-    learner: str
-    study: bool
-    at: int
-    correct: bool
-    response: str
+#: One observation: (study answer?, answered at ms, correct, response).
+_Obs = tuple[bool, int, bool, str]
 
 
 @dataclass(slots=True)
 class _Item:
+    """One item's card and what the cohort answered: each learner's first attempt, the
+    number of study and quiz answers, and the responses of the wrong ones."""
+
     type: str
     fact: str
     tags: tuple[str, ...]
-    prompt: str
-    data: dict[str, Any]
-    obs: list[_Obs] = field(default_factory=list)
+    prompt: str | None  # None: not read yet (read for the items shown only)
+    choices: tuple[tuple[str, bool], ...]  # mcq: (text, key) in card order
+    card: tuple[Database, int]  # where the card was read: database, card pk
+    #: (member, file) index of the first learner answering it, in the members' order:
+    #: a card in several files is shown as that learner's file has it
+    rank: tuple[int, int] = (0, 0)
+    first: dict[str, _Obs] = field(default_factory=dict)
+    study: int = 0
+    quiz: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+    def observe(self, learner: str, obs: _Obs) -> None:
+        """Count an observation; observations come in the order the first attempt's tie
+        rule needs (a learner's files in order, in each its study answers first, then
+        its quiz answers oldest first)."""
+        study, at, correct, response = obs
+        if study:
+            self.study += 1
+        else:
+            self.quiz += 1
+        if not correct:
+            self.wrong.append(response)
+        cur = self.first.get(learner)
+        if cur is None or at < cur[1] or (at == cur[1] and study and not cur[0]):
+            self.first[learner] = obs
+
+
+def _prompt(ctype: str, ord_: int, prompt: object, text: object) -> str:
+    """`prompt_text` of the card's prompt and cloze text (None: absent)."""
+    if ctype == "cloze":
+        fields = {"prompt": prompt, "text": text}
+        return prompt_text(ctype, {k: v for k, v in fields.items() if v is not None}, ord_)
+    return "" if prompt is None else str(prompt)  # prompt_text's rule, without a dict
+
+
+def _item(
+    card: tuple[Database, int],
+    ctype: str,
+    fact: str,
+    tags: tuple[str, ...],
+    ord_: int,
+    prompt: object,
+    text: object,
+    choices: str | None,
+    *,
+    prompts: bool,
+) -> _Item:
+    shown = _prompt(ctype, ord_, prompt, text) if prompts else None
+    options: tuple[tuple[str, bool], ...] = ()
+    if choices is not None:
+        parsed = json.loads(choices)
+        options = tuple(
+            (str(c.get("text", "")), bool(c.get("correct")))
+            for c in (parsed if isinstance(parsed, list) else [])
+            if isinstance(c, dict)
+        )
+    return _Item(ctype, fact, tags, shown, options, card)
 
 
 def gather(
@@ -217,35 +296,63 @@ def gather(
     tags: Sequence[str] = (),
     since: datetime | None = None,
     now: datetime,
+    prompts: bool = True,
 ) -> dict[ItemKey, _Item]:
-    """Every observation of every member, by item (see the module docstring)."""
+    """Every observation of every member, by item (see the module docstring): per
+    database one query for the first study answers of all its learners and one for
+    their quiz answers, then the fields shown of the cards answered, once per item
+    (without the prompts when `prompts` is false: `with_prompts` reads them)."""
     scope = Scope(tuple(deck_ids) if deck_ids is not None else None, tuple(tags))
     since_ms = dt_to_ms(utc(since)) if since is not None else None
     now_ms = dt_to_ms(utc(now)) or 0
+    # each database with the member name (and rank) of each of its learners
+    by_db: dict[int, tuple[Database, dict[int, str]]] = {}
+    ranks: dict[tuple[int, int], tuple[int, int]] = {}  # (db, learner id) → rank
+    for i, m in enumerate(members):
+        for j, part in enumerate(m.parts):
+            db = part.source.db
+            by_db.setdefault(id(db), (db, {}))[1][part.learner.id] = m.name
+            ranks[(id(db), part.learner.id)] = (i, j)
     items: dict[ItemKey, _Item] = {}
-    for m in members:
-        for part in m.parts:
-            db, lid = part.source.db, part.learner.id
-            study = q.first_study_answers(db, lid, scope, since_ms, now_ms)
-            quiz = q.quiz_answers(db, lid, scope, since_ms, now_ms)
-            if not study and not quiz:
-                continue
-            cards: dict[int, ItemKey] = {}
-            for pk, deck_id, card_id, ord_, ctype, fact, tagcol, data in q.item_cards(
-                db, [r[0] for r in study] + [r[0] for r in quiz]
-            ):
-                key = (deck_id, card_id, ord_)
-                cards[pk] = key
-                if key not in items:
-                    d = json.loads(data)
-                    items[key] = _Item(
-                        ctype, fact, tuple(tagcol.split()), prompt_text(ctype, d, ord_), d
+    tag_sets: dict[str, tuple[str, ...]] = {}
+    for db, names in by_db.values():
+        study = q.first_study_answers(db, list(names), scope, since_ms, now_ms)
+        quiz = q.cohort_quiz_answers(db, list(names), scope, since_ms, now_ms)
+        if not study and not quiz:
+            continue
+        rank: dict[int, tuple[int, int]] = {}  # card pk → rank of its first learner here
+        for lid, pk in [*((r[0], r[1]) for r in study), *((r[0], r[1]) for r in quiz)]:
+            r = ranks[(id(db), lid)]
+            if pk not in rank or r < rank[pk]:
+                rank[pk] = r
+        cards: dict[int, _Item] = {}
+        for pk, deck_id, card_id, ord_, ctype, fact, tagcol, *fields in q.item_card_fields(
+            db, rank, prompts=prompts
+        ):
+            key = (deck_id, card_id, ord_)
+            it = items.get(key)
+            if it is None or rank[pk] < it.rank:
+                tags_of = tag_sets.get(tagcol)
+                if tags_of is None:  # few distinct tag sets: each split once
+                    tags_of = tag_sets[tagcol] = tuple(tagcol.split())
+                card = _item((db, pk), ctype, fact, tags_of, ord_, *fields, prompts=prompts)
+                card.rank = rank[pk]
+                if it is None:
+                    it = items[key] = card
+                else:  # seen in an earlier file, first answered in this one
+                    it.type, it.fact, it.tags = card.type, card.fact, card.tags
+                    it.prompt, it.choices, it.card, it.rank = (
+                        card.prompt,
+                        card.choices,
+                        card.card,
+                        card.rank,
                     )
-            for pk, at, rating, correct, resp, _pres in study:
-                ok = rating > 1 if correct is None else bool(correct)
-                items[cards[pk]].obs.append(_Obs(m.name, True, at, ok, resp))
-            for pk, at, correct, resp, _pres, _b, _p, _t in quiz:
-                items[cards[pk]].obs.append(_Obs(m.name, False, at, bool(correct), resp))
+            cards[pk] = it
+        for lid, pk, at, rating, correct, resp in study:
+            ok = rating > 1 if correct is None else bool(correct)
+            cards[pk].observe(names[lid], (True, at, ok, resp))
+        for lid, pk, at, correct, resp in quiz:
+            cards[pk].observe(names[lid], (False, at, bool(correct), resp))
     return items
 
 
@@ -313,108 +420,156 @@ def upper_lower(xs: Sequence[bool], rest: Sequence[float]) -> float | None:
     return tail(ordered[::-1]) - tail(ordered)
 
 
-def analyse(items: dict[ItemKey, _Item]) -> ItemAnalysis:
-    """The statistics of the gathered observations."""
-    # each learner's first attempt per item
-    firsts: dict[ItemKey, dict[str, _Obs]] = {}
+def analyse(items: dict[ItemKey, _Item], *, shown_only: bool = False) -> ItemAnalysis:
+    """The statistics of the gathered observations; with `shown_only`, of the items a
+    cohort view shows only (flagged, or answered by ≥ MIN_LEARNERS learners: only those
+    can be; an item answered by fewer can be flagged only as an mcq)."""
+    # each learner's first-attempt totals over the scope (for the rest scores)
     totals: dict[str, list[int]] = {}
-    for key, it in items.items():
-        first: dict[str, _Obs] = {}
-        for o in it.obs:
-            cur = first.get(o.learner)
-            if cur is None or (o.at, not o.study) < (cur.at, not cur.study):
-                first[o.learner] = o
-        firsts[key] = first
-        for name, o in first.items():
-            t = totals.setdefault(name, [0, 0])
+    for it in items.values():
+        for name, o in it.first.items():
+            t = totals.get(name)
+            if t is None:
+                t = totals[name] = [0, 0]
             t[0] += 1
-            t[1] += o.correct
-    stats = [_item_stats(key, items[key], firsts[key], totals) for key in sorted(items)]
+            t[1] += o[2]
     learners = tuple(LearnerScore(n, t[0], t[1]) for n, t in sorted(totals.items()))
+    if shown_only:
+        shown = [
+            key
+            for key, it in items.items()
+            if len(it.first) >= MIN_LEARNERS
+            or (it.type == "mcq" and _distractor_over_key(it, _chosen(it)))
+        ]
+        stats = [_item_stats(key, items[key], totals) for key in sorted(shown)]
+        return ItemAnalysis(
+            items=with_prompts(stats, items), learners=learners, answered=len(items)
+        )
+    stats = [_item_stats(key, items[key], totals) for key in sorted(items)]
     return ItemAnalysis(
-        items=tuple(stats),
-        facts=_groups(stats, lambda s: (s.fact_key,), firsts),
-        tags=_groups(stats, lambda s: s.tags, firsts),
-        learners=learners,
+        items=tuple(stats), learners=learners, who={k: it.first for k, it in items.items()}
     )
 
 
-def _item_stats(
-    key: ItemKey, it: _Item, first: dict[str, _Obs], totals: dict[str, list[int]]
-) -> ItemStats:
-    names = sorted(first)
-    xs: list[bool] = []
-    rest: list[float] = []
-    for name in names:
-        n, c = totals[name]
-        if n > 1:
-            x = first[name].correct
-            xs.append(x)
-            rest.append((c - x) / (n - 1))
-    r_pb = point_biserial(xs, rest)
-    d27 = upper_lower(xs, rest)
+def with_prompts(stats: Sequence[ItemStats], items: dict[ItemKey, _Item]) -> tuple[ItemStats, ...]:
+    """The items' figures with the prompts not read yet read, one query per database."""
+    wanted: dict[int, tuple[Database, dict[int, ItemKey]]] = {}
+    for s in stats:
+        it = items[s.key]
+        if it.prompt is None:
+            db, pk = it.card
+            wanted.setdefault(id(db), (db, {}))[1][pk] = s.key
+    for db, keys in wanted.values():
+        for pk, ctype, ord_, prompt, text in q.item_prompts(db, keys):
+            items[keys[pk]].prompt = _prompt(ctype, ord_, prompt, text)
+    return tuple(s._replace(prompt=items[s.key].prompt or "") for s in stats)
+
+
+def _item_stats(key: ItemKey, it: _Item, totals: dict[str, list[int]]) -> ItemStats:
+    first = it.first
+    names = sorted(first) if len(first) > 1 else list(first)
+    r_pb: float | None = None
+    d27: float | None = None
+    if len(names) >= MIN_LEARNERS:  # fewer: both are NA, whatever the rest scores
+        xs: list[bool] = []
+        rest: list[float] = []
+        for name in names:
+            n, c = totals[name]
+            if n > 1:
+                x = first[name][2]
+                xs.append(x)
+                rest.append((c - x) / (n - 1))
+        r_pb = point_biserial(xs, rest)
+        d27 = upper_lower(xs, rest)
     options: tuple[OptionShare, ...] = ()
     top: tuple[tuple[str, int], ...] = ()
-    flags: list[str] = []
-    if r_pb is not None and r_pb < 0:
-        flags.append(FLAG_NEGATIVE)
+    flags: tuple[str, ...] = (FLAG_NEGATIVE,) if r_pb is not None and r_pb < 0 else ()
     if it.type == "mcq":
-        choices = [c for c in it.data.get("choices", []) if isinstance(c, dict)]
-        texts = [str(c.get("text", "")) for c in choices]
-        chosen = Counter[int]()
-        for name in names:
-            chosen.update(set(option_indexes(first[name].response, len(texts), texts)))
+        chosen = _chosen(it)
         total = len(names)
         options = tuple(
-            OptionShare(
-                texts[i],
-                bool(choices[i].get("correct")),
-                chosen[i],
-                chosen[i] / total if total else None,
-            )
-            for i in range(len(texts))
+            OptionShare(text, correct, k, k / total if total else None)
+            for (text, correct), k in zip(it.choices, chosen, strict=True)
         )
-        keys = [o.chosen for o in options if o.correct]
-        if keys and any(not o.correct and o.chosen > min(keys) for o in options):
-            flags.append(FLAG_DISTRACTOR)
+        if _distractor_over_key(it, chosen):
+            flags += (FLAG_DISTRACTOR,)
         wrong = sorted((o for o in options if not o.correct and o.chosen), key=lambda o: -o.chosen)
         top = tuple((o.text, o.chosen) for o in wrong[:TOP_WRONG])
-    elif it.type in ("typed", "cloze"):
-        counts = Counter(normalize_text(o.response) or "(blank)" for o in it.obs if not o.correct)
+    elif it.wrong and it.type in ("typed", "cloze"):
+        counts = Counter(normalize_text(r) or "(blank)" for r in it.wrong)
         top = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_WRONG])
     return ItemStats(
-        deck_id=key[0],
-        card_id=key[1],
-        ord=key[2],
-        type=it.type,
-        fact=it.fact,
-        tags=it.tags,
-        prompt=it.prompt,
-        learners=len(names),
-        study_answers=sum(1 for o in it.obs if o.study),
-        quiz_answers=sum(1 for o in it.obs if not o.study),
-        first_correct=sum(1 for n in names if first[n].correct),
-        discrimination=r_pb,
-        discrimination_27=d27,
-        options=options,
-        top_wrong=top,
-        flags=tuple(flags),
+        key[0],
+        key[1],
+        key[2],
+        it.type,
+        it.fact,
+        it.tags,
+        it.prompt or "",
+        len(names),
+        it.study,
+        it.quiz,
+        sum(o[2] for o in first.values()),
+        r_pb,
+        d27,
+        options,
+        top,
+        flags,
+    )
+
+
+def _chosen(it: _Item) -> list[int]:
+    """Per option of an mcq (card order), the learners whose first attempt chose it."""
+    texts = [t for t, _ in it.choices]
+    chosen = [0] * len(texts)
+    for o in it.first.values():
+        for i in set(option_indexes(o[3], len(texts), texts)):
+            chosen[i] += 1
+    return chosen
+
+
+def _distractor_over_key(it: _Item, chosen: Sequence[int]) -> bool:
+    """A distractor chosen by more learners than the key (the least-chosen key)."""
+    keys = [k for (_, correct), k in zip(it.choices, chosen, strict=True) if correct]
+    return bool(keys) and any(
+        not correct and k > min(keys) for (_, correct), k in zip(it.choices, chosen, strict=True)
     )
 
 
 def _groups(
-    stats: Sequence[ItemStats], keys: Any, firsts: dict[ItemKey, dict[str, _Obs]]
+    stats: Sequence[ItemStats],
+    keys: Callable[[ItemStats], Iterable[str]],
+    who: Mapping[ItemKey, Collection[str]],
 ) -> tuple[GroupStats, ...]:
     grouped: dict[str, list[ItemStats]] = {}
     for s in stats:
         for k in keys(s):
-            grouped.setdefault(k, []).append(s)
+            g = grouped.get(k)
+            if g is None:
+                grouped[k] = [s]
+            else:
+                g.append(s)
     out = []
     for k in sorted(grouped):
         members = grouped[k]
-        who: set[str] = set()
+        if len(members) == 1:
+            (s,) = members
+            out.append(
+                GroupStats(
+                    key=k,
+                    items=1,
+                    learners=len(who[s.key]),
+                    attempts=s.study_answers + s.quiz_answers,
+                    first_attempts=s.learners,
+                    first_correct=s.first_correct,
+                    discrimination=s.discrimination,
+                    hardest=s.label,
+                )
+            )
+            continue
+        learners: set[str] = set()
         for s in members:
-            who.update(firsts[s.key])
+            learners.update(who[s.key])
         rated = [s.discrimination for s in members if s.discrimination is not None]
         hardest = min(
             members, key=lambda s: (s.correct_rate if s.correct_rate is not None else 2.0, s.key)
@@ -423,7 +578,7 @@ def _groups(
             GroupStats(
                 key=k,
                 items=len(members),
-                learners=len(who),
+                learners=len(learners),
                 attempts=sum(s.attempts for s in members),
                 first_attempts=sum(s.learners for s in members),
                 first_correct=sum(s.first_correct for s in members),
@@ -442,11 +597,17 @@ def item_analysis(
     since: datetime | None = None,
     now: datetime,
     rename: dict[str, str] | None = None,
+    shown_only: bool = False,
 ) -> ItemAnalysis:
     """`analyse(gather(...))`; `rename` maps member names to the names shown
-    (pseudonyms)."""
+    (pseudonyms). `shown_only`: what a cohort view shows — the flagged items and those
+    answered by ≥ MIN_LEARNERS learners (their prompts alone are read), the learners'
+    scores and the number of items answered (`item_count`); no roll-ups."""
     if rename:
         from dataclasses import replace
 
         members = [replace(m, name=rename.get(m.name, m.name)) for m in members]
-    return analyse(gather(members, deck_ids=deck_ids, tags=tags, since=since, now=now))
+    gathered = gather(
+        members, deck_ids=deck_ids, tags=tags, since=since, now=now, prompts=not shown_only
+    )
+    return analyse(gathered, shown_only=shown_only)

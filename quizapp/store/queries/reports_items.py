@@ -1,5 +1,6 @@
-"""Item-analysis and xAPI queries: a learner's first study answers and quiz answers, the
-cards they are of, and the quiz blocks they belong to (`quizapp.reports.items` and
+"""Item-analysis and xAPI queries: a cohort's first study answers and quiz answers (one
+query per database for all its learners), a learner's quiz answers, the cards they are
+of, and the quiz blocks they belong to (`quizapp.reports.items` and
 `quizapp.reports.xapi_out` do the arithmetic).
 
 Every query covers the cards of the scope's deck and tag filter, active or not
@@ -9,14 +10,17 @@ Every query covers the cards of the scope's deck and tag filter, active or not
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from quizapp.store.db import Database
 from quizapp.store.scope import Scope
 
-#: (card pk, answered at ms, rating, correct (None: self-graded), response, presentation)
-FirstStudyRow = tuple[int, int, int, int | None, str, str | None]
+#: (learner id, card pk, answered at ms, rating, correct (None: self-graded), response)
+FirstStudyRow = tuple[int, int, int, int, int | None, str]
+
+#: (learner id, card pk, answered at ms, correct, response)
+CohortQuizRow = tuple[int, int, int, int | None, str]
 
 #: (card pk, answered at ms, correct, response, presentation, block id, position,
 #: time ms)
@@ -24,6 +28,10 @@ QuizAnswerRow = tuple[int, int, int | None, str, str | None, int, int, int]
 
 #: (card pk, deck id, card id, ord, type, fact, tags column, data JSON)
 ItemCardRow = tuple[int, str, str, int, str, str, str, str]
+
+#: (card pk, deck id, card id, ord, type, fact, tags column, prompt, cloze text, mcq
+#: choices JSON); None where the card has no such field
+ItemFieldsRow = tuple[int, str, str, int, str, str, str, str | None, str | None, str | None]
 
 
 def _window(alias: str, column: str, since_ms: int | None, now_ms: int) -> tuple[str, list[Any]]:
@@ -35,32 +43,69 @@ def _window(alias: str, column: str, since_ms: int | None, now_ms: int) -> tuple
     return clause, params
 
 
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i : i + size])
+
+
 def first_study_answers(
-    db: Database, learner_id: int, scope: Scope, since_ms: int | None, now_ms: int
+    db: Database, learner_ids: Sequence[int], scope: Scope, since_ms: int | None, now_ms: int
 ) -> list[FirstStudyRow]:
-    """The learner's first study answer of every item in scope (the earliest review of
-    the item; ties by review id). The first answers are found on the (learner, card,
-    time) index, then one row read each."""
+    """The first study answer of every item in scope of each of these learners (the
+    earliest review of the item; ties by review id).
+
+    One query for all the learners: a skip scan of the (learner, card, time) index —
+    from each learner's first entry the recursive step seeks the first entry of the
+    learner's next card — so each (learner, item) costs one index seek and one row
+    read, however many reviews it has (grouping every review instead reads the whole
+    index: a million entries for a heavy learner). The first answer must lie in the
+    window; the window does not choose it. Rows in no particular order."""
     where, params = scope.sql("c", include_inactive=True)
     window, wparams = _window("r", "reviewed_at", since_ms, now_ms)
-    rows = db.conn.execute(
-        f"""
-        SELECT r.card_pk, r.reviewed_at, r.rating, r.correct, r.response, r.presentation
-        FROM (SELECT card_pk, min(reviewed_at) AS t FROM reviews
-              WHERE learner_id = ? GROUP BY card_pk) f
-        JOIN reviews r ON r.learner_id = ? AND r.card_pk = f.card_pk AND r.reviewed_at = f.t
-        JOIN cards c ON c.id = f.card_pk
-        WHERE {window} AND {where}
-        ORDER BY r.card_pk, r.id
-        """,
-        [learner_id, learner_id, *wparams, *params],
-    ).fetchall()
     out: list[FirstStudyRow] = []
-    last = None
-    for row in rows:
-        if row[0] != last:  # two reviews of one item at the same instant: the first
-            out.append((row[0], row[1], row[2], row[3], row[4] or "", row[5]))
-            last = row[0]
+    for chunk in _chunks(sorted(set(learner_ids))):
+        out += db.conn.execute(
+            f"""
+            WITH RECURSIVE r(learner_id, card_pk, reviewed_at, rating, correct, response) AS (
+                SELECT id, -1, NULL, NULL, NULL, NULL FROM learners
+                WHERE id IN ({", ".join("?" for _ in chunk)})
+                UNION ALL
+                SELECT n.learner_id, n.card_pk, n.reviewed_at, n.rating, n.correct, n.response
+                FROM r JOIN reviews n ON n.id = (
+                    SELECT x.id FROM reviews x
+                    WHERE x.learner_id = r.learner_id AND x.card_pk > r.card_pk
+                    ORDER BY x.card_pk, x.reviewed_at, x.id LIMIT 1)
+            )
+            SELECT r.learner_id, r.card_pk, r.reviewed_at, r.rating, r.correct,
+                   coalesce(r.response, '')
+            FROM r JOIN cards c ON c.id = r.card_pk
+            WHERE r.card_pk >= 0 AND {window} AND {where}
+            """,
+            [*chunk, *wparams, *params],
+        ).fetchall()
+    return out
+
+
+def cohort_quiz_answers(
+    db: Database, learner_ids: Sequence[int], scope: Scope, since_ms: int | None, now_ms: int
+) -> list[CohortQuizRow]:
+    """Every answered quiz question of these learners of an item in scope, by learner,
+    oldest first."""
+    where, params = scope.sql("c", include_inactive=True)
+    window, wparams = _window("a", "answered_at", since_ms, now_ms)
+    out: list[CohortQuizRow] = []
+    for chunk in _chunks(sorted(set(learner_ids))):
+        out += db.conn.execute(
+            f"""
+            SELECT a.learner_id, a.card_pk, a.answered_at, a.correct, coalesce(a.response, '')
+            FROM quiz_answers a JOIN cards c ON c.id = a.card_pk
+            WHERE a.learner_id IN ({", ".join("?" for _ in chunk)})
+              AND a.response IS NOT NULL AND a.answered_at IS NOT NULL
+              AND {window} AND {where}
+            ORDER BY a.learner_id, a.answered_at, a.block_id, a.position
+            """,
+            [*chunk, *wparams, *params],
+        ).fetchall()
     return out
 
 
@@ -96,6 +141,43 @@ def item_cards(db: Database, pks: Iterable[int]) -> Iterator[ItemCardRow]:
                 WHERE id IN ({", ".join("?" for _ in chunk)}) ORDER BY id""",
             chunk,
         )
+
+
+def item_card_fields(
+    db: Database, pks: Iterable[int], *, prompts: bool = True
+) -> list[ItemFieldsRow]:
+    """The cards with these ids (in id order) with only the fields item analysis shows
+    — prompt, cloze text (both NULL unless `prompts`), mcq choices (JSON) — taken out
+    of `cards.data` by SQLite, so Python decodes no whole card (the store writes prompt
+    and text as strings, when present; SQL NULL when absent)."""
+    ids = sorted({int(pk) for pk in pks})
+    shown = (
+        "json_extract(data, '$.prompt'), json_extract(data, '$.text')" if prompts else "NULL, NULL"
+    )
+    out: list[ItemFieldsRow] = []
+    for chunk in _chunks(ids):
+        out += db.conn.execute(
+            f"""SELECT id, deck_id, card_id, ord, type, fact, tags, {shown},
+                       CASE WHEN type = 'mcq' THEN json_extract(data, '$.choices') END
+                FROM cards WHERE id IN ({", ".join("?" for _ in chunk)}) ORDER BY id""",
+            chunk,
+        ).fetchall()
+    return out
+
+
+def item_prompts(
+    db: Database, pks: Iterable[int]
+) -> list[tuple[int, str, int, str | None, str | None]]:
+    """(card pk, type, ord, prompt, cloze text) of these cards (see item_card_fields)."""
+    ids = sorted({int(pk) for pk in pks})
+    out: list[tuple[int, str, int, str | None, str | None]] = []
+    for chunk in _chunks(ids):
+        out += db.conn.execute(
+            f"""SELECT id, type, ord, json_extract(data, '$.prompt'), json_extract(data, '$.text')
+                FROM cards WHERE id IN ({", ".join("?" for _ in chunk)}) ORDER BY id""",
+            chunk,
+        ).fetchall()
+    return out
 
 
 def quiz_blocks(
