@@ -166,6 +166,8 @@ def report(
       quizapp --db a.db --db b.db report --all --items --format html -o items.html
       quizapp report --all --pseudonymize --salt-file salt.txt --format html -o share.html
     """
+    if not app.db_paths:
+        app.check_ahead()  # the integrity check runs while the report code loads
     from quizapp.reports import cohort
     from quizapp.reports.labels import iso_utc
     from quizapp.store.learners import default_learner_name
