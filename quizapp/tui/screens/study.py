@@ -22,8 +22,10 @@ from quizapp.study import grading
 from quizapp.study.labels import undone_note
 from quizapp.study.presentation import Order
 from quizapp.study.session import StudySession
+from quizapp.tui.gc_freeze import freeze_long_lived
 from quizapp.tui.safe import lit, part
 from quizapp.tui.widgets.card_image import CardPicture, chosen_mode, open_full
+from quizapp.tui.widgets.card_scroll import CardScroll
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.feedback import feedback, verdict
 from quizapp.tui.widgets.footer import QuizFooter
@@ -197,7 +199,7 @@ class StudyScreen(Screen[None]):
         with Horizontal(id="study-top"):
             yield ProgressBar(id="session-bar", show_eta=False, show_percentage=False)
             yield Static(id="counts")
-        with VerticalScroll(id="card"):
+        with CardScroll(id="card"):
             yield Static(id="meta")
             yield Static(id="prompt")
             mode = chosen_mode(self.session.learner.settings.get("images"))
@@ -211,6 +213,7 @@ class StudyScreen(Screen[None]):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        freeze_long_lived()  # no full garbage collection in the middle of an answer
         self.sub_title = f"learner: {self.session.learner.name}"
         self.set_interval(1.0, self._tick)
         self.show(self.session.next_item())
