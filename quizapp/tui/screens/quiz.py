@@ -25,6 +25,7 @@ from quizapp.model import CardType
 from quizapp.quiz import QuizBlock, QuizError, TimeUp, review_entry
 from quizapp.store.db import StoreError
 from quizapp.tui.gc_freeze import freeze_long_lived
+from quizapp.tui.one_frame import one_frame
 from quizapp.tui.safe import lit, part
 from quizapp.tui.screens.study import (
     SCROLL_BINDINGS,
@@ -278,12 +279,14 @@ class QuizScreen(Screen[None]):
 
     def on_choice_list_chosen(self, event: ChoiceList.Chosen) -> None:
         event.stop()
-        self.answer(event.indexes)
+        with one_frame(self):
+            self.answer(event.indexes)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "answer":
-            self.answer(event.value)
+            with one_frame(self):
+                self.answer(event.value)
 
     def answer(self, response: str | Sequence[int]) -> None:
         block = self.block
@@ -326,7 +329,8 @@ class QuizScreen(Screen[None]):
         except (QuizError, StoreError) as e:
             self.notify(str(e), severity="warning", markup=False)
             return
-        self.show()
+        with one_frame(self):
+            self.show()
 
     def on_question_navigator_jump(self, event: QuestionNavigator.Jump) -> None:
         if not self.block.paused:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -23,6 +24,7 @@ from quizapp.study.labels import undone_note
 from quizapp.study.presentation import Order
 from quizapp.study.session import StudySession
 from quizapp.tui.gc_freeze import freeze_long_lived
+from quizapp.tui.one_frame import after_refresh, one_frame
 from quizapp.tui.safe import lit, part
 from quizapp.tui.widgets.card_image import CardPicture, chosen_mode, open_full
 from quizapp.tui.widgets.card_scroll import CardScroll
@@ -103,12 +105,12 @@ def scroll_to_verdict(screen: Screen[None], tries: int = 5) -> None:
             return
         if not verdict.virtual_region.height:
             if left:
-                screen.call_after_refresh(scroll, left - 1)
+                after_refresh(screen, partial(scroll, left - 1))
             return
         card = screen.query_one("#card", VerticalScroll)
         card.scroll_to_widget(verdict, top=True, animate=False)
 
-    screen.call_after_refresh(scroll, tries)
+    after_refresh(screen, partial(scroll, tries))
 
 
 def can_scroll(screen: Screen[None], parameters: tuple[object, ...]) -> bool:
@@ -337,16 +339,20 @@ class StudyScreen(Screen[None]):
             return
         self.chosen = event.indexes
         try:
-            self.reveal(grading.grade(self.item, event.indexes, self.order))
+            result = grading.grade(self.item, event.indexes, self.order)
         except grading.NotAnAnswer as e:
             self.notify(str(e), severity="warning")
+            return
+        with one_frame(self):
+            self.reveal(result)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.item is None or self.answering:
             return
         if self.item.card.type in _FIELD_TYPES:
-            self.reveal(grading.grade(self.item, event.value))
+            with one_frame(self):
+                self.reveal(grading.grade(self.item, event.value))
 
     def reveal(self, result: grading.GradeResult) -> None:
         """Show the answer side: verdict, feedback and the grade bar."""
@@ -382,7 +388,8 @@ class StudyScreen(Screen[None]):
         if self.item is None or self.answering:
             return
         if self.item.card.type in (CardType.BASIC, CardType.CLOZE):
-            self.reveal(grading.grade(self.item, None))  # shown without an answer
+            with one_frame(self):
+                self.reveal(grading.grade(self.item, None))  # shown without an answer
 
     def action_enter(self) -> None:
         if self.answering and self.result is not None:
@@ -410,7 +417,8 @@ class StudyScreen(Screen[None]):
             return
         when = format_interval(outcome.interval) if outcome.after.due else "?"
         self.last_note = f"{RATING_LABELS[Rating(rating)]} → {when}"
-        self.show(self.session.next_item())
+        with one_frame(self):
+            self.show(self.session.next_item())
 
     # -- card actions ----------------------------------------------------------------------------
 
