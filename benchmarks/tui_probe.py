@@ -39,7 +39,7 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,10 +104,20 @@ class KeyTimer:
             await asyncio.sleep(next_tick - now + 0.05)
             await self.pilot.pause()
 
-    async def press(self, key: str, done: Callable[[], bool], what: str) -> float:
+    async def press(
+        self,
+        key: str,
+        done: Callable[[], bool],
+        what: str,
+        before: Callable[[], Awaitable[None]] | None = None,
+    ) -> float:
         """Press `key`, wait until `done()` and the app is idle; the ms from the key to
-        the last frame painted (and, in `cpu[what]`, the process's CPU ms meanwhile)."""
+        the last frame painted (and, in `cpu[what]`, the process's CPU ms meanwhile).
+        `before` runs first (not timed)."""
         await self._clear_of_tick()
+        if before is not None:
+            await before()
+            await self._clear_of_tick()
         c0 = time.process_time()
         t0 = time.perf_counter()
         await self.pilot.press(key)
@@ -212,6 +222,13 @@ async def quiz_moves(app: Any, pilot: Any, timer: KeyTimer, moves: int) -> list[
     await app.push_screen(QuizScreen(block))
     await until(lambda: isinstance(app.screen, QuizScreen), "the quiz screen")
     screen = app.screen
+
+    async def leave_field() -> None:
+        await pilot.pause()
+        if isinstance(app.focused, Input):
+            await pilot.press("escape")
+            await pilot.pause()
+
     await timer.find_tick()
     out: list[float] = []
     forward = True
@@ -221,13 +238,13 @@ async def quiz_moves(app: Any, pilot: Any, timer: KeyTimer, moves: int) -> list[
             forward = False
         elif not forward and at == 1:
             forward = True
-        if isinstance(app.focused, Input):
-            await pilot.press("escape")
-            await pilot.pause()
         key = "right_square_bracket" if forward else "left_square_bracket"
         out.append(
             await timer.press(
-                key, lambda at=at: block.current != at or app.screen is not screen, "question"
+                key,
+                lambda at=at: block.current != at or app.screen is not screen,
+                "question",
+                before=leave_field,
             )
         )
         if app.screen is not screen:
