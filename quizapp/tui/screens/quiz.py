@@ -76,6 +76,7 @@ class QuizScreen(Screen[None]):
         super().__init__()
         self.block = block
         self.last_checkpoint: datetime | None = None
+        self._timer_width = -1  # the timer's text length as last drawn
 
     @property
     def quiz(self) -> QuizApp:
@@ -244,7 +245,9 @@ class QuizScreen(Screen[None]):
             text = f"time {seconds_text(block.elapsed())}"
         if left is not None and block.paused:
             text += f" (time left {seconds_text(left)})"
-        timer.update(lit(text))
+        # The same width (a second ticking): a repaint, not a layout.
+        timer.update(lit(text), layout=len(text) != self._timer_width)
+        self._timer_width = len(text)
         timer.set_class(left is not None and left <= LOW_TIME_MS, "-low")
 
     # -- time ------------------------------------------------------------------------------

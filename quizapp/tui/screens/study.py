@@ -186,6 +186,7 @@ class StudyScreen(Screen[None]):
         self.shown_at: datetime | None = None
         self.answered_at: datetime | None = None
         self.last_note = ""
+        self._counts_width = -1  # the status line's width (cells) as last drawn
 
     @property
     def quiz(self) -> QuizApp:
@@ -311,19 +312,21 @@ class StudyScreen(Screen[None]):
             return
         end = self.answered_at or self.quiz.clock()
         secs = max(0, int((end - self.shown_at).total_seconds()))
-        self.query_one("#counts", Static).update(
-            Content.assemble(
-                (str(c.learning), "bold $text-warning"),
-                " learning · ",
-                (str(c.review), "bold $text-success"),
-                " review · ",
-                (str(c.new), "bold $text-primary"),
-                " new",
-                ("  ·  ", "dim"),
-                f"{secs // 60}:{secs % 60:02d} on card",
-                (f"  ·  {self.last_note}" if self.last_note else "", "dim"),
-            )
+        line = Content.assemble(
+            (str(c.learning), "bold $text-warning"),
+            " learning · ",
+            (str(c.review), "bold $text-success"),
+            " review · ",
+            (str(c.new), "bold $text-primary"),
+            " new",
+            ("  ·  ", "dim"),
+            f"{secs // 60}:{secs % 60:02d} on card",
+            (f"  ·  {self.last_note}" if self.last_note else "", "dim"),
         )
+        # The same width (the clock's second ticking): a repaint, not a layout.
+        same = line.cell_length == self._counts_width
+        self._counts_width = line.cell_length
+        self.query_one("#counts", Static).update(line, layout=not same)
 
     # -- answering ------------------------------------------------------------------------------
 
