@@ -161,13 +161,8 @@ async def test_a_toast_never_covers_the_question_or_the_grade_keys(long_build: B
         assert len(toasts) == 1
         toast = toasts[0].region
         assert toast.height > 0
-        card = s.query_one("#card")
-        assert not toast.overlaps(card.content_region)  # the question
-        assert card.scroll_y > 0  # scrolled to the verdict: the prompt's top is out of sight
-        for selector in ("#meta", "#prompt"):  # what is in sight of them
-            shown = s.query_one(selector).region.intersection(card.content_region)
-            assert not toast.overlaps(shown), selector
-        for selector in ("#grades", "QuizFooter"):
+        assert not toast.overlaps(s.query_one("#card").content_region)  # the question
+        for selector in ("#meta", "#prompt", "#grades", "QuizFooter"):
             assert not toast.overlaps(s.query_one(selector).region), selector
 
 

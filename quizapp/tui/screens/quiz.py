@@ -25,7 +25,6 @@ from quizapp.model import CardType
 from quizapp.quiz import QuizBlock, QuizError, TimeUp, review_entry
 from quizapp.store.db import StoreError
 from quizapp.tui.gc_freeze import freeze_long_lived
-from quizapp.tui.one_frame import one_frame
 from quizapp.tui.safe import lit, part
 from quizapp.tui.screens.study import (
     SCROLL_BINDINGS,
@@ -282,14 +281,12 @@ class QuizScreen(Screen[None]):
 
     def on_choice_list_chosen(self, event: ChoiceList.Chosen) -> None:
         event.stop()
-        with one_frame(self):
-            self.answer(event.indexes)
+        self.answer(event.indexes)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "answer":
-            with one_frame(self):
-                self.answer(event.value)
+            self.answer(event.value)
 
     def answer(self, response: str | Sequence[int]) -> None:
         block = self.block
@@ -332,8 +329,7 @@ class QuizScreen(Screen[None]):
         except (QuizError, StoreError) as e:
             self.notify(str(e), severity="warning", markup=False)
             return
-        with one_frame(self):
-            self.show()
+        self.show()
 
     def on_question_navigator_jump(self, event: QuestionNavigator.Jump) -> None:
         if not self.block.paused:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -24,7 +23,6 @@ from quizapp.study.labels import undone_note
 from quizapp.study.presentation import Order
 from quizapp.study.session import StudySession
 from quizapp.tui.gc_freeze import freeze_long_lived
-from quizapp.tui.one_frame import after_refresh, one_frame
 from quizapp.tui.safe import lit, part
 from quizapp.tui.widgets.card_image import CardPicture, chosen_mode, open_full
 from quizapp.tui.widgets.card_scroll import CardScroll
@@ -105,12 +103,12 @@ def scroll_to_verdict(screen: Screen[None], tries: int = 5) -> None:
             return
         if not verdict.virtual_region.height:
             if left:
-                after_refresh(screen, partial(scroll, left - 1))
+                screen.call_after_refresh(scroll, left - 1)
             return
         card = screen.query_one("#card", VerticalScroll)
         card.scroll_to_widget(verdict, top=True, animate=False)
 
-    after_refresh(screen, partial(scroll, tries))
+    screen.call_after_refresh(scroll, tries)
 
 
 def can_scroll(screen: Screen[None], parameters: tuple[object, ...]) -> bool:
@@ -342,20 +340,16 @@ class StudyScreen(Screen[None]):
             return
         self.chosen = event.indexes
         try:
-            result = grading.grade(self.item, event.indexes, self.order)
+            self.reveal(grading.grade(self.item, event.indexes, self.order))
         except grading.NotAnAnswer as e:
             self.notify(str(e), severity="warning")
-            return
-        with one_frame(self):
-            self.reveal(result)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.item is None or self.answering:
             return
         if self.item.card.type in _FIELD_TYPES:
-            with one_frame(self):
-                self.reveal(grading.grade(self.item, event.value))
+            self.reveal(grading.grade(self.item, event.value))
 
     def reveal(self, result: grading.GradeResult) -> None:
         """Show the answer side: verdict, feedback and the grade bar."""
@@ -391,8 +385,7 @@ class StudyScreen(Screen[None]):
         if self.item is None or self.answering:
             return
         if self.item.card.type in (CardType.BASIC, CardType.CLOZE):
-            with one_frame(self):
-                self.reveal(grading.grade(self.item, None))  # shown without an answer
+            self.reveal(grading.grade(self.item, None))  # shown without an answer
 
     def action_enter(self) -> None:
         if self.answering and self.result is not None:
@@ -420,8 +413,7 @@ class StudyScreen(Screen[None]):
             return
         when = format_interval(outcome.interval) if outcome.after.due else "?"
         self.last_note = f"{RATING_LABELS[Rating(rating)]} → {when}"
-        with one_frame(self):
-            self.show(self.session.next_item())
+        self.show(self.session.next_item())
 
     # -- card actions ----------------------------------------------------------------------------
 
