@@ -66,7 +66,23 @@ FIGURES: dict[str, tuple[float | None, str, str]] = {
         "ms",
         "StudySession.answer + next_item, p95 per run of 100 answers (5 runs), big learner",
     ),
-    "tui_answer_ms": (None, "ms", "TUI: keypress (grade) → next card rendered, median"),
+    "tui_answer_ms": (
+        50.0,
+        "ms",
+        "TUI: keypress (grade) → next card painted and settled, median (benchmarks.tui_probe)",
+    ),
+    "tui_answer_p95_ms": (80.0, "ms", "TUI: the same, p95 of all answers of all runs"),
+    "tui_reveal_ms": (
+        50.0,
+        "ms",
+        "TUI: keypress (Space, a letter, Enter) → answer side painted and settled, median",
+    ),
+    "quiz_next_ms": (
+        50.0,
+        "ms",
+        "TUI quiz: ] or [ → next/previous question painted and settled, median "
+        "(20-question timed block)",
+    ),
     "counts_ms": (20.0, "ms", "store.queries.deck_counts for all decks, big learner"),
     "forecast_ms": (100.0, "ms", "30-day due forecast (reports.cards.forecast)"),
     "report_csv_s": (2.0, "s", "`quizapp report --all --format csv`, 21 learners"),
@@ -190,7 +206,7 @@ def bench_startup_plain(runs: int) -> dict[str, Any]:
     return {"startup_plain_s": (value, samples)}
 
 
-def bench_tui(runs: int, answers: int = 20) -> dict[str, Any]:
+def bench_tui(runs: int, answers: int = 20, moves: int = 18) -> dict[str, Any]:
     db = WORK / "tui.db"
     cmd = [
         sys.executable,
@@ -200,8 +216,11 @@ def bench_tui(runs: int, answers: int = 20) -> dict[str, Any]:
         str(gen.DECKS),
         gen.BIG_LEARNER,
         str(answers),
+        str(moves),
     ]
     answer_ms: list[float] = []
+    reveal_ms: list[float] = []
+    move_ms: list[float] = []
     rss: list[float] = []
     baseline: list[float] = []  # a bare Textual app, started just before each TUI start
 
@@ -234,6 +253,10 @@ def bench_tui(runs: int, answers: int = 20) -> dict[str, Any]:
                 first = time.perf_counter() - t
             elif msg["event"] == "answers":
                 answer_ms.extend(msg["ms"])
+            elif msg["event"] == "reveals":
+                reveal_ms.extend(msg["ms"])
+            elif msg["event"] == "quiz_moves":
+                move_ms.extend(msg["ms"])
             elif msg["event"] == "rss":
                 rss.append(msg["mb"])
         proc.wait(timeout=120)
@@ -253,6 +276,9 @@ def bench_tui(runs: int, answers: int = 20) -> dict[str, Any]:
             [s / b for s, b in zip(samples, baseline[1:], strict=True)],
         ),
         "tui_answer_ms": (median(answer_ms), [p95(answer_ms), max(answer_ms)]),
+        "tui_answer_p95_ms": (p95(answer_ms), [len(answer_ms)]),
+        "tui_reveal_ms": (median(reveal_ms), [p95(reveal_ms), max(reveal_ms)]),
+        "quiz_next_ms": (median(move_ms), [p95(move_ms), max(move_ms)]),
         "peak_rss_mb": (max(rss), rss),
     }
 

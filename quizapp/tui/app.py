@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 
 from quizapp.clock import Clock, system_clock
 from quizapp.store.db import Database, StoreError, wal_path
@@ -139,6 +140,14 @@ class QuizApp(App[None]):
 
     def reload_learner(self) -> None:
         self.learner = get_learner_by_id(self.db, self.learner.id)
+
+    @property
+    def current_theme(self) -> Theme:
+        """`App.current_theme`, without copying the table of themes: Textual reads it
+        (through `ansi_theme`) for every line it renders, and `App.get_theme` builds a
+        copy of all registered themes and splits the name each time."""
+        theme = self._registered_themes.get(self.theme)
+        return theme if theme is not None else super().current_theme
 
     def apply_theme(self, name: str) -> None:
         theme = name if name in self.available_themes else DEFAULT_THEME

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Input, Static
@@ -24,6 +24,7 @@ from textual.widgets import Button, Header, Input, Static
 from quizapp.model import CardType
 from quizapp.quiz import QuizBlock, QuizError, TimeUp, review_entry
 from quizapp.store.db import StoreError
+from quizapp.tui.gc_freeze import freeze_long_lived
 from quizapp.tui.safe import lit, part
 from quizapp.tui.screens.study import (
     SCROLL_BINDINGS,
@@ -34,6 +35,7 @@ from quizapp.tui.screens.study import (
     scroll_to_verdict,
 )
 from quizapp.tui.widgets.card_image import CardPicture, chosen_mode
+from quizapp.tui.widgets.card_scroll import CardScroll
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.footer import QuizFooter
 from quizapp.tui.widgets.navigator import QuestionNavigator
@@ -73,6 +75,7 @@ class QuizScreen(Screen[None]):
         super().__init__()
         self.block = block
         self.last_checkpoint: datetime | None = None
+        self._timer_width = -1  # the timer's text length as last drawn
 
     @property
     def quiz(self) -> QuizApp:
@@ -84,7 +87,7 @@ class QuizScreen(Screen[None]):
             yield Static(id="quiz-status")
             yield Static(id="quiz-timer")
         yield QuestionNavigator(len(self.block), id="nav")
-        with VerticalScroll(id="card"):
+        with CardScroll(id="card"):
             yield Static(id="meta")
             yield Static(id="prompt")
             yield CardPicture(chosen_mode(self.quiz.learner.settings.get("images")), id="picture")
@@ -97,6 +100,7 @@ class QuizScreen(Screen[None]):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        freeze_long_lived()  # no full garbage collection in the middle of a question
         app = self.quiz
         self.sub_title = f"learner: {app.learner.name}"
         if self.block.paused:
@@ -240,7 +244,9 @@ class QuizScreen(Screen[None]):
             text = f"time {seconds_text(block.elapsed())}"
         if left is not None and block.paused:
             text += f" (time left {seconds_text(left)})"
-        timer.update(lit(text))
+        # The same width (a second ticking): a repaint, not a layout.
+        timer.update(lit(text), layout=len(text) != self._timer_width)
+        self._timer_width = len(text)
         timer.set_class(left is not None and left <= LOW_TIME_MS, "-low")
 
     # -- time ------------------------------------------------------------------------------

@@ -22,8 +22,10 @@ from quizapp.study import grading
 from quizapp.study.labels import undone_note
 from quizapp.study.presentation import Order
 from quizapp.study.session import StudySession
+from quizapp.tui.gc_freeze import freeze_long_lived
 from quizapp.tui.safe import lit, part
 from quizapp.tui.widgets.card_image import CardPicture, chosen_mode, open_full
+from quizapp.tui.widgets.card_scroll import CardScroll
 from quizapp.tui.widgets.choices import ChoiceList
 from quizapp.tui.widgets.feedback import feedback, verdict
 from quizapp.tui.widgets.footer import QuizFooter
@@ -182,6 +184,7 @@ class StudyScreen(Screen[None]):
         self.shown_at: datetime | None = None
         self.answered_at: datetime | None = None
         self.last_note = ""
+        self._counts_width = -1  # the status line's width (cells) as last drawn
 
     @property
     def quiz(self) -> QuizApp:
@@ -197,7 +200,7 @@ class StudyScreen(Screen[None]):
         with Horizontal(id="study-top"):
             yield ProgressBar(id="session-bar", show_eta=False, show_percentage=False)
             yield Static(id="counts")
-        with VerticalScroll(id="card"):
+        with CardScroll(id="card"):
             yield Static(id="meta")
             yield Static(id="prompt")
             mode = chosen_mode(self.session.learner.settings.get("images"))
@@ -211,6 +214,7 @@ class StudyScreen(Screen[None]):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        freeze_long_lived()  # no full garbage collection in the middle of an answer
         self.sub_title = f"learner: {self.session.learner.name}"
         self.set_interval(1.0, self._tick)
         self.show(self.session.next_item())
@@ -306,19 +310,21 @@ class StudyScreen(Screen[None]):
             return
         end = self.answered_at or self.quiz.clock()
         secs = max(0, int((end - self.shown_at).total_seconds()))
-        self.query_one("#counts", Static).update(
-            Content.assemble(
-                (str(c.learning), "bold $text-warning"),
-                " learning · ",
-                (str(c.review), "bold $text-success"),
-                " review · ",
-                (str(c.new), "bold $text-primary"),
-                " new",
-                ("  ·  ", "dim"),
-                f"{secs // 60}:{secs % 60:02d} on card",
-                (f"  ·  {self.last_note}" if self.last_note else "", "dim"),
-            )
+        line = Content.assemble(
+            (str(c.learning), "bold $text-warning"),
+            " learning · ",
+            (str(c.review), "bold $text-success"),
+            " review · ",
+            (str(c.new), "bold $text-primary"),
+            " new",
+            ("  ·  ", "dim"),
+            f"{secs // 60}:{secs % 60:02d} on card",
+            (f"  ·  {self.last_note}" if self.last_note else "", "dim"),
         )
+        # The same width (the clock's second ticking): a repaint, not a layout.
+        same = line.cell_length == self._counts_width
+        self._counts_width = line.cell_length
+        self.query_one("#counts", Static).update(line, layout=not same)
 
     # -- answering ------------------------------------------------------------------------------
 

@@ -242,7 +242,10 @@ class QuizFooter(Footer):
         if batch:
             await self.mount(*batch)
         self._keys = keys
-        self.styles.grid_size_columns = sum(not e[4] for e in wanted)
+        # Not `styles.grid_size_columns` (which `compose` sets, as Footer.compose does):
+        # the footer's layout is horizontal, so it changes nothing on screen, and setting
+        # it refreshes every key (a grid property refreshes the children): each key was
+        # rendered and measured again at every grade.
         self._shown = wanted
 
 
