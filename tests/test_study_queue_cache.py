@@ -14,6 +14,7 @@ import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -50,10 +51,27 @@ class ReferenceSession(StudySession):
         StudySession._check_store(self, now_ms)
 
 
+class WholeQueueReference(ReferenceSession):
+    """Also reads every deck's new queue whole (a session stops reading decks once those
+    read cover today's new cards left)."""
+
+    def _new_queue(self, now_ms: int, per: dict[str, int], day_end: int, total: int) -> Any:
+        return ReferenceSession._new_queue(self, now_ms, per, day_end, 10**9)
+
+
 def _pair(
-    tmp_path: Path, write_deck: Callable[..., Path], clock: FakeClock, new_per_day: int
+    tmp_path: Path,
+    write_deck: Callable[..., Path],
+    clock: FakeClock,
+    new_per_day: int,
+    decks: int = 1,
+    reference: type[StudySession] = ReferenceSession,
 ) -> tuple[StudySession, StudySession]:
-    deck = write_deck(big_deck(), name="big.yaml")
+    if decks == 1:
+        deck = write_deck(big_deck(), name="big.yaml")
+    for k in range(decks if decks > 1 else 0):  # small decks, each near today's limit
+        text = big_deck(5 + 3 * k).replace("id: big", f"id: big{k}", 1)
+        deck = write_deck(text, name=f"big{k}.yaml")
     first = tmp_path / "a.db"
     db = open_database(first)
     assert not sync_paths(db, [deck.parent]).problems
@@ -63,7 +81,7 @@ def _pair(
     db.conn.close()
     shutil.copy(first, tmp_path / "b.db")
     sessions = []
-    for name, cls in (("a.db", StudySession), ("b.db", ReferenceSession)):
+    for name, cls in (("a.db", StudySession), ("b.db", reference)):
         d = open_database(tmp_path / name)
         sessions.append(
             cls(db=d, learner=get_learner_by_id(d, learner.id), clock=clock, fuzz=False)
@@ -81,6 +99,30 @@ def test_cached_session_serves_and_counts_as_one_that_rechecks_everything(
 ) -> None:
     rng = random.Random(seed)
     cached, ref = _pair(tmp_path, write_deck, clock, new_per_day=rng.choice([5, 40, 500]))
+    _drive(cached, ref, rng, tmp_path, clock)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_several_decks_serve_and_count_as_if_every_new_queue_were_read(
+    seed: int, tmp_path: Path, write_deck: Callable[..., Path], clock: FakeClock
+) -> None:
+    """Four decks: the session reads decks until those read cover today's new cards
+    left, and serves and counts exactly as a session that reads all of them."""
+    rng = random.Random(100 + seed)
+    cached, ref = _pair(
+        tmp_path,
+        write_deck,
+        clock,
+        new_per_day=rng.choice([4, 9, 14]),
+        decks=4,
+        reference=WholeQueueReference,
+    )
+    _drive(cached, ref, rng, tmp_path, clock)
+
+
+def _drive(
+    cached: StudySession, ref: StudySession, rng: random.Random, tmp_path: Path, clock: FakeClock
+) -> None:
     others = [_outside(tmp_path / "a.db"), _outside(tmp_path / "b.db")]
     n_cards = cached.db.execute("SELECT count(*) FROM cards").fetchone()[0]
     try:

@@ -155,8 +155,12 @@ class _NewQueue(_Queue):
                 self.per_deck[d] -= 1
         _Queue.drop(self, gone)
 
-    def short(self, left: dict[str, int]) -> bool:
-        """Some deck has fewer entries than it may still give, and could have more."""
+    def short(self, left: dict[str, int], total: int) -> bool:
+        """Some deck has fewer entries than it may still give, and could have more —
+        unless the entries the decks may give already cover the `total` left today
+        (then the count is `total` and the first item is among them, in deck order)."""
+        if sum(min(c, left.get(d, 0)) for d, c in self.per_deck.items()) >= total:
+            return False
         return any(
             n > 0
             and self.per_deck.get(d, 0) < n
@@ -367,8 +371,8 @@ class StudySession:
         if total <= 0:
             return 0, None
         q = self._news
-        if q is None or q.day_end != day_end or not isinstance(q, _NewQueue) or q.short(per):
-            q = self._news = self._new_queue(now_ms, per, day_end)
+        if q is None or q.day_end != day_end or not isinstance(q, _NewQueue) or q.short(per, total):
+            q = self._news = self._new_queue(now_ms, per, day_end, total)
         head = min(total, HEAD_CHECK)
         while q.verified < min(len(q.pks), head):
             chunk = q.pks[q.verified : head]
@@ -376,7 +380,7 @@ class StudySession:
             kept = len(chunk) - len(gone)
             q.drop(gone)
             q.verified += kept
-            if gone and q.short(per):
+            if gone and q.short(per, total):
                 self._news = None
                 return self._new(now_ms, left, day_end)
         n = min(total, sum(min(c, per.get(d, 0)) for d, c in q.per_deck.items()))
@@ -385,13 +389,17 @@ class StudySession:
         first = next((pk for pk in q.pks if per.get(q.deck_of[pk], 0) > 0), None)
         return n, first
 
-    def _new_queue(self, now_ms: int, per: dict[str, int], day_end: int) -> _NewQueue:
-        """Each deck's next new items (deck order), as many as it may give today."""
+    def _new_queue(self, now_ms: int, per: dict[str, int], day_end: int, total: int) -> _NewQueue:
+        """Each deck's next new items (deck order), as many as it may give today; decks
+        after those that already cover the `total` left today (plus a margin) are not
+        read (with 9,999 new cards a day over 30 decks, that was every new item)."""
         pks: list[int] = []
         deck_of: dict[int, str] = {}
         counts: dict[str, int] = {}
         open_decks: set[str] = set()
         margin = NEW_MARGIN if len(per) == 1 else NEW_MARGIN_DECK
+        usable = 0  # entries the decks fetched so far may give today
+        stopped = False
         for d, n in per.items():
             if n <= 0:
                 continue
@@ -404,12 +412,16 @@ class StudySession:
             counts[d] = len(got)
             if len(got) >= want:
                 open_decks.add(d)
+            usable += min(len(got), n)
+            if usable >= total + margin:
+                stopped = True
+                break
         return _NewQueue(
             pks,
             day_end,
             now_ms,
             verified=len(pks),
-            complete=not open_decks,
+            complete=not open_decks and not stopped,
             deck_of=deck_of,
             per_deck=counts,
             open_decks=open_decks,
