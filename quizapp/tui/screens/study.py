@@ -147,7 +147,8 @@ class StudyScreen(Screen[None]):
         Binding("s", "suspend", "Suspend"),
         Binding("f", "flag", "Flag"),
         Binding("b", "bury", "Bury"),
-        Binding("z", "zoom", "Full-screen image", show=False),
+        Binding("z", "zoom", "Full-screen image (in the answer field z is typed)", show=False),
+        Binding("ctrl+z", "zoom", "Full-screen image, also while typing an answer", show=False),
         Binding("escape", "leave", "End session"),
         *SCROLL_BINDINGS,
     ]
