@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual_image.widget import SixelImage, TGPImage
 
 from quizapp.tui.app import QuizApp
+from quizapp.tui.screens.help import help_text
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.widgets import card_image
 from quizapp.tui.widgets.card_image import (
@@ -79,6 +80,30 @@ async def test_occlusion_item_is_drawn_in_half_blocks_with_its_masks(image_app: 
         await pilot.press("z")
         await pilot.pause()
         assert image_app.screen is screen
+
+
+async def test_z_is_typed_in_the_answer_field_and_ctrl_z_opens_the_picture(
+    image_app: QuizApp,
+) -> None:
+    """While answering in the field, `z` is a letter of the answer; Ctrl+Z (named in the
+    help) opens the picture full screen from there, and closes it again."""
+    async with image_app.run_test(size=(100, 40)) as pilot:
+        await _study(pilot)
+        screen = image_app.screen
+        assert isinstance(screen, StudyScreen) and screen.item is not None
+        field = screen.query_one("#answer", Input)
+        assert screen.focused is field
+        await pilot.press("z")
+        await pilot.pause()
+        assert image_app.screen is screen and field.value == "z"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert isinstance(image_app.screen, FullPicture)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert image_app.screen is screen and screen.focused is field
+        assert field.value == "z" and not screen.answering
+        assert "ctrl+z" in help_text().plain
 
 
 async def test_images_off_shows_the_alt_text(

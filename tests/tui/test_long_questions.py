@@ -122,6 +122,23 @@ async def test_wrapped_reasons_keep_their_hanging_indent(long_build: Build) -> N
         assert all(len(line) <= fb.content_region.width for line in lines)
 
 
+async def test_the_first_reveal_scrolls_the_verdict_into_view(long_build: Build) -> None:
+    """The right answer to the first, long question: the verdict comes into sight (the
+    scroll used to give up before the card had been laid out, leaving it below)."""
+    app = long_build()
+    async with app.run_test(size=SMALL) as pilot:
+        s = await study(pilot)
+        card = s.query_one("#card", VerticalScroll)
+        await pilot.press("a")
+        verdict = s.query_one("#verdict")
+
+        def in_view() -> bool:
+            return card.region.contains_region(verdict.region) and verdict.region.height > 0
+
+        await until(pilot, in_view, tries=20)
+        assert s.answering and card.scroll_y > 0
+
+
 async def test_footer_fits_80_columns_most_used_keys_first(long_build: Build) -> None:
     app = long_build()
     async with app.run_test(size=SMALL) as pilot:
@@ -149,6 +166,8 @@ async def test_a_toast_never_covers_the_question_or_the_grade_keys(long_build: B
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         s = await study(pilot)
         await pilot.press("a")  # the answer side: the grade bar is up
+        await until(pilot, lambda: s.query_one("#card", VerticalScroll).scroll_y > 0)
+        await pilot.press("home")  # the question back at the top (it scrolled to the verdict)
         await pilot.pause()
         for _ in range(3):  # several: only the newest stays
             s.notify(

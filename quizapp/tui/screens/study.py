@@ -92,23 +92,12 @@ def scroll_card(screen: Screen[None], how: str) -> None:
     }[how](animate=False)
 
 
-def scroll_to_verdict(screen: Screen[None], tries: int = 5) -> None:
+def scroll_to_verdict(screen: Screen[None]) -> None:
     """After an answer: the verdict at the top of the card (below a long question, it
-    would be out of sight; the question stays above it, PgUp/Home). Runs once the
-    verdict has been laid out (a refresh or two after it is shown)."""
-
-    def scroll(left: int) -> None:
-        verdict = screen.query_one("#verdict")
-        if not verdict.display:
-            return
-        if not verdict.virtual_region.height:
-            if left:
-                screen.call_after_refresh(scroll, left - 1)
-            return
-        card = screen.query_one("#card", VerticalScroll)
-        card.scroll_to_widget(verdict, top=True, animate=False)
-
-    screen.call_after_refresh(scroll, tries)
+    would be out of sight; the question stays above it, PgUp/Home). The verdict was
+    hidden until now, so the card scrolls once the screen has laid it out."""
+    card = screen.query_one("#card", CardScroll)
+    card.scroll_to_when_laid_out(screen.query_one("#verdict"))
 
 
 def can_scroll(screen: Screen[None], parameters: tuple[object, ...]) -> bool:
@@ -158,7 +147,8 @@ class StudyScreen(Screen[None]):
         Binding("s", "suspend", "Suspend"),
         Binding("f", "flag", "Flag"),
         Binding("b", "bury", "Bury"),
-        Binding("z", "zoom", "Full-screen image", show=False),
+        Binding("z", "zoom", "Full-screen image (in the answer field z is typed)", show=False),
+        Binding("ctrl+z", "zoom", "Full-screen image, also while typing an answer", show=False),
         Binding("escape", "leave", "End session"),
         *SCROLL_BINDINGS,
     ]

@@ -16,7 +16,8 @@ pane before drawing, so drawing costs the same for a 2 MP photo as for a thumbna
 decoded images are cached for the session. Half-blocks are drawn as one Textual `Strip`
 per row, built once per size (textual-image's half-block renderable went through Rich
 per cell, ~4× slower). Under the picture, its alt text in dim italics (screen readers,
-and learners who want the words). `z` shows it full screen.
+and learners who want the words). `z` shows it full screen (`Ctrl+Z` from an answer
+field, where `z` is typed).
 """
 
 from __future__ import annotations
@@ -334,10 +335,12 @@ def _drawn(mode: str, picture: PILImage.Image, rows: int) -> Widget:
 
 
 class FullPicture(ModalScreen[None]):
-    """The picture alone, as large as the terminal allows (`z` or Escape closes)."""
+    """The picture alone, as large as the terminal allows (`z`, Ctrl+Z or Escape
+    closes)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("z", "dismiss", "Close"),
+        Binding("ctrl+z", "dismiss", "Close", show=False),
         Binding("escape", "dismiss", "Close"),
     ]
     DEFAULT_CSS = """
