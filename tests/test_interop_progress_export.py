@@ -47,10 +47,12 @@ def _today() -> date:
 
 
 def _study(db: Database, name: str) -> None:
-    """Three weeks of study ending today (real time: Anki's 'today' is now)."""
+    """Three weeks of study ending yesterday (Anki's 'today' is the real now; the 168
+    answers, 30 s apart, take 84 simulated minutes: started 21 days back they would end
+    in the future, across a study-day boundary at some hours of the day)."""
     sync_paths(db, [bundled_decks_dir()])
     learner = update_settings(db, ensure_learner(db, name).id, new_per_day=1)
-    clock = FakeClock(datetime.now(UTC) - timedelta(days=21))
+    clock = FakeClock(datetime.now(UTC) - timedelta(days=22))
     k = 0
     for _ in range(21):
         session = session_for(db, learner, [DECK], clock=clock, fuzz=False)
@@ -78,6 +80,14 @@ def _study(db: Database, name: str) -> None:
         [DECK, learner.id],
     ).fetchone()[0]
     set_flag(db, learner.id, unseen, "suspended", 1)  # suspended before it was studied
+    # A card in learning, whatever the hour the test runs at (the simulated days follow
+    # the real clock, and by the last one the learning cards may all have graduated).
+    first_seen = db.conn.execute(
+        "SELECT id FROM cards WHERE deck_id = ? AND id NOT IN "
+        "(SELECT card_pk FROM card_state WHERE learner_id = ?) ORDER BY id LIMIT 1",
+        [DECK, learner.id],
+    ).fetchone()[0]
+    session.answer(load_item(db, first_seen), Rating.AGAIN)
 
 
 def _states(db: Database, name: str) -> dict[Item, dict]:
