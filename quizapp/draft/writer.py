@@ -14,11 +14,10 @@ import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import yaml
 from ruamel.yaml import YAML
 
+from quizapp.decks.yaml_dump import dump_yaml
 from quizapp.draft.cards import Candidate
 from quizapp.draft.errors import DraftError
 from quizapp.draft.extract import Document
@@ -32,38 +31,6 @@ def new_yaml() -> YAML:
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
-
-
-try:  # the C emitter: a 25,000-word document's 3,000 cards in well under a second
-    _Dumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Dumper = yaml.SafeDumper
-
-
-class _DraftDumper(_Dumper):  # type: ignore[misc,valid-type]
-    pass
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # multi-line text as a literal block; PyYAML quotes whatever YAML 1.1 would misread
-    if "\n" in value and not any(ln != ln.rstrip() for ln in value.split("\n")):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_DraftDumper.add_representer(str, _str)
-
-
-def _dump(value: Any) -> str:
-    text: str = yaml.dump(
-        value,
-        Dumper=_DraftDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-        default_flow_style=False,
-    )
-    return text
 
 
 def deck_yaml(
@@ -91,7 +58,7 @@ def deck_yaml(
         f"# Drafted by `quizapp draft` on {stamp} from {origin}.",
         "# Every card is `draft: true` (listed, not studied) until accepted with",
         "# `quizapp decks review FILE`; `quizapp decks check FILE` verifies every quote.",
-        _dump(head).rstrip("\n"),
+        dump_yaml(head).rstrip("\n"),
         "cards:",
     ]
     last_heading: tuple[str, ...] | None = None
@@ -100,7 +67,7 @@ def deck_yaml(
         if heading and heading != last_heading:
             out.append(f"  # ── {heading[-1]} " + "─" * 8)
         last_heading = heading
-        lines = _dump(c.card).rstrip("\n").split("\n")
+        lines = dump_yaml(c.card).rstrip("\n").split("\n")
         out.append("  - " + lines[0])
         out.extend(("    " + ln) if ln else ln for ln in lines[1:])
     return "\n".join(out) + "\n"

@@ -12,29 +12,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from quizapp.decks.yaml_dump import dump_yaml
 from quizapp.interop.occlusion import card_media_dict
 from quizapp.model import Card, CardType, Deck
 from quizapp.outputs import Protected, write_atomic
-
-try:  # the C emitter is much faster on large imports
-    _BaseDumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _BaseDumper = yaml.SafeDumper
-
-
-class _DeckDumper(_BaseDumper):  # type: ignore[misc,valid-type]
-    pass
-
-
-def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_DeckDumper.add_representer(str, _str_representer)
 
 
 def card_to_dict(card: Card) -> dict[str, Any]:
@@ -105,15 +86,7 @@ def deck_to_dict(deck: Deck) -> dict[str, Any]:
 
 
 def dump_deck_yaml(deck: Deck) -> str:
-    body: str = yaml.dump(
-        deck_to_dict(deck),
-        Dumper=_DeckDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=100,
-    )
-    return body
+    return dump_yaml(deck_to_dict(deck))
 
 
 def write_deck_yaml(
